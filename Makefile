@@ -1,0 +1,50 @@
+# Tilskuddsportalen. `make run` for a local portal on SQLite; `make test` for the whole suite.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+DEV_SETTINGS := portal.settings.dev
+
+.PHONY: run install test test-fast migrate messages compilemessages check clean
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	@mkdir -p var
+	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(PY) manage.py migrate --no-input
+	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(PY) manage.py load_reference_data
+	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(PY) manage.py seed_demo
+	@echo "Serving http://127.0.0.1:8000 (Ctrl+C stops)"
+	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(PY) manage.py runserver 127.0.0.1:8000
+
+# The whole suite, against PostgreSQL and Redis (see portal/settings/test.py for the fallback).
+test: install
+	@mkdir -p var
+	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(PY) manage.py makemigrations --check --dry-run
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Everything but the browser journeys.
+test-fast: install
+	$(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
+
+messages: install
+	$(PY) manage.py makemessages --locale nb --locale nn --locale en --ignore '.venv/*' --ignore 'var/*' --no-obsolete
+	$(PY) manage.py makemessages --domain djangojs --locale nb --locale nn --locale en --ignore '.venv/*' --ignore 'var/*' --ignore 'static/vendor/*' --no-obsolete
+
+compilemessages: install
+	$(PY) manage.py compilemessages --ignore '.venv/*'
+
+check: install
+	DJANGO_SETTINGS_MODULE=portal.settings.production SECRET_KEY=check-only-$$(head -c 32 /dev/urandom | base64) \
+	  ALLOWED_HOSTS=tilskudd.example $(PY) manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) var

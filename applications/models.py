@@ -1,0 +1,1 @@
+"""Applications: the joint application of an organisation to a round (issue: joint application)."""

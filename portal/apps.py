@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.contrib.admin.apps import AdminConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PortalConfig(AppConfig):
+    name = "portal"
+    verbose_name = _("Portal")
+    default_auto_field = "django.db.models.BigAutoField"
+
+
+class PortalAdminConfig(AdminConfig):
+    """Django's admin, with a site that admits office and national admins by their membership."""
+
+    default_site = "portal.admin_site.PortalAdminSite"

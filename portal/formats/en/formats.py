@@ -1,0 +1,12 @@
+# English pages for Norwegian facts: dates stay day-first (20.02.2020) so a deadline reads the same.
+DATE_FORMAT = "d.m.Y"
+SHORT_DATE_FORMAT = "d.m.Y"
+DATETIME_FORMAT = "d.m.Y H:i"
+SHORT_DATETIME_FORMAT = "d.m.Y H:i"
+TIME_FORMAT = "H:i"
+DATE_INPUT_FORMATS = ["%d.%m.%Y", "%Y-%m-%d"]
+DATETIME_INPUT_FORMATS = ["%d.%m.%Y %H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M"]
+DECIMAL_SEPARATOR = "."
+THOUSAND_SEPARATOR = ","
+NUMBER_GROUPING = 3
+FIRST_DAY_OF_WEEK = 1

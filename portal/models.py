@@ -1,0 +1,254 @@
+"""Who is who: users, the counties and County Governor offices, organisations and memberships."""
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .validators import (
+    format_organisation_number,
+    normalise_organisation_number,
+    validate_county_number,
+    validate_municipality_number,
+    validate_organisation_number,
+)
+
+
+class LanguageForm(models.TextChoices):
+    """The written standard an organisation has chosen (språklova § 14)."""
+
+    BOKMAL = "nb", _("Bokmål")
+    NYNORSK = "nn", _("Nynorsk")
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+    def get_by_natural_key(self, username):
+        return self.get(email__iexact=username)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person. Logs in with e-mail; what they may do comes from their memberships."""
+
+    email = models.EmailField(_("e-mail address"), unique=True)
+    full_name = models.CharField(_("full name"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    is_staff = models.BooleanField(
+        _("technical staff"), default=False, help_text=_("Technical operators only; office admins get in by their role.")
+    )
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["email"]
+
+    def __str__(self):
+        return self.full_name or self.email
+
+    def get_full_name(self):
+        return self.full_name or self.email
+
+    def get_short_name(self):
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+class County(models.Model):
+    number = models.CharField(_("county number"), max_length=2, unique=True, validators=[validate_county_number])
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        verbose_name = _("county")
+        verbose_name_plural = _("counties")
+        ordering = ["number"]
+
+    def __str__(self):
+        return f"{self.number} {self.name}"
+
+
+class Office(models.Model):
+    """A County Governor office (Fylkesmannen / Statsforvalteren), covering one or more counties."""
+
+    name = models.CharField(_("name"), max_length=150, unique=True)
+    name_en = models.CharField(_("name in English"), max_length=150, blank=True)
+    slug = models.SlugField(_("short name"), max_length=80, unique=True)
+    email = models.EmailField(_("e-mail address"), blank=True)
+    postal_address = models.TextField(_("postal address"), blank=True)
+    counties = models.ManyToManyField(County, related_name="offices", verbose_name=_("counties"))
+
+    class Meta:
+        verbose_name = _("County Governor office")
+        verbose_name_plural = _("County Governor offices")
+        ordering = ["name"]
+
+    def __str__(self):
+        from django.utils.translation import get_language
+
+        if get_language() == "en" and self.name_en:
+            return self.name_en
+        return self.name
+
+
+class OrganisationKind(models.TextChoices):
+    MUNICIPALITY = "municipality", _("Municipality")
+    COUNTY_MUNICIPALITY = "county_municipality", _("County municipality")
+    STATE_BODY = "state_body", _("State body")
+
+    @classmethod
+    def plural_labels(cls, kinds) -> list[str]:
+        """'Municipalities, County municipalities, State bodies' in the scheme's order."""
+        plural = {
+            cls.MUNICIPALITY: _("Municipalities"),
+            cls.COUNTY_MUNICIPALITY: _("County municipalities"),
+            cls.STATE_BODY: _("State recipients"),
+        }
+        return [str(plural[kind]) for kind in cls.values if kind in kinds]
+
+
+class Organisation(models.Model):
+    """A body that may apply: a municipality, a county municipality or a (net-budgeted) state body."""
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=30, choices=OrganisationKind.choices)
+    organisation_number = models.CharField(
+        _("organisation number"), max_length=9, unique=True, validators=[validate_organisation_number]
+    )
+    municipality_number = models.CharField(
+        _("municipality number"), max_length=4, blank=True, validators=[validate_municipality_number]
+    )
+    county = models.ForeignKey(
+        County, on_delete=models.PROTECT, related_name="organisations", verbose_name=_("county")
+    )
+    net_budgeted = models.BooleanField(
+        _("net-budgeted"), default=False, help_text=_("Only net-budgeted state bodies may apply.")
+    )
+    language_form = models.CharField(
+        _("language form"), max_length=2, choices=LanguageForm.choices, default=LanguageForm.BOKMAL,
+        help_text=_("Letters and e-mails to the organisation are written in this form."),
+    )
+    email = models.EmailField(_("e-mail address"), blank=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality_number"],
+                condition=Q(kind="municipality"),
+                name="organisation_unique_municipality_number",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        self.organisation_number = normalise_organisation_number(self.organisation_number)
+        errors = {}
+        if self.kind == OrganisationKind.MUNICIPALITY and not self.municipality_number:
+            errors["municipality_number"] = _("A municipality needs its municipality number.")
+        if self.municipality_number and self.county_id and not errors:
+            if self.municipality_number[:2] != self.county.number:
+                errors["municipality_number"] = _(
+                    "The first two digits of the municipality number must be the county number (%(county)s)."
+                ) % {"county": self.county.number}
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def organisation_number_display(self) -> str:
+        return format_organisation_number(self.organisation_number)
+
+    @property
+    def office(self):
+        return self.county.offices.first()
+
+
+class Role(models.TextChoices):
+    EDITOR = "editor", _("Municipal editor")
+    SIGNATORY = "signatory", _("Signatory")
+    CASEWORKER = "caseworker", _("Caseworker")
+    APPROVER = "approver", _("Approver")
+    OFFICE_ADMIN = "office_admin", _("Office administrator")
+    NATIONAL_ADMIN = "national_admin", _("National administrator")
+
+
+ORGANISATION_ROLES = (Role.EDITOR, Role.SIGNATORY)
+OFFICE_ROLES = (Role.CASEWORKER, Role.APPROVER, Role.OFFICE_ADMIN)
+
+
+class Membership(models.Model):
+    """A user's role in one organisation (editor, signatory), one office (caseworker, approver,
+    office admin), or nationally (national admin at Helsedirektoratet)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user"))
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.CASCADE, related_name="memberships",
+        verbose_name=_("organisation"),
+    )
+    office = models.ForeignKey(
+        Office, null=True, blank=True, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("office")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["user__email", "role"]
+        constraints = [
+            models.CheckConstraint(
+                name="membership_role_matches_scope",
+                condition=(
+                    Q(role__in=[r.value for r in ORGANISATION_ROLES], organisation__isnull=False, office__isnull=True)
+                    | Q(role__in=[r.value for r in OFFICE_ROLES], organisation__isnull=True, office__isnull=False)
+                    | Q(role=Role.NATIONAL_ADMIN, organisation__isnull=True, office__isnull=True)
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "organisation"], condition=Q(organisation__isnull=False),
+                name="membership_unique_organisation_role",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "office"], condition=Q(office__isnull=False),
+                name="membership_unique_office_role",
+            ),
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(role="national_admin"), name="membership_unique_national_admin"
+            ),
+        ]
+
+    def __str__(self):
+        where = self.organisation or self.office or _("Helsedirektoratet")
+        return f"{self.user} – {self.get_role_display()} – {where}"

@@ -1,0 +1,168 @@
+"""Loading the public reference registers: counties, County Governor offices and municipalities.
+
+The files are validated whole before anything is written, and written in one transaction, so a
+broken file is reported by line number and nothing is half-loaded. Loading twice changes nothing.
+"""
+
+import csv
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.text import slugify
+
+from .models import County, Office, Organisation, OrganisationKind
+from .validators import validate_county_number, validate_municipality_number, validate_organisation_number
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+MUNICIPALITIES_FILE = "municipalities-2020.csv"
+OFFICES_FILE = "county-governors-2020.csv"
+MUNICIPALITY_COLUMNS = ["municipality_number", "municipality_name", "county_number", "county_name", "organisation_number"]
+OFFICE_COLUMNS = ["office_name", "office_name_en", "county_numbers", "email"]
+
+
+class ReferenceDataError(Exception):
+    """The files are broken; `problems` lists each one as 'file, line N: what'."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+@dataclass
+class LoadResult:
+    created: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+
+    def count(self, kind: str, created: bool, changed: bool):
+        if created:
+            self.created[kind] = self.created.get(kind, 0) + 1
+        elif changed:
+            self.updated[kind] = self.updated.get(kind, 0) + 1
+
+    @property
+    def changed_anything(self) -> bool:
+        return bool(self.created or self.updated)
+
+
+def _read(path: Path, columns: list[str], problems: list[str]) -> list[tuple[int, dict]]:
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            reader = csv.DictReader(handle)
+            if reader.fieldnames != columns:
+                problems.append(f"{path.name}, line 1: expected the columns {', '.join(columns)}, "
+                                f"found {', '.join(reader.fieldnames or [])}")
+                return []
+            rows = []
+            for row in reader:
+                if None in row or any(v is None for v in row.values()):
+                    problems.append(f"{path.name}, line {reader.line_num}: expected {len(columns)} columns")
+                    continue
+                rows.append((reader.line_num, {k: v.strip() for k, v in row.items()}))
+            return rows
+    except FileNotFoundError:
+        problems.append(f"{path.name}: file not found in {path.parent}")
+    except UnicodeDecodeError as error:
+        problems.append(f"{path.name}: not UTF-8 ({error})")
+    return []
+
+
+def _check(problems: list[str], where: str, validator, value):
+    try:
+        validator(value)
+    except ValidationError as error:
+        problems.append(f"{where}: {' '.join(str(m) for m in error.messages)}")
+
+
+def _parse(directory: Path):
+    problems: list[str] = []
+    municipalities = _read(directory / MUNICIPALITIES_FILE, MUNICIPALITY_COLUMNS, problems)
+    offices = _read(directory / OFFICES_FILE, OFFICE_COLUMNS, problems)
+    counties: dict[str, str] = {}
+    seen_numbers, seen_orgs = {}, {}
+    for line, row in municipalities:
+        where = f"{MUNICIPALITIES_FILE}, line {line}"
+        _check(problems, where, validate_municipality_number, row["municipality_number"])
+        _check(problems, where, validate_county_number, row["county_number"])
+        _check(problems, where, validate_organisation_number, row["organisation_number"])
+        if not row["municipality_name"]:
+            problems.append(f"{where}: the municipality has no name")
+        if row["municipality_number"][:2] != row["county_number"]:
+            problems.append(f"{where}: municipality number {row['municipality_number']} is not in county {row['county_number']}")
+        if row["municipality_number"] in seen_numbers:
+            problems.append(f"{where}: municipality number {row['municipality_number']} also on line {seen_numbers[row['municipality_number']]}")
+        if row["organisation_number"] in seen_orgs:
+            problems.append(f"{where}: organisation number {row['organisation_number']} also on line {seen_orgs[row['organisation_number']]}")
+        seen_numbers.setdefault(row["municipality_number"], line)
+        seen_orgs.setdefault(row["organisation_number"], line)
+        if counties.get(row["county_number"], row["county_name"]) != row["county_name"]:
+            problems.append(f"{where}: county {row['county_number']} is named both {counties[row['county_number']]} and {row['county_name']}")
+        counties.setdefault(row["county_number"], row["county_name"])
+    covered: dict[str, str] = {}
+    for line, row in offices:
+        where = f"{OFFICES_FILE}, line {line}"
+        if not row["office_name"]:
+            problems.append(f"{where}: the office has no name")
+        numbers = [n.strip() for n in row["county_numbers"].split(";") if n.strip()]
+        if not numbers:
+            problems.append(f"{where}: the office covers no county")
+        for number in numbers:
+            if number not in counties:
+                problems.append(f"{where}: county {number} has no municipality in {MUNICIPALITIES_FILE}")
+            elif number in covered:
+                problems.append(f"{where}: county {number} is already covered by {covered[number]}")
+            covered.setdefault(number, row["office_name"])
+        row["county_numbers"] = numbers
+    if problems:
+        raise ReferenceDataError(problems)
+    return counties, municipalities, offices
+
+
+def _upsert(model, lookup: dict, values: dict, result: LoadResult, kind: str):
+    obj = model.objects.filter(**lookup).first()
+    if obj is None:
+        obj = model.objects.create(**lookup, **values)
+        result.count(kind, created=True, changed=True)
+        return obj, True
+    changed = [name for name, value in values.items() if getattr(obj, name) != value]
+    if changed:
+        for name in changed:
+            setattr(obj, name, values[name])
+        obj.save(update_fields=changed)
+        result.count(kind, created=False, changed=True)
+    return obj, False
+
+
+def reference_data_load(*, directory: Path = DATA_DIR) -> LoadResult:
+    """Load counties, offices and municipalities from `directory`. Raises ReferenceDataError."""
+    counties, municipalities, offices = _parse(Path(directory))
+    result = LoadResult()
+    with transaction.atomic():
+        county_objects = {
+            number: _upsert(County, {"number": number}, {"name": name}, result, "counties")[0]
+            for number, name in sorted(counties.items())
+        }
+        for _line, row in offices:
+            office, created = _upsert(
+                Office, {"slug": slugify(row["office_name"])},
+                {"name": row["office_name"], "name_en": row["office_name_en"], "email": row["email"]},
+                result, "offices",
+            )
+            wanted = {county_objects[n].pk for n in row["county_numbers"]}
+            if set(office.counties.values_list("pk", flat=True)) != wanted:
+                office.counties.set(wanted)
+                if not created:
+                    result.count("offices", created=False, changed=True)
+        for _line, row in municipalities:
+            _upsert(
+                Organisation, {"organisation_number": row["organisation_number"]},
+                {
+                    "name": row["municipality_name"],
+                    "kind": OrganisationKind.MUNICIPALITY,
+                    "municipality_number": row["municipality_number"],
+                    "county": county_objects[row["county_number"]],
+                },
+                result, "municipalities",
+            )
+    return result

@@ -1,0 +1,1 @@
+"""Reports on the use of funds and the reminder log (issue: reporting and reminders)."""

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SchemesConfig(AppConfig):
+    name = "schemes"
+    verbose_name = _("Grant schemes and rounds")
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,52 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import OrganisationKind
+
+from .models import Round, Scheme
+
+
+class EligibleKindsField(forms.MultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("choices", OrganisationKind.choices)
+        kwargs.setdefault("label", _("eligible applicant kinds"))
+        super().__init__(**kwargs)
+
+
+class ReminderDaysField(forms.CharField):
+    """'14, 7, 1' in the form; [14, 7, 1] in the database."""
+
+    def prepare_value(self, value):
+        if isinstance(value, list):
+            return ", ".join(str(v) for v in value)
+        return value
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if isinstance(value, list):
+            return value
+        parts = [p.strip() for p in (value or "").replace(";", ",").split(",") if p.strip()]
+        try:
+            return sorted((int(p) for p in parts), reverse=True)
+        except ValueError:
+            raise forms.ValidationError(_("Give whole numbers of days separated by commas, for example 14, 7, 1."))
+
+
+class RoundAdminForm(forms.ModelForm):
+    eligible_kinds = EligibleKindsField(required=False, help_text=_("Leave all unticked to use the scheme's."))
+    application_reminder_days = ReminderDaysField(label=_("application reminders (days before the deadline)"))
+    reporting_reminder_days = ReminderDaysField(label=_("reporting reminders (days before the reporting deadline)"))
+
+    class Meta:
+        model = Round
+        fields = "__all__"
+
+
+class SchemeAdminForm(forms.ModelForm):
+    eligible_kinds = EligibleKindsField(required=True)
+
+    class Meta:
+        model = Scheme
+        fields = "__all__"

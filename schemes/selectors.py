@@ -1,0 +1,47 @@
+"""Reads for the public scheme and round pages."""
+
+import datetime as dt
+from itertools import groupby
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from .models import Round, Scheme
+
+
+def scheme_get_public(*, slug: str) -> Scheme:
+    return Scheme.objects.prefetch_related("sub_goals", "target_groups", "priority_areas").get(slug=slug)
+
+
+def rounds_public(*, scheme: Scheme | None = None) -> QuerySet[Round]:
+    queryset = Round.objects.published().select_related("office", "scheme")
+    if scheme is not None:
+        queryset = queryset.filter(scheme=scheme)
+    return queryset
+
+
+def round_get_public(*, pk: int) -> Round:
+    return (
+        rounds_public()
+        .prefetch_related("documents", Prefetch("scheme__target_groups"))
+        .get(pk=pk)
+    )
+
+
+def rounds_open_and_upcoming(*, now: dt.datetime | None = None, scheme: Scheme | None = None) -> list[Round]:
+    """Published rounds that accept submissions now or will open later, soonest deadline first."""
+    now = now or timezone.now()
+    rounds = rounds_public(scheme=scheme).not_closed_long_before(now).order_by("closes_at", "office__name")
+    return [r for r in rounds if r.is_open(now) or r.has_not_opened(now)]
+
+
+def rounds_open_by_office(*, now: dt.datetime | None = None, scheme: Scheme | None = None):
+    """[(office, [rounds...]), ...] ordered by office name: the public 'open rounds' page."""
+    rounds = sorted(rounds_open_and_upcoming(now=now, scheme=scheme), key=lambda r: (r.office.name, r.closes_at))
+    return [(office, list(group)) for office, group in groupby(rounds, key=lambda r: r.office)]
+
+
+def rounds_closed(*, now: dt.datetime | None = None, scheme: Scheme | None = None) -> list[Round]:
+    now = now or timezone.now()
+    return [r for r in rounds_public(scheme=scheme).order_by("-year", "office__name") if not r.is_open(now)
+            and not r.has_not_opened(now)]
