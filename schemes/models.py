@@ -222,7 +222,7 @@ class Round(LocalizedContentMixin, models.Model):
             errors["reporting_deadline"] = _("The reporting deadline must be after the application deadline.")
         if self.budget is not None and self.budget <= 0:
             errors["budget"] = _("The budget must be more than 0 kroner.")
-        if self.published and not self.budget:
+        elif self.published and self.budget is None:
             errors["budget"] = _("Set the budget before the round is published.")
         unknown = set(self.eligible_kinds or []) - set(OrganisationKind.values)
         if unknown:

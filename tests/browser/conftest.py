@@ -1,0 +1,126 @@
+"""Browser journeys: Playwright driving Debian's chromium against pytest-django's `live_server`.
+
+Every test under tests/browser is marked `browser`. Without /usr/bin/chromium the tests are skipped
+outside CI; with CI=true a missing chromium fails the run instead.
+
+Fixtures for the journeys:
+- `demo_data`: the reference data and the demo scheme, rounds and users in the live server's database.
+- `axe_check(page)`: an axe scan of the current page; fails on any serious or critical violation.
+- `login(email, password=DEMO_PASSWORD)`: logs the page in through /login/ and returns it.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an event loop in the main thread; Django then refuses ORM calls from
+# the test (seeding, assertions on the database) unless this is set.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = Path("/usr/bin/chromium")
+BROWSER_DIR = Path(__file__).resolve().parent
+BLOCKING_IMPACTS = ("serious", "critical")
+
+
+def _ci() -> bool:
+    return os.environ.get("CI", "").lower() == "true"
+
+
+def pytest_collection_modifyitems(config, items):
+    # This hook sees every collected item of the session, not just this directory's.
+    browser_mark = pytest.mark.browser
+    skip = pytest.mark.skip(reason=f"{CHROMIUM} is missing (install Debian's chromium package; with CI=true this fails)")
+    for item in items:
+        if BROWSER_DIR not in Path(item.path).resolve().parents:
+            continue
+        item.add_marker(browser_mark)
+        if not CHROMIUM.exists() and not _ci():
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args():
+    if not CHROMIUM.exists():
+        pytest.fail(f"CI=true but {CHROMIUM} is missing: the browser journeys cannot run.", pytrace=False)
+    return {
+        "executable_path": str(CHROMIUM),
+        "headless": True,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-quic",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    # LocaleMiddleware honours Accept-Language, and headless chromium sends en-US: browse as a
+    # Norwegian visitor (bokmål, Oslo time), which is what the portal defaults to anyway.
+    return {**browser_context_args, "locale": "nb-NO", "timezone_id": "Europe/Oslo"}
+
+
+@pytest.fixture
+def demo_data(transactional_db, live_server):
+    """Reference data plus the demo scheme, rounds and users, committed so the live server sees them."""
+    from portal.demo import demo_seed
+
+    return demo_seed()
+
+
+def _format_violations(url: str, violations: list[dict]) -> str:
+    lines = [f"axe found {len(violations)} serious/critical violation(s) on {url}:"]
+    for violation in violations:
+        lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']}")
+        lines.append(f"  {violation.get('helpUrl', '')}")
+        for node in violation["nodes"]:
+            target = " ".join(str(part) for part in node["target"])
+            lines.append(f"    target: {target}")
+            summary = (node.get("failureSummary") or "").replace("\n", " ")
+            if summary:
+                lines.append(f"      {summary}")
+    return "\n".join(lines)
+
+
+@pytest.fixture(scope="session")
+def _axe():
+    from axe_playwright_python.sync_playwright import Axe
+
+    return Axe()
+
+
+@pytest.fixture
+def axe_check(_axe):
+    """`axe_check(page)` scans the page as it is now and fails listing every serious/critical violation."""
+
+    def check(page, context=None):
+        results = _axe.run(page, context=context)
+        blocking = [v for v in results.response["violations"] if v.get("impact") in BLOCKING_IMPACTS]
+        if blocking:
+            pytest.fail(_format_violations(page.url, blocking), pytrace=False)
+        return results
+
+    return check
+
+
+@pytest.fixture
+def login(page, live_server):
+    """`login(email, password=DEMO_PASSWORD)` logs `page` in through the real login form."""
+    from portal.demo import DEMO_PASSWORD
+
+    def do_login(email: str, password: str = DEMO_PASSWORD, next_url: str = ""):
+        url = f"{live_server.url}/login/" + (f"?next={next_url}" if next_url else "")
+        page.goto(url)
+        page.fill("input[name=username]", email)
+        page.fill("input[name=password]", password)
+        with page.expect_navigation():
+            page.locator("main form button[type=submit]").click()
+        assert "/login/" not in page.url, f"login as {email} failed: still on {page.url}"
+        return page
+
+    return do_login

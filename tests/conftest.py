@@ -1,0 +1,93 @@
+"""Shared fixtures: reference data, the demo scheme, and one logged-in client per role."""
+
+import pytest
+from django.conf import settings
+
+from portal.models import Role
+
+
+def pytest_collection_modifyitems(config, items):
+    skip_pg = pytest.mark.skip(reason="PostgreSQL is not reachable (see the warning at the top of the run)")
+    skip_redis = pytest.mark.skip(reason="Redis is not reachable (see the warning at the top of the run)")
+    for item in items:
+        if "postgres" in item.keywords and not settings.POSTGRES_AVAILABLE:
+            item.add_marker(skip_pg)
+        if "redis" in item.keywords and not settings.REDIS_AVAILABLE:
+            item.add_marker(skip_redis)
+
+
+@pytest.fixture
+def reference_data(db):
+    from portal.reference_data import reference_data_load
+
+    reference_data_load()
+
+
+@pytest.fixture
+def demo(db):
+    """The demo scheme, rounds and users, as `make run` has them."""
+    from portal.demo import demo_seed
+
+    demo_seed()
+
+
+def _client_for(client_class, role, **scope):
+    from tests.portal.factories import MembershipFactory
+
+    membership = MembershipFactory(role=role, **scope)
+    client = client_class()
+    client.force_login(membership.user)
+    client.user = membership.user
+    client.membership = membership
+    return client
+
+
+@pytest.fixture
+def office(db):
+    from tests.portal.factories import OfficeFactory
+
+    return OfficeFactory()
+
+
+@pytest.fixture
+def organisation(db, office):
+    from tests.portal.factories import OrganisationFactory
+
+    return OrganisationFactory(county=office.counties.first())
+
+
+@pytest.fixture
+def editor_client(client_class, organisation):
+    return _client_for(client_class, Role.EDITOR, organisation=organisation)
+
+
+@pytest.fixture
+def signatory_client(client_class, organisation):
+    return _client_for(client_class, Role.SIGNATORY, organisation=organisation)
+
+
+@pytest.fixture
+def caseworker_client(client_class, office):
+    return _client_for(client_class, Role.CASEWORKER, office=office)
+
+
+@pytest.fixture
+def approver_client(client_class, office):
+    return _client_for(client_class, Role.APPROVER, office=office)
+
+
+@pytest.fixture
+def office_admin_client(client_class, office):
+    return _client_for(client_class, Role.OFFICE_ADMIN, office=office)
+
+
+@pytest.fixture
+def national_admin_client(client_class, db):
+    return _client_for(client_class, Role.NATIONAL_ADMIN)
+
+
+@pytest.fixture
+def client_class():
+    from django.test import Client
+
+    return Client

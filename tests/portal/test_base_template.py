@@ -1,0 +1,43 @@
+"""The base template: skip link, landmarks, one h1, lang, and who the user acts for."""
+
+import re
+
+import pytest
+
+from portal.models import Role
+from tests.portal.factories import MembershipFactory, OfficeFactory, OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+PAGES = ["/", "/rounds/", "/login/"]
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_every_page_has_skip_link_landmarks_one_h1_and_lang(client, demo, url):
+    html = client.get(url).content.decode()
+    assert re.search(r'<html lang="nb">', html)
+    assert re.search(r'<a class="skip-link" href="#main">', html)
+    assert '<main id="main"' in html
+    assert "<header" in html and "<footer" in html and "<nav" in html
+    assert len(re.findall(r"<h1[ >]", html)) == 1
+
+
+def test_the_header_shows_the_users_organisation(client, demo):
+    membership = MembershipFactory(role=Role.EDITOR, organisation=OrganisationFactory(name="Bodø"))
+    client.force_login(membership.user)
+    html = client.get("/").content.decode()
+    affiliation = re.search(r'id="affiliation">(.*?)</p>', html, re.S).group(1)
+    assert "Bodø" in affiliation
+
+
+def test_the_header_shows_the_caseworkers_office(client, demo):
+    membership = MembershipFactory(role=Role.CASEWORKER, office=OfficeFactory(name="Fylkesmannen i Testland"))
+    client.force_login(membership.user)
+    html = client.get("/me/").content.decode()
+    assert "Fylkesmannen i Testland" in re.search(r'id="affiliation">(.*?)</p>', html, re.S).group(1)
+
+
+def test_no_page_loads_anything_from_another_host(client, demo):
+    html = client.get("/").content.decode()
+    for url in re.findall(r'(?:src|href)="([^"]+)"', html):
+        assert not url.startswith(("http://", "https://", "//")), url

@@ -1,0 +1,71 @@
+import datetime as dt
+
+import factory
+from django.utils import timezone
+from factory.django import DjangoModelFactory
+
+from portal.models import OrganisationKind
+from schemes.models import Round, Scheme, SubGoal, TargetGroup
+from tests.portal.factories import OfficeFactory
+
+
+def oslo(year, month, day, hour=0, minute=0, second=0) -> dt.datetime:
+    return timezone.make_aware(dt.datetime(year, month, day, hour, minute, second))
+
+
+class SchemeFactory(DjangoModelFactory):
+    class Meta:
+        model = Scheme
+        django_get_or_create = ["slug"]
+
+    slug = factory.Sequence(lambda n: f"ordning-{n}")
+    name = factory.Sequence(lambda n: f"Tilskuddsordning {n}")
+    main_goal = "Gode og bærekraftige helse- og omsorgstjenester."
+    eligible_kinds = [OrganisationKind.MUNICIPALITY, OrganisationKind.COUNTY_MUNICIPALITY, OrganisationKind.STATE_BODY]
+
+
+class SubGoalFactory(DjangoModelFactory):
+    class Meta:
+        model = SubGoal
+
+    scheme = factory.SubFactory(SchemeFactory)
+    code = factory.Sequence(lambda n: f"goal-{n}")
+    text = factory.Sequence(lambda n: f"Delmål {n}")
+
+
+class TargetGroupFactory(DjangoModelFactory):
+    class Meta:
+        model = TargetGroup
+
+    scheme = factory.SubFactory(SchemeFactory)
+    code = factory.Sequence(lambda n: f"group-{n}")
+    text = factory.Sequence(lambda n: f"Målgruppe {n}")
+
+
+class RoundFactory(DjangoModelFactory):
+    """A published round open now: opened ten days ago, closes in twenty days at 23:59."""
+
+    class Meta:
+        model = Round
+
+    scheme = factory.SubFactory(SchemeFactory)
+    office = factory.SubFactory(OfficeFactory)
+    year = factory.LazyFunction(lambda: timezone.localdate().year)
+    published = True
+    budget = 10_000_000
+    opens_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=10))
+    closes_at = factory.LazyFunction(
+        lambda: timezone.localtime().replace(hour=23, minute=59, second=0, microsecond=0) + dt.timedelta(days=20)
+    )
+    reporting_deadline = factory.LazyAttribute(lambda o: o.closes_at + dt.timedelta(days=365))
+    contact_email = "kontakt@fylkesmannen.example"
+
+    class Params:
+        closed = factory.Trait(
+            opens_at=factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=60)),
+            closes_at=factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=30)),
+        )
+        upcoming = factory.Trait(
+            opens_at=factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=10)),
+            closes_at=factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=40)),
+        )

@@ -1,0 +1,138 @@
+"""Office admins configure only their own office's rounds; national admins edit the scheme."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from portal.models import Office, Role
+from schemes.models import Round, Scheme
+from tests.portal.factories import MembershipFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def nordland_round(demo):
+    return Round.objects.get(office__slug="fylkesmannen-i-nordland", year=2020)
+
+
+def admin_of(slug, client):
+    membership = MembershipFactory(role=Role.OFFICE_ADMIN, office=Office.objects.get(slug=slug))
+    client.force_login(membership.user)
+    return membership.user
+
+
+def round_form_data(round_, **overrides):
+    local = lambda moment: moment.astimezone(dt.timezone(dt.timedelta(hours=1)))  # noqa: E731
+    data = {
+        "scheme": round_.scheme_id, "office": round_.office_id, "year": round_.year, "published": "on",
+        "budget": round_.budget, "grace_minutes": 0,
+        "opens_at_0": "02.12.2019", "opens_at_1": "08:00",
+        "closes_at_0": "20.02.2020", "closes_at_1": "23:59",
+        "reporting_deadline_0": "01.03.2020", "reporting_deadline_1": "23:59",
+        "contact_email": round_.contact_email, "contact_name": "", "contact_phone": "",
+        "description": "", "description_nn": "", "description_en": "",
+        "competence_plan_required": "on", "competence_plan_max_age_months": 48,
+        "auditor_statement_threshold": 200000,
+        "application_reminder_days": "14, 7, 1", "reporting_reminder_days": "60, 14, 1",
+        "criteria-TOTAL_FORMS": 0, "criteria-INITIAL_FORMS": 0,
+        "documents-TOTAL_FORMS": 0, "documents-INITIAL_FORMS": 0,
+    }
+    del local
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def test_rogaland_admin_neither_sees_nor_changes_nordlands_round(client, nordland_round):
+    admin_of("fylkesmannen-i-rogaland", client)
+    changelist = client.get(reverse("admin:schemes_round_changelist"))
+    assert changelist.status_code == 200
+    assert f"/admin/schemes/round/{nordland_round.pk}/change/" not in changelist.content.decode()
+    change_url = reverse("admin:schemes_round_change", args=[nordland_round.pk])
+    response = client.get(change_url)
+    assert response.status_code in (302, 403, 404)
+    assert b"fmnopost@fylkesmannen.no" not in response.content
+    client.post(change_url, round_form_data(nordland_round, budget=1))
+    nordland_round.refresh_from_db()
+    assert nordland_round.budget == 9_800_000
+
+
+def test_nordland_admin_changes_the_budget_of_nordlands_round(client, nordland_round):
+    admin_of("fylkesmannen-i-nordland", client)
+    change_url = reverse("admin:schemes_round_change", args=[nordland_round.pk])
+    response = client.post(change_url, round_form_data(nordland_round, budget=11_000_000))
+    assert response.status_code == 302, response.content.decode()[:3000]
+    nordland_round.refresh_from_db()
+    assert nordland_round.budget == 11_000_000
+
+
+def test_an_admin_cannot_move_a_round_to_another_office(client, nordland_round):
+    admin_of("fylkesmannen-i-nordland", client)
+    rogaland = Office.objects.get(slug="fylkesmannen-i-rogaland")
+    response = client.post(reverse("admin:schemes_round_change", args=[nordland_round.pk]),
+                           round_form_data(nordland_round, office=rogaland.pk))
+    assert response.status_code == 200
+    nordland_round.refresh_from_db()
+    assert nordland_round.office.slug == "fylkesmannen-i-nordland"
+
+
+@pytest.mark.parametrize("overrides,field,message", [
+    ({"closes_at_0": "01.12.2019"}, "closes_at", "Søknadsfristen må være etter at runden åpner."),
+    ({"reporting_deadline_0": "01.02.2020"}, "reporting_deadline", "Rapporteringsfristen må være etter søknadsfristen."),
+    ({"budget": 0}, "budget", "Budsjettet må være mer enn 0 kroner."),
+])
+def test_bad_round_input_gets_a_message_on_the_field_and_nothing_is_saved(client, nordland_round, overrides, field, message):
+    admin_of("fylkesmannen-i-nordland", client)
+    response = client.post(reverse("admin:schemes_round_change", args=[nordland_round.pk]),
+                           round_form_data(nordland_round, **overrides))
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert message in errors.get(field, []) + errors.get("__all__", []), errors
+    nordland_round.refresh_from_db()
+    assert nordland_round.budget == 9_800_000
+    assert nordland_round.closes_at.day == 20
+
+
+def test_copy_action_copies_own_round_to_next_year_without_budget(client, nordland_round):
+    admin_of("fylkesmannen-i-nordland", client)
+    response = client.post(reverse("admin:schemes_round_changelist"),
+                           {"action": "copy_to_next_year", "_selected_action": [nordland_round.pk]})
+    assert response.status_code == 302
+    copy = Round.objects.get(office=nordland_round.office, year=2021)
+    assert copy.budget is None and not copy.published
+
+
+def test_copy_action_refuses_another_offices_round(client, nordland_round):
+    admin_of("fylkesmannen-i-rogaland", client)
+    client.post(reverse("admin:schemes_round_changelist"),
+                {"action": "copy_to_next_year", "_selected_action": [nordland_round.pk]})
+    assert not Round.objects.filter(year=2021).exists()
+
+
+def test_office_admin_can_only_pick_own_office_for_a_new_round(client, demo):
+    admin_of("fylkesmannen-i-nordland", client)
+    response = client.get(reverse("admin:schemes_round_add"))
+    offices = list(response.context["adminform"].form.fields["office"].queryset)
+    assert [o.slug for o in offices] == ["fylkesmannen-i-nordland"]
+
+
+def test_national_admin_edits_the_scheme_and_office_admin_cannot(client, demo):
+    scheme = Scheme.objects.get()
+    url = reverse("admin:schemes_scheme_change", args=[scheme.pk])
+    admin_of("fylkesmannen-i-nordland", client)
+    response = client.get(url)
+    assert response.status_code == 200 and b'name="main_goal"' not in response.content  # view only
+    national = MembershipFactory(role=Role.NATIONAL_ADMIN).user
+    client.force_login(national)
+    response = client.get(url)
+    assert b'name="main_goal"' in response.content
+
+
+def test_municipal_users_and_strangers_do_not_get_into_the_admin(client, demo):
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302
+    client.force_login(MembershipFactory(role=Role.EDITOR).user)
+    assert client.get(reverse("admin:index")).status_code == 302
+    client.force_login(UserFactory())
+    assert client.get(reverse("admin:schemes_round_changelist")).status_code == 302

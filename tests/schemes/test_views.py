@@ -1,0 +1,109 @@
+"""The public pages: anyone can read the scheme, the open rounds, and a round like seed 001."""
+
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from schemes.models import Round
+from tests.schemes.factories import RoundFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def text_of(response) -> str:
+    html = response.content.decode()
+    html = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).replace("\xa0", " ")
+
+
+@pytest.fixture
+def nordland_2020(demo):
+    return Round.objects.get(office__name="Fylkesmannen i Nordland", year=2020)
+
+
+def test_the_round_page_shows_what_seed_001_shows(client, nordland_2020):
+    response = client.get(nordland_2020.get_absolute_url())
+    assert response.status_code == 200
+    text = text_of(response)
+    assert "Søknadsfrist 20.02.2020 kl. 23:59" in text
+    assert "Rapporteringsfrist 01.03.2020 kl. 23:59" in text
+    assert "Ansvarlig Fylkesmannen i Nordland" in text
+    assert "fmnopost@fylkesmannen.no" in text
+    assert "Ledere, ansatte og personer som kan rekrutteres" in text
+    assert "Ansatte i andre kommunale og fylkeskommunale etater" in text
+    assert "Kommuner, Fylkeskommuner, Statlige mottakere" in text
+    assert "kun nettobudsjetterte virksomheter" in text
+    assert "Regelverk for kommunalt kompetanse- og innovasjonstilskudd" in text
+    assert "Kommunalt kompetanse- og innovasjonstilskudd 2020" in text
+
+
+def test_the_round_page_in_nynorsk_and_english(client, nordland_2020):
+    client.post(reverse("set_language"), {"language": "nn", "next": "/"})
+    text = text_of(client.get(nordland_2020.get_absolute_url()))
+    assert "Søknadsfrist 20.02.2020 kl. 23:59" in text
+    assert "Kven kan søkje" in text
+    assert "Kommunalt kompetanse- og innovasjonstilskot 2020" in text
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    response = client.get(nordland_2020.get_absolute_url())
+    text = text_of(response)
+    assert '<html lang="en">' in response.content.decode()
+    assert "Application deadline 20.02.2020 at 23:59" in text
+    assert "Municipal competence and innovation grant 2020" in text
+
+
+def test_the_scheme_page_shows_goals_target_groups_applicants_and_priority_area(client, demo):
+    response = client.get(reverse("schemes:scheme_detail", kwargs={"slug": "kompetanse-og-innovasjon"}))
+    text = text_of(response)
+    assert "Kommunalt kompetanse- og innovasjonstilskudd" in text
+    assert "bærekraftige og gode helse- og omsorgstjenester" in text
+    for goal in ("Økt kompetanse", "Sterkere brukerinnflytelse", "Forebygge og utsette", "Styrket lederkompetanse"):
+        assert goal in text
+    assert "Ansatte i andre kommunale og fylkeskommunale etater, når tiltaket gjelder rus og psykisk helse" in text
+    assert "Kommuner" in text and "Statlige mottakere" in text
+    assert "Rus og psykisk helse er et prioritert område" in text
+
+
+def test_the_open_rounds_are_listed_by_office_and_closed_ones_apart(client, demo):
+    RoundFactory(office__name="Fylkesmannen i Testland", published=True)
+    RoundFactory(office__name="Fylkesmannen i Skjulested", published=False)
+    text = text_of(client.get(reverse("schemes:round_list")))
+    open_part, closed_part = text.split("Tidligere runder", 1)
+    assert "Fylkesmannen i Nordland" in open_part and "Fylkesmannen i Testland" in open_part
+    assert "Skjulested" not in text
+    assert "20.02.2020 kl. 23:59" in closed_part
+
+
+def test_an_unpublished_round_is_not_found(client, db):
+    hidden = RoundFactory(published=False)
+    assert client.get(hidden.get_absolute_url()).status_code == 404
+
+
+def test_an_unknown_scheme_is_not_found(client, db):
+    assert client.get(reverse("schemes:scheme_detail", kwargs={"slug": "finnes-ikke"})).status_code == 404
+
+
+def test_the_front_page_needs_no_login_and_links_the_open_round(client, demo):
+    response = client.get("/")
+    assert response.status_code == 200
+    open_round = Round.objects.get(office__name="Fylkesmannen i Nordland", year__gt=2020)
+    assert open_round.get_absolute_url() in response.content.decode()
+
+
+def test_the_deadline_filter_uses_oslo_time_in_summer_and_winter():
+    from portal.templatetags.portal_tags import deadline
+    from tests.schemes.factories import oslo
+
+    with translation.override("nb"):
+        assert deadline(oslo(2020, 2, 20, 23, 59)) == "20.02.2020 kl. 23:59"
+        assert deadline(oslo(2020, 7, 1, 23, 59)) == "01.07.2020 kl. 23:59"
+
+
+def test_kroner_are_grouped_in_norwegian_and_english():
+    from portal.templatetags.portal_tags import kroner
+
+    with translation.override("nb"):
+        assert kroner(12_500_000) == "12\xa0500\xa0000 kr"
+    with translation.override("en"):
+        assert kroner(12_500_000) == "NOK 12,500,000"
