@@ -17,6 +17,10 @@ LOCALE_DIR = Path(settings.BASE_DIR) / "locale"
 NORWEGIAN = ["nb", "nn"]
 ALL_LANGUAGES = ["nb", "nn", "en"]
 PLURAL_FORMS = "nplurals=2; plural=(n != 1);"
+# Looked up through variables, not literals, so that makemessages does not list this file as a source.
+DEADLINE = "%(date)s at %(time)s"
+AMOUNT = "%(amount)s kr"
+SKIP_LINK = "Skip to main content"
 
 # A %-format conversion as Python reads it: %(name)s, %d, %5.2f ... ("%%" is a literal percent sign).
 PLACEHOLDER = re.compile(r"%(?:\((?P<name>[^)]*)\))?[#0 +-]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?[diouxXeEfFgGcrsa%]")
@@ -122,7 +126,7 @@ def test_compiled_catalogue_matches_the_po_file(po_path):
     changed = sorted(repr(k[1]) for k in expected.keys() & compiled.keys() if expected[k] != compiled[k])
     assert not (missing or extra or changed), (
         f"{mo_path} is out of date with {po_path.name}; run manage.py compilemessages.\n"
-        f"  not compiled: {missing}\n  compiled but no longer in .po: {extra}\n  compiled text differs: {changed}"
+        f"  not compiled: {missing}\n  compiled but untranslated, fuzzy or gone in .po: {extra}\n  compiled text differs: {changed}"
     )
 
 
@@ -132,7 +136,7 @@ def test_compiled_catalogue_matches_the_po_file(po_path):
 )
 def test_a_deadline_reads_with_kl_in_norwegian(language, expected):
     with translation.override(language):
-        assert translation.gettext("%(date)s at %(time)s") == expected
+        assert translation.gettext(DEADLINE) == expected
 
 
 @pytest.mark.parametrize(
@@ -141,7 +145,7 @@ def test_a_deadline_reads_with_kl_in_norwegian(language, expected):
 )
 def test_an_amount_reads_in_the_reader_s_convention(language, expected):
     with translation.override(language):
-        assert translation.gettext("%(amount)s kr") == expected
+        assert translation.gettext(AMOUNT) == expected
 
 
 @pytest.mark.parametrize(
@@ -150,4 +154,4 @@ def test_an_amount_reads_in_the_reader_s_convention(language, expected):
 )
 def test_the_skip_link_is_in_the_reader_s_language(language, expected):
     with translation.override(language):
-        assert translation.gettext("Skip to main content") == expected
+        assert translation.gettext(SKIP_LINK) == expected

@@ -3,6 +3,8 @@
 Every test under tests/browser is marked `browser`. Without /usr/bin/chromium the tests are skipped
 outside CI; with CI=true a missing chromium fails the run instead.
 
+Pages open as a Norwegian visitor (locale nb-NO, Europe/Oslo), see `browser_context_args`.
+
 Fixtures for the journeys:
 - `demo_data`: the reference data and the demo scheme, rounds and users in the live server's database.
 - `axe_check(page)`: an axe scan of the current page; fails on any serious or critical violation.

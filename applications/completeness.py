@@ -1,0 +1,168 @@
+"""What is missing from an application: one list of problems, each linked to its field.
+
+The task list, the check page and the submission guard all read this one function, so what the
+municipality is told is missing is exactly what stops a submission.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import Application, AttachmentKind
+
+NOT_STARTED, IN_PROGRESS, COMPLETE = "not_started", "in_progress", "complete"
+STATE_LABELS = {NOT_STARTED: _("Not started"), IN_PROGRESS: _("In progress"), COMPLETE: _("Complete")}
+
+
+@dataclass(frozen=True)
+class Problem:
+    section: str
+    message: str
+    url: str
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    url: str
+    state: str
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def state_label(self):
+        return STATE_LABELS[self.state]
+
+
+def _url(name, application, anchor="", **kwargs):
+    return reverse(f"applications:{name}", kwargs={"pk": application.pk, **kwargs}) + (f"#{anchor}" if anchor else "")
+
+
+def competence_plan(application: Application):
+    """The newest uploaded competence plan, from the prefetched attachments."""
+    plans = [a for a in application.attachments.all() if a.kind == AttachmentKind.COMPETENCE_PLAN]
+    return max(plans, key=lambda a: (a.uploaded_at, a.pk)) if plans else None
+
+
+def competence_plan_is_up_to_date(application: Application, on: dt.date | None = None) -> bool | None:
+    """None when the plan has no date; else whether it is younger than the round allows."""
+    updated = application.competence_plan_updated_on
+    if not updated:
+        return None
+    on = on or timezone.localtime(application.round.closes_at).date()
+    months = application.round.competence_plan_max_age_months
+    return (on.year - updated.year) * 12 + (on.month - updated.month) - (on.day < updated.day) < months
+
+
+def _details(application) -> Section:
+    url = _url("details", application)
+    problems = []
+    if not application.contact_name:
+        problems.append(Problem("details", _("Give the contact person's name."), url + "#id_contact_name"))
+    if not application.contact_email:
+        problems.append(Problem("details", _("Give the contact person's e-mail address."), url + "#id_contact_email"))
+    if application.projects.all() and not application.project_priorities:
+        problems.append(Problem("details", _("State the municipality's priorities among its innovation projects."),
+                                url + "#id_project_priorities"))
+    if application.measures.all() and not application.competence_raising_plan:
+        problems.append(Problem("details", _("Describe the plan for raising competence."),
+                                url + "#id_competence_raising_plan"))
+    started = application.details_version > 0
+    state = COMPLETE if started and not problems else (IN_PROGRESS if started else NOT_STARTED)
+    return Section("details", _("Contact person and cover letter"), url, state, problems)
+
+
+def _plan(application) -> Section:
+    url = _url("plan", application)
+    plan = competence_plan(application)
+    required = application.round.competence_plan_required and bool(application.measures.all())
+    problems, notes = [], []
+    if required and plan is None:
+        problems.append(Problem("plan", _("Upload the competence plan (PDF, DOCX or ODT)."), url + "#id_file"))
+    if (required or plan) and not application.competence_plan_updated_on:
+        problems.append(Problem("plan", _("Give the date the competence plan was last updated."),
+                                url + "#id_competence_plan_updated_on"))
+    if (required or plan) and not application.competence_plan_adopted_by:
+        problems.append(Problem("plan", _("Say who adopted the competence plan."), url + "#id_competence_plan_adopted_by"))
+    if competence_plan_is_up_to_date(application) is False:
+        notes.append(_("The competence plan is not up to date: it is older than %(months)d months. "
+                       "Municipalities with an up-to-date plan are prioritised.")
+                     % {"months": application.round.competence_plan_max_age_months})
+    started = plan is not None or application.plan_version > 0
+    if not required and not started:
+        state = COMPLETE
+        notes.append(_("Not required: the application has no competence measures."))
+    else:
+        state = COMPLETE if started and not problems else (IN_PROGRESS if started else NOT_STARTED)
+    return Section("plan", _("Competence plan"), url, state, problems, notes)
+
+
+def _measures(application) -> Section:
+    url = _url("measures", application)
+    problems = []
+    for measure in application.measures.all():
+        edit = _url("measure_edit", application, line_pk=measure.pk)
+
+        def need(condition, message, field_name, edit=edit, measure=measure):
+            if condition:
+                problems.append(Problem("measures", _("%(title)s: %(message)s") % {
+                    "title": measure.title, "message": message}, f"{edit}#id_{field_name}"))
+
+        need(not measure.kind, _("choose the kind of measure."), "kind")
+        need(not measure.description, _("describe the measure."), "description")
+        need(not measure.service_area, _("choose the service area."), "service_area")
+        need(measure.target_group_id is None, _("choose the target group."), "target_group")
+        need(measure.target_group_id is not None and measure.target_group.only_for_mental_health
+             and not measure.concerns_mental_health,
+             _("staff of other agencies are a target group only for mental health and substance abuse measures."),
+             "target_group")
+        need(not measure.participants, _("give the number of participants."), "participants")
+        need(measure.total_cost is None, _("give the total cost."), "total_cost")
+        need(measure.amount_applied is None, _("give the amount applied for."), "amount_applied")
+        need(measure.own_funding is None, _("give the own funding (0 if none)."), "own_funding")
+    has_lines = bool(application.measures.all()) or bool(application.projects.all())
+    if not has_lines:
+        problems.append(Problem("measures", _("Add at least one competence measure or innovation project."),
+                                _url("measure_add", application)))
+    state = NOT_STARTED if not application.measures.all() else (COMPLETE if not problems else IN_PROGRESS)
+    if not application.measures.all() and application.projects.all():
+        state = COMPLETE
+    return Section("measures", _("Competence measures"), url, state, problems)
+
+
+def _projects(application) -> Section:
+    url = _url("projects", application)
+    problems = []
+    for project in application.projects.all():
+        edit = _url("project_edit", application, line_pk=project.pk)
+
+        def need(condition, message, field_name, edit=edit, project=project):
+            if condition:
+                problems.append(Problem("projects", _("%(title)s: %(message)s") % {
+                    "title": project.title, "message": message}, f"{edit}#id_{field_name}"))
+
+        need(not project.description, _("describe the project."), "description")
+        need(not project.sub_goals.all(), _("choose at least one sub-goal."), "sub_goals")
+        need(not project.starts_on or not project.ends_on, _("give the project period."), "starts_on")
+        need(project.total_budget is None, _("give the total budget."), "total_budget")
+        need(project.amount_applied is None, _("give the amount applied for."), "amount_applied")
+        need(project.own_share is None, _("give the own share (0 if none)."), "own_share")
+        need(project.priority_rank is None, _("give the municipality's priority."), "priority_rank")
+    if not application.projects.all():
+        state = COMPLETE if application.measures.all() else NOT_STARTED
+    else:
+        state = COMPLETE if not problems else IN_PROGRESS
+    return Section("projects", _("Innovation projects"), url, state, problems)
+
+
+def application_sections(*, application: Application) -> list[Section]:
+    """The task list. `application` should come from `application_get_full` (constant queries)."""
+    return [_details(application), _plan(application), _measures(application), _projects(application)]
+
+
+def application_problems(*, application: Application) -> list[Problem]:
+    return [p for section in application_sections(application=application) for p in section.problems]

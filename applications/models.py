@@ -1,1 +1,0 @@
-"""Applications: the joint application of an organisation to a round (issue: joint application)."""

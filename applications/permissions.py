@@ -1,0 +1,62 @@
+"""May this user do this to this application? Object-level: own organisation, own office."""
+
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import Role
+from portal.permissions import ALLOWED, Verdict, office_ids_with_role, organisation_ids_with_role
+
+from .models import Application, ApplicationStatus
+from .workflow import EDITABLE_STATUSES, user_roles_for
+
+OFFICE_ROLES = (Role.CASEWORKER, Role.APPROVER, Role.OFFICE_ADMIN)
+ORGANISATION_ROLES = (Role.EDITOR, Role.SIGNATORY)
+
+
+def require(verdict: Verdict) -> None:
+    """The one helper views call: raises PermissionDenied with the reason when not allowed."""
+    if not verdict:
+        raise PermissionDenied(verdict.reason)
+
+
+def can_view_application(user, application: Application) -> Verdict:
+    roles = user_roles_for(application, user)
+    if roles & set(ORGANISATION_ROLES):
+        return ALLOWED
+    if roles & set(OFFICE_ROLES) and application.status != ApplicationStatus.DRAFT:
+        return ALLOWED
+    return Verdict(False, _("You do not have access to this application."))
+
+
+def can_edit_application(user, application: Application, now=None) -> Verdict:
+    if not user_roles_for(application, user) & set(ORGANISATION_ROLES):
+        return Verdict(False, _("Only the municipality's own users edit its application."))
+    if application.status not in EDITABLE_STATUSES:
+        return Verdict(False, _("The application is %(status)s and can no longer be changed.") % {
+            "status": application.get_status_display().lower()})
+    if application.status == ApplicationStatus.DRAFT and not application.round.is_open(now or timezone.now()):
+        if application.round.has_not_opened(now):
+            return Verdict(False, _("The round has not opened yet."))
+        return Verdict(False, _("The application deadline has passed; the draft can no longer be changed."))
+    return ALLOWED
+
+
+def can_start_application(user, round_, organisation, now=None) -> Verdict:
+    if organisation.pk not in organisation_ids_with_role(user, *ORGANISATION_ROLES):
+        return Verdict(False, _("You are not a member of this organisation."))
+    kinds = round_.effective_eligible_kinds()
+    if organisation.kind not in kinds:
+        return Verdict(False, _("%(organisation)s cannot apply in this round.") % {"organisation": organisation})
+    if organisation.kind == "state_body" and round_.scheme.state_bodies_net_budgeted_only and not organisation.net_budgeted:
+        return Verdict(False, _("Only net-budgeted state bodies may apply."))
+    if round_.office.counties.filter(pk=organisation.county_id).exists() is False:
+        return Verdict(False, _("%(organisation)s belongs to another County Governor's area.") % {
+            "organisation": organisation})
+    if not round_.is_open(now or timezone.now()):
+        return Verdict(False, _("The round is not open for applications."))
+    return ALLOWED
+
+
+def can_see_office_side(user, application: Application) -> bool:
+    return application.round.office_id in office_ids_with_role(user, *OFFICE_ROLES)

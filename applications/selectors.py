@@ -1,0 +1,117 @@
+"""Reads for applications. Every queryset starts from what the user may see."""
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from portal.models import Role
+from portal.permissions import office_ids_with_role, organisation_ids_with_role
+
+from .models import Application, ApplicationEvent, ApplicationStatus, CompetenceMeasure, InnovationProject
+
+
+def applications_visible_to(*, user) -> QuerySet[Application]:
+    """The organisation's own applications, and the submitted ones of the user's offices."""
+    organisations = organisation_ids_with_role(user, Role.EDITOR, Role.SIGNATORY)
+    offices = office_ids_with_role(user, Role.CASEWORKER, Role.APPROVER, Role.OFFICE_ADMIN)
+    return Application.objects.filter(
+        Q(organisation_id__in=organisations)
+        | (Q(round__office_id__in=offices) & ~Q(status=ApplicationStatus.DRAFT))
+    )
+
+
+def application_get_full(*, user, pk: int) -> Application:
+    """One application with everything the task list, summary and PDF read, in constant queries.
+    Raises Application.DoesNotExist (a 404) when the user may not see it."""
+    return (
+        applications_visible_to(user=user)
+        .select_related("round__scheme", "round__office", "organisation__county", "submitted_by", "created_by")
+        .prefetch_related(
+            Prefetch("measures", queryset=CompetenceMeasure.objects.select_related("target_group")),
+            Prefetch("projects", queryset=InnovationProject.objects.prefetch_related("sub_goals")),
+            "attachments",
+            "receipts",
+        )
+        .get(pk=pk)
+    )
+
+
+def applications_for_organisations(*, user) -> QuerySet[Application]:
+    """The municipality's start page: its applications across rounds, newest round first."""
+    organisations = organisation_ids_with_role(user, Role.EDITOR, Role.SIGNATORY)
+    return (
+        Application.objects.filter(organisation_id__in=organisations)
+        .select_related("round__scheme", "round__office", "organisation")
+        .order_by("-round__year", "organisation__name")
+    )
+
+
+def application_previous(*, application: Application) -> Application | None:
+    """Last year's application of the same organisation to the same scheme and office, if any."""
+    return (
+        Application.objects.filter(
+            organisation=application.organisation, round__scheme=application.round.scheme,
+            round__office=application.round.office, round__year__lt=application.round.year,
+        )
+        .exclude(status=ApplicationStatus.WITHDRAWN)
+        .order_by("-round__year")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class Totals:
+    measures_applied: int
+    measures_cost: int
+    measures_own: int
+    projects_applied: int
+    projects_budget: int
+    projects_own: int
+    measure_count: int
+    project_count: int
+    mental_health_applied: int
+
+    @property
+    def applied(self) -> int:
+        return self.measures_applied + self.projects_applied
+
+    @property
+    def cost(self) -> int:
+        return self.measures_cost + self.projects_budget
+
+    @property
+    def own(self) -> int:
+        return self.measures_own + self.projects_own
+
+
+def application_totals(*, application: Application) -> Totals:
+    """Sums per part and overall, computed from the (prefetched) lines; never typed by anyone."""
+    measures = list(application.measures.all())
+    projects = list(application.projects.all())
+    return Totals(
+        measures_applied=sum(m.amount_applied or 0 for m in measures),
+        measures_cost=sum(m.total_cost or 0 for m in measures),
+        measures_own=sum(m.own_funding or 0 for m in measures),
+        projects_applied=sum(p.amount_applied or 0 for p in projects),
+        projects_budget=sum(p.total_budget or 0 for p in projects),
+        projects_own=sum(p.own_share or 0 for p in projects),
+        measure_count=len(measures),
+        project_count=len(projects),
+        mental_health_applied=sum(m.amount_applied or 0 for m in measures if m.concerns_mental_health),
+    )
+
+
+def application_history(*, application: Application, include_internal: bool = False) -> QuerySet[ApplicationEvent]:
+    events = application.events.select_related("actor").order_by("-created_at", "-id")
+    if not include_internal:
+        events = events.filter(visible_to_applicant=True)
+    return events
+
+
+def section_snapshot(*, application: Application, section: str, version: int, object_id: int | None = None) -> dict | None:
+    """What a section (or one line) held at `version`, from the event written when it was saved."""
+    event = (
+        application.events.filter(section=section, version=version, object_id=object_id)
+        .order_by("-id").first()
+    )
+    return event.data.get("values") if event else None
