@@ -252,3 +252,22 @@ class Membership(models.Model):
     def __str__(self):
         where = self.organisation or self.office or _("Helsedirektoratet")
         return f"{self.user} – {self.get_role_display()} – {where}"
+
+
+class SentEmail(models.Model):
+    """One e-mail the portal has claimed to send, by its idempotency key. The row is written and
+    committed before sending, so a retried or repeated task sends the same e-mail at most once."""
+
+    key = models.CharField(_("key"), max_length=200, unique=True)
+    recipients = models.JSONField(_("recipients"), default=list)
+    subject = models.TextField(_("subject"))
+    created_at = models.DateTimeField(_("claimed"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sent e-mail")
+        verbose_name_plural = _("sent e-mails")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.subject} ({self.key})"

@@ -12,6 +12,7 @@ portal_patterns = ([
 urlpatterns = [
     path("", include(portal_patterns)),
     path("", include("schemes.urls")),
+    path("applications/", include("applications.urls")),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -30,7 +30,13 @@ def round_detail(request, pk):
         round_ = round_get_public(pk=pk)
     except Round.DoesNotExist:
         raise Http404
-    return render(request, "schemes/round_detail.html", {"round": round_, "scheme": round_.scheme})
+    may_start = []
+    if request.user.is_authenticated:
+        from applications.views.overview import organisations_that_may_start
+
+        may_start = organisations_that_may_start(request.user, round_)
+    return render(request, "schemes/round_detail.html", {"round": round_, "scheme": round_.scheme,
+                                                         "may_start": may_start})
 
 
 def round_document(request, pk, document_pk):

@@ -1,0 +1,258 @@
+"""The receipt: the whole application as it was submitted, as a PDF made once per submission, and
+the e-mail that sends it to the signatory and the contact person once.
+
+`receipt_create_task` (tasks.py) calls `receipt_create` and then `receipt_send`; both are safe to run
+again: the unique (application, submission number) row makes the PDF once, and the e-mail's
+idempotency key in `portal.mail.send_once` sends it once.
+"""
+
+import datetime as dt
+import logging
+import re
+import zoneinfo
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Prefetch
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+
+from portal.mail import recipients_clean, send_once
+from portal.models import Organisation
+from portal.templatetags.portal_tags import kroner
+from schemes.models import Round
+
+from .completeness import competence_plan
+from .models import (
+    Application,
+    ApplicationEvent,
+    ApplicationStatus,
+    Attachment,
+    AttachmentKind,
+    CompetenceMeasure,
+    EventKind,
+    InnovationProject,
+    Receipt,
+)
+from .selectors import application_totals
+from .services import MEASURE_FIELDS, PROJECT_FIELDS
+
+logger = logging.getLogger(__name__)
+
+OSLO = zoneinfo.ZoneInfo("Europe/Oslo")
+MONEY_FIELDS = {"total_cost", "own_funding", "amount_applied", "total_budget", "own_share"}
+APPLICATION_LABELS = [
+    "organisation", "contact_name", "contact_email", "contact_phone", "project_priorities",
+    "competence_raising_plan", "competence_plan_updated_on", "competence_plan_adopted_by", "submitted_at",
+    "submitted_by",
+]
+# The PDF archived with the case: PDF/A-2 level A is both an archive format and a tagged
+# (screen-reader friendly) PDF.
+PDF_VARIANT = "pdf/a-2a"
+
+
+# --- the PDF ---------------------------------------------------------------------------------------
+
+def _value(obj, name: str) -> str:
+    """A field as a person reads it, in the active language; "" when nothing was given."""
+    field = obj._meta.get_field(name)
+    if field.many_to_many:
+        return ", ".join(str(o) for o in getattr(obj, name).all())
+    if name == "partners":
+        return ", ".join(obj.partner_labels())
+    value = getattr(obj, name)
+    if value is None or value == "":
+        return ""
+    if name in MONEY_FIELDS:
+        return kroner(value)
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, dt.date):
+        return value.strftime("%d.%m.%Y")
+    return str(value)
+
+
+def _line(obj, fields, number: int) -> dict:
+    return {
+        "number": number,
+        "title": obj.title,
+        "rows": [(capfirst(obj._meta.get_field(name).verbose_name), _value(obj, name))
+                 for name in fields if name != "title"],
+    }
+
+
+def _css_string(text: str) -> str:
+    """`text` as a CSS string literal, safe inside a <style> element."""
+    return '"' + re.sub(r'[\\"<>\n]', lambda m: f"\\{ord(m.group()):x} ", text) + '"'
+
+
+def page_counter_css() -> str:
+    """The footer's 'Page 1 of 3' as a CSS `content` value, from one whole sentence for translators."""
+    mark = "\x00"
+    text = _("Page %(page)s of %(pages)s") % {"page": f"{mark}page{mark}", "pages": f"{mark}pages{mark}"}
+    parts = []
+    for index, piece in enumerate(text.split(mark)):
+        if index % 2:
+            parts.append(f"counter({piece})")
+        elif piece:
+            parts.append(_css_string(piece))
+    return mark_safe(" ".join(parts))
+
+
+def _labels() -> dict:
+    """Headings the models already name (and translate): the same words as on the forms."""
+    def label(model, name):
+        return capfirst(model._meta.get_field(name).verbose_name)
+
+    return {
+        **{name: label(Application, name) for name in APPLICATION_LABELS},
+        "organisation_number": label(Organisation, "organisation_number"),
+        "scheme": label(Round, "scheme"),
+        "office": label(Round, "office"),
+        "year": label(Round, "year"),
+        "submission_number": label(Receipt, "submission_number"),
+        "file_name": label(Attachment, "original_name"),
+        "competence_plan": AttachmentKind.COMPETENCE_PLAN.label,
+        "measures": capfirst(CompetenceMeasure._meta.verbose_name_plural),
+        "projects": capfirst(InnovationProject._meta.verbose_name_plural),
+    }
+
+
+def receipt_context(*, application: Application) -> dict:
+    """What the receipt shows, in the active language. Reads the lines through the application's
+    relations, so a prefetched application renders without further queries per line."""
+    measures = list(application.measures.all())
+    projects = list(application.projects.all())
+    return {
+        "application": application,
+        "organisation": application.organisation,
+        "round": application.round,
+        "scheme": application.round.scheme,
+        "office": application.round.office,
+        "labels": _labels(),
+        "plan": competence_plan(application),
+        "measures": [_line(m, MEASURE_FIELDS, i) for i, m in enumerate(measures, 1)],
+        "projects": [_line(p, PROJECT_FIELDS, i) for i, p in enumerate(projects, 1)],
+        "totals": application_totals(application=application),
+        "page_counter": page_counter_css(),
+        "language": translation.get_language(),
+    }
+
+
+def receipt_render_pdf(*, application: Application) -> bytes:
+    """The whole application as a PDF, in the organisation's language form and Norwegian time."""
+    from weasyprint import HTML  # heavy (pango); only the worker needs it
+
+    with translation.override(application.organisation.language_form), timezone.override(OSLO):
+        html = render_to_string("applications/pdf/receipt.html", receipt_context(application=application))
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(pdf_variant=PDF_VARIANT)
+
+
+def receipt_file_name(*, application: Application, submission_number: int) -> str:
+    return f"kvittering-{application.reference.replace('/', '-')}-{submission_number}.pdf"
+
+
+def _application_for_receipt(pk: int) -> Application:
+    return (
+        Application.objects.select_related("round__scheme", "round__office", "organisation", "submitted_by")
+        .prefetch_related(
+            Prefetch("measures", queryset=CompetenceMeasure.objects.select_related("target_group")),
+            Prefetch("projects", queryset=InnovationProject.objects.prefetch_related("sub_goals")),
+            "attachments",
+        )
+        .get(pk=pk)
+    )
+
+
+# --- making it once --------------------------------------------------------------------------------
+
+def receipt_create(*, application_id: int, submission_number: int) -> Receipt | None:
+    """The receipt of the application's `submission_number`-th submission, made if it has no PDF yet.
+
+    The application row is locked while the PDF is made, so nobody edits it meanwhile and two runs
+    make one PDF. A receipt shows what was submitted; if the application has since been opened for
+    editing or submitted again, what it holds now may differ, so no PDF is made (None)."""
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().get(pk=application_id)
+        receipt, _created = Receipt.objects.get_or_create(application=locked, submission_number=submission_number)
+        if receipt.pdf:
+            return receipt
+        if locked.submission_count != submission_number or locked.status in (
+            ApplicationStatus.DRAFT, ApplicationStatus.RETURNED,
+        ):
+            logger.warning(
+                "Receipt %s for application %s not made: the application is now %s after %s submissions.",
+                submission_number, application_id, locked.status, locked.submission_count,
+            )
+            transaction.set_rollback(True)  # no empty receipt row left behind
+            return None
+        application = _application_for_receipt(application_id)
+        pdf = receipt_render_pdf(application=application)
+        receipt.pdf.save(
+            receipt_file_name(application=application, submission_number=submission_number),
+            ContentFile(pdf), save=True,
+        )
+        ApplicationEvent.objects.create(
+            application=locked, kind=EventKind.RECEIPT_CREATED, actor=None,
+            object_id=receipt.pk, data={"submission_number": submission_number},
+        )
+    return receipt
+
+
+# --- sending it once -------------------------------------------------------------------------------
+
+def receipt_recipients(*, application: Application) -> list[str]:
+    """The signatory who submitted and the contact person, each once."""
+    signatory = application.submitted_by.email if application.submitted_by else ""
+    return recipients_clean([signatory, application.contact_email])
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _paragraphs(text: str) -> str:
+    """Plain-text body from a template: no trailing spaces, at most one empty line in a row."""
+    lines = [line.rstrip() for line in text.strip().splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)) + "\n"
+
+
+def receipt_send(*, receipt: Receipt) -> bool:
+    """E-mail the receipt once to the signatory and the contact person. True when it was sent now."""
+    application = _application_for_receipt(receipt.application_id)
+    to = receipt_recipients(application=application)
+    if not to:
+        logger.warning("Receipt %s has nobody to go to: no signatory or contact e-mail.", receipt.pk)
+        return False
+    language = application.organisation.language_form
+    context = {
+        "application": application,
+        "organisation": application.organisation,
+        "scheme": application.round.scheme,
+        "office": application.round.office,
+        "round": application.round,
+        "receipt": receipt,
+    }
+    with translation.override(language), timezone.override(OSLO):
+        subject = _one_line(render_to_string("applications/email/receipt_subject.txt", context))
+        body = _paragraphs(render_to_string("applications/email/receipt_body.txt", context))
+    with receipt.pdf.open("rb") as file:
+        pdf = file.read()
+    sent = send_once(
+        key=f"receipt:{receipt.application_id}:{receipt.submission_number}",
+        to=to, subject=subject, body=body, language=language,
+        attachments=[(receipt_file_name(application=application, submission_number=receipt.submission_number),
+                      pdf, "application/pdf")],
+    )
+    if sent:
+        ApplicationEvent.objects.create(
+            application=application, kind=EventKind.EMAIL_SENT, actor=None, object_id=receipt.pk,
+            data={"to": to, "what": "receipt", "submission_number": receipt.submission_number},
+        )
+    return sent

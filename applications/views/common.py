@@ -1,0 +1,40 @@
+from django.http import Http404, JsonResponse
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from ..models import Application
+from ..permissions import can_edit_application, can_view_application, require
+from ..selectors import application_get_full
+
+
+def get_application(request, pk) -> Application:
+    """The application if the user may see it; 404 otherwise (never reveals that it exists)."""
+    try:
+        application = application_get_full(user=request.user, pk=pk)
+    except Application.DoesNotExist:
+        raise Http404
+    require(can_view_application(request.user, application))
+    return application
+
+
+def get_editable_application(request, pk) -> Application:
+    application = get_application(request, pk)
+    require(can_edit_application(request.user, application))
+    return application
+
+
+def is_autosave(request) -> bool:
+    return request.headers.get("X-Autosave") == "1" or request.POST.get("_autosave") == "1"
+
+
+def autosave_response(*, version=None, edit_url=None, errors=None, conflict=None, status=200):
+    payload = {"saved": status == 200, "version": version}
+    if status == 200:
+        payload["saved_at"] = date_format(timezone.localtime(), "H:i:s")
+    if edit_url:
+        payload["edit_url"] = edit_url
+    if errors:
+        payload["errors"] = {field: [str(e) for e in messages] for field, messages in errors.items()}
+    if conflict is not None:
+        payload["conflict"] = str(conflict)
+    return JsonResponse(payload, status=status)

@@ -1,0 +1,136 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from portal.models import Organisation
+from portal.selectors import organisations_for_user
+from portal.models import Role
+from schemes.models import Round
+from schemes.selectors import rounds_open_and_upcoming
+
+from ..completeness import application_sections, competence_plan, competence_plan_is_up_to_date
+from ..forms import StartForm
+from ..models import Application
+from ..permissions import can_edit_application, can_start_application
+from ..selectors import (
+    application_history,
+    application_previous,
+    application_totals,
+    applications_for_organisations,
+)
+from ..services import ApplicationError, application_start
+from ..workflow import transitions_available
+from .common import get_application
+
+
+def next_step(application: Application, user) -> str:
+    """What the municipality should do next, in one sentence."""
+    status = application.status
+    if status == "draft":
+        if application.round.is_open():
+            return _("Complete the sections and let the signatory submit before the deadline.")
+        return _("The deadline has passed; the draft was not submitted.")
+    if status == "returned":
+        return _("The County Governor asked for more information: change the application and send it again.")
+    if status in ("submitted", "in_assessment"):
+        return _("Submitted. The County Governor is assessing the application.")
+    if status == "decided":
+        return _("Decided. Report on the use of funds by the reporting deadline.")
+    if status == "withdrawn":
+        return _("Withdrawn. While the round is open you can start again.")
+    return ""
+
+
+@login_required
+def my_applications(request):
+    organisations = organisations_for_user(user=request.user, roles=[Role.EDITOR, Role.SIGNATORY])
+    applications = list(applications_for_organisations(user=request.user))
+    started = {(a.round_id, a.organisation_id) for a in applications}
+    can_start = []
+    open_rounds = rounds_open_and_upcoming()
+    for organisation in organisations:
+        for round_ in open_rounds:
+            if (round_.pk, organisation.pk) not in started and can_start_application(request.user, round_, organisation):
+                can_start.append((round_, organisation))
+    return render(request, "applications/my_applications.html", {
+        "applications": [(a, next_step(a, request.user)) for a in applications],
+        "can_start": can_start,
+        "organisations": organisations,
+    })
+
+
+@login_required
+@require_POST
+def start(request, round_pk):
+    round_ = get_object_or_404(Round.objects.published().select_related("scheme", "office"), pk=round_pk)
+    form = StartForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    organisation = get_object_or_404(
+        organisations_for_user(user=request.user, roles=[Role.EDITOR, Role.SIGNATORY]),
+        pk=form.cleaned_data["organisation"],
+    )
+    try:
+        application, created = application_start(
+            round=round_, organisation=organisation, user=request.user,
+            copy_previous=form.cleaned_data["copy_previous"],
+        )
+    except ApplicationError as error:
+        messages.error(request, str(error))
+        return redirect(round_.get_absolute_url())
+    if created:
+        messages.success(request, _("The application is started. Each section is saved on its own page."))
+    else:
+        messages.info(request, _("%(organisation)s already has an application in this round: here it is.") % {
+            "organisation": organisation})
+    return redirect(application.get_absolute_url())
+
+
+@login_required
+def overview(request, pk):
+    application = get_application(request, pk)
+    sections = application_sections(application=application)
+    problems = [p for s in sections for p in s.problems]
+    return render(request, "applications/overview.html", {
+        "application": application,
+        "sections": sections,
+        "problem_count": len(problems),
+        "totals": application_totals(application=application),
+        "can_edit": can_edit_application(request.user, application),
+        "transitions": transitions_available(application=application, user=request.user),
+        "next_step": next_step(application, request.user),
+        "plan": competence_plan(application),
+        "plan_up_to_date": competence_plan_is_up_to_date(application),
+        "previous": application_previous(application=application) if application.status == "draft" else None,
+    })
+
+
+@login_required
+def summary(request, pk):
+    application = get_application(request, pk)
+    return render(request, "applications/summary.html", {
+        "application": application,
+        "totals": application_totals(application=application),
+        "plan": competence_plan(application),
+        "plan_up_to_date": competence_plan_is_up_to_date(application),
+    })
+
+
+@login_required
+def history(request, pk):
+    application = get_application(request, pk)
+    return render(request, "applications/history.html", {
+        "application": application,
+        "events": application_history(application=application),
+    })
+
+
+def organisations_that_may_start(user, round_) -> list[tuple[Organisation, Application | None]]:
+    """For the round page: the user's organisations with their application in the round, if any."""
+    organisations = list(organisations_for_user(user=user, roles=[Role.EDITOR, Role.SIGNATORY]))
+    existing = {a.organisation_id: a for a in Application.objects.filter(round=round_, organisation__in=organisations)}
+    return [(o, existing.get(o.pk)) for o in organisations
+            if o.pk in existing or can_start_application(user, round_, o)]

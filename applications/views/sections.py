@@ -1,0 +1,77 @@
+"""The application's own sections: contact and cover letter, and the competence plan."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from ..completeness import competence_plan, competence_plan_is_up_to_date
+from ..forms import DetailsForm, PlanForm
+from ..services import ApplicationError, StaleEdit, application_details_save, application_plan_save
+from .common import autosave_response, get_editable_application, is_autosave
+
+
+def _section_view(request, pk, *, form_class, version_field, save, template, title, extra=None):
+    application = get_editable_application(request, pk)
+    version = getattr(application, version_field)
+    conflict = None
+    if request.method == "POST":
+        form = form_class(request.POST, request.FILES, instance=application, version=version)
+        if form.is_valid():
+            base_version = form.cleaned_data.get("version")
+            base_version = version if base_version is None else base_version
+            try:
+                saved = save(application=application, user=request.user, form=form, base_version=base_version)
+            except StaleEdit as stale:
+                conflict = stale
+                if is_autosave(request):
+                    return autosave_response(conflict=stale, version=stale.current_version, status=409)
+                # Keep what the user typed; the next save is based on what is stored now.
+                data = request.POST.copy()
+                data["version"] = stale.current_version
+                form = form_class(data, instance=application, version=stale.current_version)
+                form.is_valid()
+            except ValidationError as error:
+                form.add_error("file" if "file" in form.fields else None, error)
+            except ApplicationError as error:
+                messages.error(request, str(error))
+                return redirect(application.get_absolute_url())
+            else:
+                if is_autosave(request):
+                    return autosave_response(version=getattr(saved, version_field))
+                messages.success(request, _("%(section)s saved.") % {"section": title})
+                if "save_and_stay" in request.POST:
+                    return redirect(request.path)
+                return redirect(application.get_absolute_url())
+        elif is_autosave(request):
+            return autosave_response(errors=form.errors, version=version, status=400)
+    else:
+        form = form_class(instance=application, version=version)
+    context = {"application": application, "form": form, "conflict": conflict, "section_title": title}
+    context.update(extra(application) if extra else {})
+    return render(request, template, context)
+
+
+@login_required
+def details(request, pk):
+    def save(*, application, user, form, base_version):
+        return application_details_save(application=application, user=user, data=form.cleaned_data,
+                                        base_version=base_version)
+
+    return _section_view(request, pk, form_class=DetailsForm, version_field="details_version", save=save,
+                         template="applications/section_details.html", title=_("Contact person and cover letter"))
+
+
+@login_required
+def plan(request, pk):
+    def save(*, application, user, form, base_version):
+        return application_plan_save(application=application, user=user, data=form.cleaned_data,
+                                     base_version=base_version, upload=form.cleaned_data.get("file"))
+
+    def extra(application):
+        return {"plan": competence_plan(application), "plan_up_to_date": competence_plan_is_up_to_date(application),
+                "plans": [a for a in application.attachments.all() if a.kind == "competence_plan"]}
+
+    return _section_view(request, pk, form_class=PlanForm, version_field="plan_version", save=save,
+                         template="applications/section_plan.html", title=_("Competence plan"), extra=extra)

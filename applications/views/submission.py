@@ -1,0 +1,79 @@
+"""The check page, submission, withdrawal and starting again."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ..completeness import application_sections
+from ..forms import WithdrawForm
+from ..models import ApplicationStatus
+from ..selectors import application_totals
+from ..services import ApplicationError, application_reopen, application_submit, application_withdraw
+from ..workflow import TransitionError, transition_check
+from .common import get_application
+
+
+@login_required
+def check(request, pk):
+    application = get_application(request, pk)
+    sections = application_sections(application=application)
+    name = "resubmit" if application.status == ApplicationStatus.RETURNED else "submit"
+    return render(request, "applications/check.html", {
+        "application": application,
+        "sections": sections,
+        "problems": [p for s in sections for p in s.problems],
+        "totals": application_totals(application=application),
+        "submit_refusal": transition_check(application=application, name=name, user=request.user)
+        if application.status in (ApplicationStatus.DRAFT, ApplicationStatus.RETURNED) else "",
+    })
+
+
+@login_required
+@require_POST
+def submit(request, pk):
+    application = get_application(request, pk)
+    was_submitted = application.status == ApplicationStatus.SUBMITTED
+    try:
+        submitted = application_submit(application=application, user=request.user)
+    except (TransitionError, ApplicationError) as error:
+        messages.error(request, str(error))
+        return redirect("applications:check", pk=application.pk)
+    if was_submitted:
+        messages.info(request, _("The application was already submitted; it was not sent twice."))
+    else:
+        messages.success(request, _("The application is submitted. A receipt is on its way by e-mail to the "
+                                    "signatory and the contact person."))
+    return redirect(submitted.get_absolute_url())
+
+
+@login_required
+def withdraw(request, pk):
+    application = get_application(request, pk)
+    refusal = transition_check(application=application, name="withdraw", user=request.user)
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            application_withdraw(application=application, user=request.user, reason=form.cleaned_data["reason"])
+        except (TransitionError, ApplicationError) as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("The application is withdrawn."))
+            return redirect(application.get_absolute_url())
+    return render(request, "applications/withdraw.html", {
+        "application": application, "form": form, "refusal": refusal,
+    })
+
+
+@login_required
+@require_POST
+def reopen(request, pk):
+    application = get_application(request, pk)
+    try:
+        application_reopen(application=application, user=request.user)
+    except (TransitionError, ApplicationError) as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The application is a draft again. Submit it before the deadline."))
+    return redirect(application.get_absolute_url())

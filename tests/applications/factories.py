@@ -1,0 +1,80 @@
+import datetime as dt
+
+import factory
+from django.utils import timezone
+from factory.django import DjangoModelFactory
+
+from applications.models import Application, ApplicationStatus, CompetenceMeasure, InnovationProject
+from portal.models import Role
+from tests.portal.factories import MembershipFactory, OrganisationFactory, UserFactory
+from tests.schemes.factories import RoundFactory, SubGoalFactory, TargetGroupFactory
+
+
+class ApplicationFactory(DjangoModelFactory):
+    """A draft in an open round, by a municipality in the round's office's county."""
+
+    class Meta:
+        model = Application
+
+    round = factory.SubFactory(RoundFactory)
+    organisation = factory.LazyAttribute(lambda o: OrganisationFactory(county=o.round.office.counties.first()))
+    created_by = factory.SubFactory(UserFactory)
+    contact_name = "Kari Nilsen"
+    contact_email = "kari@kommune.example"
+
+    class Params:
+        complete = factory.Trait(
+            project_priorities="Prosjekt 1 først.", competence_raising_plan="Vi skal heve kompetansen.",
+            details_version=1,
+        )
+        submitted = factory.Trait(
+            status=ApplicationStatus.SUBMITTED, submitted_at=factory.LazyFunction(timezone.now), submission_count=1,
+        )
+
+
+class CompetenceMeasureFactory(DjangoModelFactory):
+    class Meta:
+        model = CompetenceMeasure
+
+    application = factory.SubFactory(ApplicationFactory)
+    title = factory.Sequence(lambda n: f"Videreutdanning i psykisk helsearbeid {n}")
+    kind = "further_education"
+    description = "Ti ansatte tar videreutdanning."
+    service_area = "mental_health"
+    concerns_mental_health = True
+    target_group = factory.LazyAttribute(lambda o: TargetGroupFactory(scheme=o.application.round.scheme))
+    participants = 10
+    gives_credits = True
+    total_cost = 300_000
+    amount_applied = 200_000
+    own_funding = 100_000
+
+
+class InnovationProjectFactory(DjangoModelFactory):
+    class Meta:
+        model = InnovationProject
+        skip_postgeneration_save = True
+
+    application = factory.SubFactory(ApplicationFactory)
+    title = factory.Sequence(lambda n: f"Velferdsteknologi i hjemmetjenesten {n}")
+    description = "Digitalt tilsyn."
+    partners = ["users", "next_of_kin"]
+    starts_on = dt.date(2026, 1, 1)
+    ends_on = dt.date(2026, 12, 31)
+    total_budget = 800_000
+    amount_applied = 400_000
+    own_share = 400_000
+    priority_rank = factory.Sequence(lambda n: n + 1)
+
+    @factory.post_generation
+    def sub_goals(self, create, extracted, **kwargs):
+        if create:
+            self.sub_goals.set(extracted if extracted is not None else [SubGoalFactory(scheme=self.application.round.scheme)])
+
+
+def member(organisation, role=Role.EDITOR):
+    return MembershipFactory(role=role, organisation=organisation).user
+
+
+def staff(office, role=Role.CASEWORKER):
+    return MembershipFactory(role=role, office=office).user
