@@ -36,8 +36,8 @@ test-fast: install
 	$(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
 
 messages: install
-	$(PY) manage.py makemessages --locale nb --locale nn --locale en --ignore '.venv/*' --ignore 'var/*' --no-obsolete
-	$(PY) manage.py makemessages --domain djangojs --locale nb --locale nn --locale en --ignore '.venv/*' --ignore 'var/*' --ignore 'static/vendor/*' --no-obsolete
+	$(PY) manage.py makemessages --locale nb --locale nn --locale en --ignore '.venv/*' --ignore 'var/*' --ignore 'static/vendor/*' --ignore 'tests/*' --no-obsolete
+	$(PY) locale/fill_english.py
 
 compilemessages: install
 	$(PY) manage.py compilemessages --ignore '.venv/*'

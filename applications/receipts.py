@@ -61,7 +61,7 @@ def _value(obj, name: str) -> str:
     """A field as a person reads it, in the active language; "" when nothing was given."""
     field = obj._meta.get_field(name)
     if field.many_to_many:
-        return ", ".join(str(o) for o in getattr(obj, name).all())
+        return "\n".join(str(o) for o in getattr(obj, name).all())  # sub-goals are sentences: one a line
     if name == "partners":
         return ", ".join(obj.partner_labels())
     value = getattr(obj, name)

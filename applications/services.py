@@ -163,9 +163,8 @@ def application_copy_previous(*, application: Application, user) -> int:
         count += 1
     locked.copied_from = previous
     locked.save(update_fields=["copied_from", "updated_at"])
-    _event(locked, user, EventKind.LINE_ADDED, data={"copied_from": previous.pk, "lines": count,
-                                                     "summary": _("Copied %(count)d lines from %(year)s.") % {
-                                                         "count": count, "year": previous.round.year}})
+    _event(locked, user, EventKind.LINES_COPIED,
+           data={"copied_from": previous.pk, "lines": count, "year": previous.round.year})
     return count
 
 
@@ -316,12 +315,15 @@ def application_submit(*, application: Application, user, now: dt.datetime | Non
     locked; a double click or retried request submits once. The receipt is made after commit."""
     from .tasks import receipt_create_task
 
-    name = "resubmit" if application.status == ApplicationStatus.RETURNED else "submit"
-    before = application.submission_count
-    submitted = transition_perform(application=application, name=name, user=user, now=now, idempotent=True)
-    if submitted.submission_count != before:
-        number = submitted.submission_count
-        transaction.on_commit(lambda: receipt_create_task.delay(submitted.pk, number))
+    with transaction.atomic():
+        # Read the status and count under the lock, not from the caller's copy: a second request that
+        # loaded the draft before the first one committed must not queue a second receipt.
+        current = Application.objects.select_for_update().get(pk=application.pk)
+        name = "resubmit" if current.status == ApplicationStatus.RETURNED else "submit"
+        submitted = transition_perform(application=current, name=name, user=user, now=now, idempotent=True)
+        if submitted.submission_count != current.submission_count:
+            number = submitted.submission_count
+            transaction.on_commit(lambda: receipt_create_task.delay(submitted.pk, number))
     return submitted
 
 

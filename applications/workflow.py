@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from portal.models import Role
 
@@ -51,7 +52,10 @@ def _application_complete(application, user, now):
 
     problems = application_problems(application=application)
     if problems:
-        return _("The application is not complete: %(count)d problems must be fixed first.") % {"count": len(problems)}
+        return ngettext(
+            "The application is not complete: %(count)d problem must be fixed first.",
+            "The application is not complete: %(count)d problems must be fixed first.", len(problems),
+        ) % {"count": len(problems)}
     return ""
 
 
@@ -68,7 +72,7 @@ TRANSITIONS: dict[str, Transition] = {t.name: t for t in [
     Transition("submit", _("Submit"), (S.DRAFT,), S.SUBMITTED, (Role.SIGNATORY,), _can_submit),
     Transition("withdraw", _("Withdraw"), (S.SUBMITTED, S.IN_ASSESSMENT, S.RETURNED), S.WITHDRAWN,
                (Role.SIGNATORY,)),
-    Transition("reopen", _("Start again"), (S.WITHDRAWN,), S.DRAFT, (Role.EDITOR, Role.SIGNATORY), _round_is_open),
+    Transition("reopen", _("Reopen"), (S.WITHDRAWN,), S.DRAFT, (Role.EDITOR, Role.SIGNATORY), _round_is_open),
     Transition("start_assessment", _("Start assessment"), (S.SUBMITTED,), S.IN_ASSESSMENT, (Role.CASEWORKER,)),
     Transition("return", _("Ask for more information"), (S.IN_ASSESSMENT,), S.RETURNED, (Role.CASEWORKER,)),
     Transition("resubmit", _("Send again"), (S.RETURNED,), S.SUBMITTED, (Role.SIGNATORY,), _can_resubmit),

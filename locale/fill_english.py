@@ -24,10 +24,8 @@ def fill(path: Path) -> int:
             continue
         fuzzy = "fuzzy" in entry.flags
         if fuzzy:
-            if entry.msgid_plural:
-                customised = entry.msgstr_plural.get(0) != entry.previous_msgid
-            else:
-                customised = entry.previous_msgid is not None and entry.msgstr != entry.previous_msgid
+            old = entry.msgstr_plural.get(0, "") if entry.msgid_plural else entry.msgstr
+            customised = bool(old) and entry.previous_msgid is not None and old != entry.previous_msgid
             if customised:
                 print(f"{path}: check {entry.msgid!r} (was translated as {entry.msgstr!r})", file=sys.stderr)
             entry.flags.remove("fuzzy")

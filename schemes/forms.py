@@ -35,7 +35,7 @@ class ReminderDaysField(forms.CharField):
 
 
 class RoundAdminForm(forms.ModelForm):
-    eligible_kinds = EligibleKindsField(required=False, help_text=_("Leave all unticked to use the scheme's."))
+    eligible_kinds = EligibleKindsField(required=False, help_text=_("Leave all unticked to use the scheme's setting."))
     application_reminder_days = ReminderDaysField(label=_("application reminders (days before the deadline)"))
     reporting_reminder_days = ReminderDaysField(label=_("reporting reminders (days before the reporting deadline)"))
 

@@ -35,7 +35,7 @@ class Scheme(LocalizedContentMixin, models.Model):
     main_goal_en = _text(_("main goal (English)"), blank=True)
     eligible_kinds = models.JSONField(
         _("eligible applicant kinds"), default=list,
-        help_text=_("Kinds of organisation that may apply: municipality, county_municipality, state_body."),
+        help_text=_("Kinds of organisation that may apply."),
     )
     state_bodies_net_budgeted_only = models.BooleanField(
         _("state bodies only when net-budgeted"), default=True
@@ -119,7 +119,7 @@ def default_reporting_reminder_days():
 
 def validate_reminder_days(value):
     if not isinstance(value, list) or not all(isinstance(v, int) and 0 < v <= 365 for v in value):
-        raise ValidationError(_("Give whole numbers of days between 1 and 365, for example [14, 7, 1]."))
+        raise ValidationError(_("Give whole numbers of days between 1 and 365, for example 14, 7, 1."))
     if len(set(value)) != len(value):
         raise ValidationError(_("Each number of days may only be given once."))
 
@@ -172,7 +172,7 @@ class Round(LocalizedContentMixin, models.Model):
         help_text=_("A plan last updated longer ago than this is flagged as not up to date."),
     )
     auditor_statement_threshold = models.PositiveBigIntegerField(
-        _("auditor's statement above (NOK)"), default=200_000,
+        _("auditor's statement required above (NOK)"), default=200_000,
         help_text=_("Reports on grants above this amount need an auditor's statement."),
     )
     application_reminder_days = models.JSONField(
@@ -185,7 +185,7 @@ class Round(LocalizedContentMixin, models.Model):
     )
     eligible_kinds = models.JSONField(
         _("eligible applicant kinds"), default=list, blank=True,
-        help_text=_("Leave empty to use the scheme's."),
+        help_text=_("Leave empty to use the scheme's setting."),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -272,7 +272,7 @@ class RoundDocument(models.Model):
 
     def clean(self):
         if bool(self.url) == bool(self.file):
-            raise ValidationError(_("Give either a link or a file, not both and not neither."))
+            raise ValidationError(_("Give either a link or a file (one of them, not both)."))
 
     def get_absolute_url(self):
         if self.url:

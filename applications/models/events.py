@@ -11,6 +11,7 @@ class EventKind(models.TextChoices):
     LINE_ADDED = "line_added", _("Line added")
     LINE_CHANGED = "line_changed", _("Line changed")
     LINE_REMOVED = "line_removed", _("Line removed")
+    LINES_COPIED = "lines_copied", _("Measures and projects copied from an earlier year")
     FILE_UPLOADED = "file_uploaded", _("File uploaded")
     FILE_REMOVED = "file_removed", _("File removed")
     STATUS_CHANGED = "status_changed", _("Status changed")
@@ -43,6 +44,12 @@ class ApplicationEvent(models.Model):
         verbose_name_plural = _("events")
         ordering = ["application", "created_at", "id"]
         indexes = [models.Index(fields=["application", "section", "object_id", "version"])]
+
+    @property
+    def to_status_label(self) -> str:
+        from .application import ApplicationStatus
+
+        return str(ApplicationStatus(self.to_status).label) if self.to_status else ""
 
     def __str__(self):
         return f"{self.get_kind_display()} – {self.created_at:%d.%m.%Y %H:%M}"

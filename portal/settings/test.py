@@ -48,3 +48,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MEDIA_ROOT = STORAGES["default"]["OPTIONS"]["location"]
+# whitenoise looks for STATIC_ROOT at start-up; tests serve from the finders instead.
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True
+STATIC_ROOT.mkdir(parents=True, exist_ok=True) if hasattr(STATIC_ROOT, "mkdir") else None  # noqa: F405

@@ -78,3 +78,27 @@ def member(organisation, role=Role.EDITOR):
 
 def staff(office, role=Role.CASEWORKER):
     return MembershipFactory(role=role, office=office).user
+
+
+def ready_to_submit(**kwargs):
+    """A complete draft: details filled in and one complete innovation project. It has no competence
+    measures, so no competence plan is needed."""
+    application = ApplicationFactory(complete=True, **kwargs)
+    InnovationProjectFactory(application=application)
+    return application
+
+
+MINIMAL_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def pdf_upload(name="Kompetanseplan.pdf", size=None):
+    """A real (minimal) PDF as an uploaded file; `size` pads it with a PDF comment to that many bytes."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    content = MINIMAL_PDF
+    if size is not None:
+        content += b"%" + b"x" * max(size - len(MINIMAL_PDF) - 2, 0) + b"\n"
+    return SimpleUploadedFile(name, content, content_type="application/pdf")

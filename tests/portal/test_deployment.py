@@ -96,6 +96,8 @@ def test_a_real_task_goes_through_redis_to_a_worker_and_back(tmp_path):
          "-n", f"{queue}@%h"],
         cwd=ROOT, env=env, stdout=open(tmp_path / "worker.log", "w"), stderr=subprocess.STDOUT,
     )
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = False  # the rest of the suite runs tasks eagerly; this test must not
     try:
         token = uuid.uuid4().hex
         result = app.send_task("portal.health_check", args=[token], queue=queue)
@@ -103,6 +105,7 @@ def test_a_real_task_goes_through_redis_to_a_worker_and_back(tmp_path):
         assert answer["token"] == token
         assert result.status == "SUCCESS"
     finally:
+        app.conf.task_always_eager = eager
         worker.terminate()
         try:
             worker.wait(timeout=20)

@@ -69,7 +69,7 @@ def test_the_open_rounds_are_listed_by_office_and_closed_ones_apart(client, demo
     RoundFactory(office__name="Fylkesmannen i Testland", published=True)
     RoundFactory(office__name="Fylkesmannen i Skjulested", published=False)
     text = text_of(client.get(reverse("schemes:round_list")))
-    open_part, closed_part = text.split("Tidligere runder", 1)
+    open_part, closed_part = text.split("Tidligere tildelingsrunder", 1)
     assert "Fylkesmannen i Nordland" in open_part and "Fylkesmannen i Testland" in open_part
     assert "Skjulested" not in text
     assert "20.02.2020 kl. 23:59" in closed_part

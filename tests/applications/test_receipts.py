@@ -1,0 +1,248 @@
+"""The receipt: the whole application as submitted, in the organisation's language form and in
+Norwegian time, made once per submission and e-mailed once to the signatory and the contact person."""
+
+import datetime as dt
+import io
+from smtplib import SMTPException
+
+import pypdf
+import pytest
+from celery.exceptions import Retry
+from django.core import mail
+from django.core.files.base import ContentFile
+from django.core.mail import EmailMessage
+from django.utils import timezone
+
+from applications.models import ApplicationEvent, ApplicationStatus, Attachment, AttachmentKind, EventKind, Receipt
+from applications.receipts import receipt_create, receipt_render_pdf, receipt_send
+from applications.tasks import receipt_create_task
+from portal.models import LanguageForm, SentEmail
+from tests.applications.factories import ApplicationFactory, CompetenceMeasureFactory, InnovationProjectFactory
+from tests.portal.factories import CountyFactory, OfficeFactory, OrganisationFactory, UserFactory
+from tests.schemes.factories import RoundFactory, SchemeFactory, SubGoalFactory, oslo
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    """Each test stores its files in its own folder, so the files it made can be counted."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                    "OPTIONS": {"location": str(tmp_path), "base_url": None}},
+    }
+    return tmp_path
+
+
+def submitted_application(*, language_form=LanguageForm.BOKMAL, **kwargs):
+    """Værøy's application to Fylkesmannen i Nordland's 2020 round, sent at the last minute."""
+    county = CountyFactory(number="18", name="Nordland")
+    office = OfficeFactory(name="Fylkesmannen i Nordland", counties=[county])
+    scheme = SchemeFactory(
+        slug="kompetanse-og-innovasjon", name="Kommunalt kompetanse- og innovasjonstilskudd",
+        name_nn="Kommunalt kompetanse- og innovasjonstilskot",
+    )
+    round_ = RoundFactory(
+        scheme=scheme, office=office, year=2020, opens_at=oslo(2020, 1, 6), closes_at=oslo(2020, 2, 20, 23, 59),
+        reporting_deadline=oslo(2021, 3, 1), contact_email="fmnopost@fylkesmannen.example",
+    )
+    organisation = OrganisationFactory(
+        name="Værøy kommune", organisation_number="972418013", municipality_number="1857", county=county,
+        language_form=language_form,
+    )
+    signatory = UserFactory(email="radmann@varoy.example", full_name="Åse Øvrebø")
+    application = ApplicationFactory(**{
+        "round": round_, "organisation": organisation, "created_by": signatory,
+        "status": ApplicationStatus.SUBMITTED, "submitted_at": oslo(2020, 2, 20, 23, 59, 30),
+        "submitted_by": signatory, "submission_count": 1,
+        "contact_name": "Bjørn Ærøe", "contact_email": "helse@varoy.example",
+        "project_priorities": "Prosjektet for velferdsteknologi er viktigst for oss.",
+        "competence_raising_plan": "Flere ansatte skal ta videreutdanning i rus og psykisk helse.",
+        "competence_plan_updated_on": dt.date(2019, 6, 13), "competence_plan_adopted_by": "Kommunestyret",
+        **kwargs,
+    })
+    CompetenceMeasureFactory(
+        application=application, title="Videreutdanning i psykisk helsearbeid på Værøy",
+        participants=4, total_cost=300_000, amount_applied=150_000, own_funding=150_000,
+    )
+    InnovationProjectFactory(
+        application=application, title="Digitalt tilsyn i hjemmetjenesten", priority_rank=1,
+        sub_goals=[SubGoalFactory(scheme=scheme, text="Bedre kvalitet i tjenestene")],
+        total_budget=800_000, amount_applied=400_000, own_share=400_000,
+    )
+    Attachment.objects.create(
+        application=application, kind=AttachmentKind.COMPETENCE_PLAN, file=ContentFile(b"%PDF-1.7", name="plan.pdf"),
+        original_name="Kompetanseplan 2019–2022.pdf", content_type="application/pdf", size=8, sha256="0" * 64,
+        uploaded_by=signatory,
+    )
+    return application
+
+
+def pdf_text(pdf: bytes) -> list[str]:
+    """Each page's text with runs of white space (the non-breaking ones in amounts too) made one space."""
+    return [" ".join(page.extract_text().split()) for page in pypdf.PdfReader(io.BytesIO(pdf)).pages]
+
+
+def test_the_receipt_shows_the_whole_application_in_bokmal_and_norwegian_time():
+    application = submitted_application()
+
+    with timezone.override(dt.timezone.utc):  # a worker in UTC still writes Norwegian time
+        pages = pdf_text(receipt_render_pdf(application=application))
+
+    text = " ".join(pages)
+    assert "Værøy kommune" in text
+    assert "972 418 013" in text
+    assert "20.02.2020 kl. 23:59" in text
+    assert "Åse Øvrebø" in text
+    assert "Bjørn Ærøe" in text
+    assert "Prosjektet for velferdsteknologi er viktigst for oss." in text
+    assert "Kompetanseplan 2019–2022.pdf" in text
+    assert "13.06.2019" in text
+    assert "Videreutdanning i psykisk helsearbeid på Værøy" in text
+    assert "150 000 kr" in text
+    assert "Digitalt tilsyn i hjemmetjenesten" in text
+    assert "Bedre kvalitet i tjenestene" in text
+    assert "550 000 kr" in text  # applied for in all
+    assert "Antall deltakere" in text
+    assert "Side 1 av" in pages[0]
+
+
+def test_the_receipt_is_in_nynorsk_for_a_nynorsk_municipality():
+    application = submitted_application(language_form=LanguageForm.NYNORSK)
+
+    pages = pdf_text(receipt_render_pdf(application=application))
+
+    text = " ".join(pages)
+    assert "Side 1 av" in pages[0]
+    assert "Talet på deltakarar" in text
+    assert "Eigenfinansiering (kr)" in text
+    assert "Kommunalt kompetanse- og innovasjonstilskot" in text
+    assert "Antall deltakere" not in text
+
+
+def test_the_running_header_and_page_numbers_are_on_every_page():
+    application = submitted_application()
+    for number in range(8):
+        CompetenceMeasureFactory(application=application, title=f"Kurs {number}", description="Linje\n" * 6)
+
+    pages = pdf_text(receipt_render_pdf(application=application))
+
+    assert len(pages) > 1
+    for number, page in enumerate(pages, 1):
+        assert "972 418 013" in page
+        assert f"Side {number} av {len(pages)}" in page
+
+
+def test_what_the_municipality_wrote_is_shown_as_text_not_markup():
+    application = submitted_application()
+    CompetenceMeasureFactory(application=application, title="<b>Kurs</b> & <script>x</script>")
+
+    text = " ".join(pdf_text(receipt_render_pdf(application=application)))
+
+    assert "<b>Kurs</b> & <script>x</script>" in text
+
+
+def test_the_task_run_twice_makes_one_receipt_one_pdf_and_one_email(media):
+    application = submitted_application()
+
+    receipt_create_task.delay(application.pk, 1)
+    receipt_create_task.delay(application.pk, 1)
+
+    receipt = Receipt.objects.get(application=application)
+    assert receipt.submission_number == 1
+    assert receipt.pdf.name.endswith(f"kvittering-2020-1857-{application.pk}-1.pdf")
+    assert [p.name for p in (media / "receipts").rglob("*.pdf")] == [f"kvittering-2020-1857-{application.pk}-1.pdf"]
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["radmann@varoy.example", "helse@varoy.example"]
+    assert application.reference in message.subject
+    assert "20.02.2020 kl. 23:59" in message.body
+    [(name, content, mimetype)] = message.attachments
+    assert (name, mimetype) == (f"kvittering-2020-1857-{application.pk}-1.pdf", "application/pdf")
+    assert content == receipt.pdf.open("rb").read()
+    assert "Værøy kommune" in " ".join(pdf_text(content))
+    assert list(application.events.filter(kind=EventKind.RECEIPT_CREATED).values_list("data", flat=True)) == [
+        {"submission_number": 1}]
+    [sent] = application.events.filter(kind=EventKind.EMAIL_SENT)
+    assert sent.data["to"] == ["radmann@varoy.example", "helse@varoy.example"]
+    assert sent.data["what"] == "receipt"
+    assert sent.actor is None
+
+
+def test_the_email_goes_once_when_the_signatory_is_the_contact_person():
+    application = submitted_application()
+    application.contact_email = "Radmann@varoy.example"
+    application.save()
+
+    receipt_create_task.delay(application.pk, 1)
+
+    assert mail.outbox[0].to == ["radmann@varoy.example"]
+
+
+def test_the_email_is_in_nynorsk_for_a_nynorsk_municipality():
+    application = submitted_application(language_form=LanguageForm.NYNORSK)
+
+    receipt_create_task.delay(application.pk, 1)
+
+    message = mail.outbox[0]
+    assert message.extra_headers["Content-Language"] == "nn"
+    assert "Kommunalt kompetanse- og innovasjonstilskot" in message.body
+
+
+def test_a_failed_email_is_sent_by_the_retry_without_a_second_pdf(monkeypatch, media):
+    application = submitted_application()
+    real_send = EmailMessage.send
+    attempts = []
+
+    def send_failing_once(self, fail_silently=False):
+        attempts.append(self.to)
+        if len(attempts) == 1:
+            raise SMTPException("421 try again later")
+        return real_send(self, fail_silently)
+
+    monkeypatch.setattr(EmailMessage, "send", send_failing_once)
+
+    with pytest.raises(Retry):  # eager: Celery raises where a worker would schedule the retry
+        receipt_create_task.delay(application.pk, 1)
+    assert mail.outbox == []
+    receipt_create_task.delay(application.pk, 1)  # the retry
+
+    assert len(attempts) == 2
+    assert len(mail.outbox) == 1
+    assert Receipt.objects.filter(application=application).count() == 1
+    assert len(list((media / "receipts").rglob("*.pdf"))) == 1
+    assert application.events.filter(kind=EventKind.RECEIPT_CREATED).count() == 1
+    assert application.events.filter(kind=EventKind.EMAIL_SENT).count() == 1
+
+
+def test_sending_again_after_the_email_went_sends_nothing():
+    application = submitted_application()
+    receipt = receipt_create(application_id=application.pk, submission_number=1)
+
+    assert receipt_send(receipt=receipt) is True
+    assert receipt_send(receipt=receipt) is False
+    assert len(mail.outbox) == 1
+    assert SentEmail.objects.get().key == f"receipt:{application.pk}:1"
+
+
+def test_a_second_submission_gets_its_own_receipt_and_email():
+    application = submitted_application()
+    receipt_create_task.delay(application.pk, 1)
+    application.submission_count = 2
+    application.save()
+
+    receipt_create_task.delay(application.pk, 2)
+
+    assert list(application.receipts.values_list("submission_number", flat=True)) == [2, 1]
+    assert len(mail.outbox) == 2
+
+
+def test_no_receipt_when_the_application_was_opened_for_editing_before_the_task_ran():
+    """The PDF would show what the application holds now, not what was submitted."""
+    application = submitted_application(status=ApplicationStatus.DRAFT)
+
+    assert receipt_create_task.delay(application.pk, 1).get() is None
+
+    assert not Receipt.objects.exists()
+    assert mail.outbox == []
