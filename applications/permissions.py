@@ -50,7 +50,7 @@ def can_start_application(user, round_, organisation, now=None) -> Verdict:
         return Verdict(False, _("%(organisation)s cannot apply in this round.") % {"organisation": organisation})
     if organisation.kind == "state_body" and round_.scheme.state_bodies_net_budgeted_only and not organisation.net_budgeted:
         return Verdict(False, _("Only net-budgeted state bodies may apply."))
-    if round_.office.counties.filter(pk=organisation.county_id).exists() is False:
+    if organisation.county_id not in {county.pk for county in round_.office.counties.all()}:
         return Verdict(False, _("%(organisation)s belongs to another County Governor's area.") % {
             "organisation": organisation})
     if not round_.is_open(now or timezone.now()):

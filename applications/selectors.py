@@ -109,9 +109,11 @@ def application_history(*, application: Application, include_internal: bool = Fa
 
 
 def section_snapshot(*, application: Application, section: str, version: int, object_id: int | None = None) -> dict | None:
-    """What a section (or one line) held at `version`, from the event written when it was saved."""
-    event = (
-        application.events.filter(section=section, version=version, object_id=object_id)
-        .order_by("-id").first()
-    )
-    return event.data.get("values") if event else None
+    """What a section (or one line) held at `version`, from the event written when it was saved; for a
+    version no save wrote (as started, copied or seeded), from what the next save found before it wrote."""
+    events = application.events.filter(section=section, object_id=object_id)
+    event = events.filter(version=version, data__has_key="values").order_by("-id").first()
+    if event:
+        return event.data["values"]
+    following = events.filter(version=version + 1, data__has_key="before").order_by("id").first()
+    return following.data["before"] if following else None

@@ -176,13 +176,14 @@ def _section_save(*, application, user, data: dict, base_version: int, section: 
         current = getattr(locked, version_field)
         if base_version != current:
             raise _stale(locked, locked, fields, section, base_version, current)
+        before = snapshot(locked, fields)
         for name in fields:
             if name in data:
                 setattr(locked, name, data[name])
         setattr(locked, version_field, current + 1)
         locked.save()
         _event(locked, user, EventKind.SECTION_SAVED, section=section, version=current + 1,
-               data={"values": snapshot(locked, fields)})
+               data={"values": snapshot(locked, fields), "before": before})
     return locked
 
 
@@ -211,13 +212,14 @@ def application_plan_save(*, application: Application, user, data: dict, base_ve
         current = locked.plan_version
         if base_version != current:
             raise _stale(locked, locked, PLAN_FIELDS, "plan", base_version, current)
+        before = snapshot(locked, PLAN_FIELDS)
         for name in PLAN_FIELDS:
             if name in data:
                 setattr(locked, name, data[name])
         locked.plan_version = current + 1
         locked.save()
         _event(locked, user, EventKind.SECTION_SAVED, section="plan", version=current + 1,
-               data={"values": snapshot(locked, PLAN_FIELDS)})
+               data={"values": snapshot(locked, PLAN_FIELDS), "before": before})
     return locked
 
 
@@ -254,6 +256,7 @@ def attachment_remove(*, application: Application, user, attachment: Attachment)
 def _line_save(*, application, user, model, line_pk, data: dict, base_version: int | None, section, fields):
     with transaction.atomic():
         locked = _lock_for_edit(application, user)
+        before = None
         if line_pk is None:
             line = model(application=locked)
             version = 1
@@ -264,6 +267,7 @@ def _line_save(*, application, user, model, line_pk, data: dict, base_version: i
             if base_version != line.version:
                 raise _stale(locked, line, fields, section, base_version, line.version, object_id=line.pk)
             version = line.version + 1
+            before = snapshot(line, fields)
         many = {name: data.pop(name) for name in list(data) if model._meta.get_field(name).many_to_many}
         for name in fields:
             if name in data:
@@ -274,7 +278,8 @@ def _line_save(*, application, user, model, line_pk, data: dict, base_version: i
             getattr(line, name).set(values)
         _event(locked, user, EventKind.LINE_ADDED if line_pk is None else EventKind.LINE_CHANGED,
                section=section, object_id=line.pk, version=version,
-               data={"values": snapshot(line, fields), "title": line.title})
+               data={"values": snapshot(line, fields), "title": line.title,
+                     **({"before": before} if before is not None else {})})
         locked.save(update_fields=["updated_at"])
     return line
 
@@ -323,7 +328,8 @@ def application_submit(*, application: Application, user, now: dt.datetime | Non
         submitted = transition_perform(application=current, name=name, user=user, now=now, idempotent=True)
         if submitted.submission_count != current.submission_count:
             number = submitted.submission_count
-            transaction.on_commit(lambda: receipt_create_task.delay(submitted.pk, number))
+            # robust: a broker hiccup is logged, never shown to the user as a failed submission
+            transaction.on_commit(lambda: receipt_create_task.delay(submitted.pk, number), robust=True)
     return submitted
 
 

@@ -8,7 +8,7 @@ import zipfile
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
@@ -49,7 +49,10 @@ def safe_file_name(name: str, extension: str) -> str:
     base = name.replace("\\", "/").rsplit("/", 1)[-1]
     stem = base.rsplit(".", 1)[0] if "." in base else base
     stem = unicodedata.normalize("NFC", stem)
-    stem = get_valid_filename(stem.replace("(", "").replace(")", "")) or "dokument"
+    try:
+        stem = get_valid_filename(stem.replace("(", "").replace(")", ""))
+    except SuspiciousFileOperation:  # nothing usable left, e.g. ".pdf" or "«».pdf"
+        stem = ""
     stem = stem.lstrip(".-_")[:100] or "dokument"
     return f"{stem}.{extension}"
 

@@ -23,6 +23,7 @@ urlpatterns = [
     path("<int:pk>/submit/", submission.submit, name="submit"),
     path("<int:pk>/withdraw/", submission.withdraw, name="withdraw"),
     path("<int:pk>/start-again/", submission.reopen, name="reopen"),
+    path("<int:pk>/copy-previous/", submission.copy_previous, name="copy_previous"),
     path("<int:pk>/files/<int:attachment_pk>/", files.attachment, name="attachment"),
     path("<int:pk>/receipts/<int:receipt_pk>/", files.receipt, name="receipt"),
 ]

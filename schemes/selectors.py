@@ -14,7 +14,7 @@ def scheme_get_public(*, slug: str) -> Scheme:
 
 
 def rounds_public(*, scheme: Scheme | None = None) -> QuerySet[Round]:
-    queryset = Round.objects.published().select_related("office", "scheme")
+    queryset = Round.objects.published().select_related("office", "scheme").prefetch_related("office__counties")
     if scheme is not None:
         queryset = queryset.filter(scheme=scheme)
     return queryset

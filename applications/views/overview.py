@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from portal.models import Organisation
@@ -119,12 +120,23 @@ def summary(request, pk):
     })
 
 
+SECTION_LABELS = {
+    "details": gettext_lazy("Contact person and cover letter"),
+    "plan": gettext_lazy("Competence plan"),
+    "measures": gettext_lazy("Competence measures"),
+    "projects": gettext_lazy("Innovation projects"),
+}
+
+
 @login_required
 def history(request, pk):
     application = get_application(request, pk)
+    events = list(application_history(application=application))
+    for event in events:  # "Section saved" says which section
+        event.section_label = SECTION_LABELS.get(event.section, "")
     return render(request, "applications/history.html", {
         "application": application,
-        "events": application_history(application=application),
+        "events": events,
     })
 
 

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from ..completeness import application_sections
@@ -76,4 +77,26 @@ def reopen(request, pk):
         messages.error(request, str(error))
     else:
         messages.success(request, _("The application is a draft again. Submit it before the deadline."))
+    return redirect(application.get_absolute_url())
+
+
+@login_required
+@require_POST
+def copy_previous(request, pk):
+    """Copy last year's measures and projects into this (empty) draft."""
+    from ..services import application_copy_previous
+
+    application = get_application(request, pk)
+    try:
+        count = application_copy_previous(application=application, user=request.user)
+    except ApplicationError as error:
+        messages.error(request, str(error))
+    else:
+        if count:
+            messages.success(request, ngettext(
+                "%(count)d measure or project copied from last year. Check the amounts and dates.",
+                "%(count)d measures and projects copied from last year. Check the amounts and dates.", count,
+            ) % {"count": count})
+        else:
+            messages.info(request, _("Nothing was copied: the application already has measures or projects."))
     return redirect(application.get_absolute_url())

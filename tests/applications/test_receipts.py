@@ -11,10 +11,10 @@ from celery.exceptions import Retry
 from django.core import mail
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from applications.models import ApplicationEvent, ApplicationStatus, Attachment, AttachmentKind, EventKind, Receipt
-from applications.receipts import receipt_create, receipt_render_pdf, receipt_send
+from applications.receipts import page_counter_css, receipt_create, receipt_render_pdf, receipt_send
 from applications.tasks import receipt_create_task
 from portal.models import LanguageForm, SentEmail
 from tests.applications.factories import ApplicationFactory, CompetenceMeasureFactory, InnovationProjectFactory
@@ -246,3 +246,10 @@ def test_no_receipt_when_the_application_was_opened_for_editing_before_the_task_
 
     assert not Receipt.objects.exists()
     assert mail.outbox == []
+
+
+def test_the_page_footer_is_built_from_one_translated_sentence():
+    with translation.override("nb"):
+        assert page_counter_css() == '"Side " counter(page) " av " counter(pages)'
+    with translation.override("en"):
+        assert page_counter_css() == '"Page " counter(page) " of " counter(pages)'

@@ -127,10 +127,11 @@ def test_submitting_twice_submits_once(receipt_task, django_capture_on_commit_ca
 
     with django_capture_on_commit_callbacks(execute=True):
         first = application_submit(application=application, user=signatory)
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks(execute=True) as scheduled_by_the_repeat:
         second = application_submit(application=application, user=signatory)
 
     assert first.pk == second.pk
+    assert scheduled_by_the_repeat == []
     assert reloaded(application).submission_count == 1
     assert status_events(application).count() == 1
     assert receipt_task.calls == [(application.pk, 1)]

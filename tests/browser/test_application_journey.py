@@ -113,3 +113,42 @@ def test_editor_fills_every_section_and_signatory_submits(page, live_server, dem
     assert application.submitted_by.email == SIGNATORY
     visit(page, axe_check, base + "history/")
     visit(page, axe_check, f"{live_server.url}/applications/")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_autosave_keeps_what_was_typed_even_when_the_tab_is_closed(page, live_server, demo_data, login, axe_check):
+    import time
+
+    from applications.services import application_start
+    from portal.models import Organisation, User
+    from schemes.models import Round
+
+    editor = User.objects.get(email=EDITOR)
+    round_ = Round.objects.exclude(year=2020).get(office__slug="fylkesmannen-i-nordland")
+    application, _created = application_start(round=round_, organisation=Organisation.objects.get(name="Bodø"),
+                                               user=editor)
+    login(EDITOR)
+    url = f"{live_server.url}/applications/{application.pk}/details/"
+
+    # typing, then waiting: saved by the pause, without pressing Save
+    page.goto(url)
+    page.fill("#id_project_priorities", "Prosjekt A er viktigst for oss.")
+    page.locator(".autosave-status", has_text="kl.").wait_for(timeout=10_000)
+    axe_check(page)
+    application.refresh_from_db()
+    assert application.project_priorities == "Prosjekt A er viktigst for oss."
+    page.reload()
+    assert page.input_value("#id_project_priorities") == "Prosjekt A er viktigst for oss."
+
+    # typing, then closing the tab at once: the page sends what it has as it goes
+    second = page.context.new_page()
+    second.goto(url)
+    second.fill("#id_competence_raising_plan", "Alle assistenter skal få fagbrev innen 2028.")
+    second.close(run_before_unload=True)
+    for _attempt in range(50):
+        application.refresh_from_db()
+        if application.competence_raising_plan:
+            break
+        time.sleep(0.1)
+    assert application.competence_raising_plan == "Alle assistenter skal få fagbrev innen 2028."
+    assert application.project_priorities == "Prosjekt A er viktigst for oss."
