@@ -55,7 +55,16 @@ def competence_plan_is_up_to_date(application: Application, on: dt.date | None =
         return None
     on = on or timezone.localtime(application.round.closes_at).date()
     months = application.round.competence_plan_max_age_months
-    return (on.year - updated.year) * 12 + (on.month - updated.month) - (on.day < updated.day) < months
+    return on <= _add_months(updated, months)
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    """The same day `months` later; the month's last day when it has no such day (31 -> 30)."""
+    import calendar
+
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def _details(application) -> Section:

@@ -113,6 +113,11 @@ def _event(application, user, kind, **kwargs) -> ApplicationEvent:
 def application_start(*, round, organisation, user, copy_previous: bool = False) -> tuple[Application, bool]:
     """The organisation's one application to the round: made if missing, else the existing one.
     Two simultaneous starts make one (the unique constraint decides; the loser reads the winner's)."""
+    from portal.permissions import organisation_ids_with_role
+    from portal.models import Role
+
+    if organisation.pk not in organisation_ids_with_role(user, Role.EDITOR, Role.SIGNATORY):
+        raise ApplicationError(_("You are not a member of this organisation."))
     existing = Application.objects.filter(round=round, organisation=organisation).first()
     if existing:
         return existing, False

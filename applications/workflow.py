@@ -129,6 +129,8 @@ def transition_perform(*, application: Application, name: str, user, data: dict 
     with transaction.atomic():
         locked = Application.objects.select_for_update().select_related("round", "organisation").get(pk=application.pk)
         if idempotent and locked.status == transition.target:
+            if not user_roles_for(locked, user) & set(transition.roles):
+                raise TransitionError(_("Your role does not allow this."))
             return locked
         reason = transition_check(application=locked, name=name, user=user, now=now)
         if reason:

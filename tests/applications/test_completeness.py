@@ -217,3 +217,13 @@ def test_an_out_of_date_plan_is_noted_but_does_not_stop_the_submission():
     assert any("not up to date" in note and "48 months" in note for note in plan.notes)
     assert plan.problems == []
 
+
+
+@pytest.mark.django_db
+def test_a_plan_exactly_as_old_as_allowed_is_up_to_date_and_one_day_more_is_not():
+    application = ApplicationFactory(round=RoundFactory(
+        opens_at=oslo(2020, 1, 1), closes_at=oslo(2020, 2, 20, 23, 59), competence_plan_max_age_months=48))
+    application.competence_plan_updated_on = dt.date(2016, 2, 20)
+    assert competence_plan_is_up_to_date(application) is True
+    application.competence_plan_updated_on = dt.date(2016, 2, 19)
+    assert competence_plan_is_up_to_date(application) is False
