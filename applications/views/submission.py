@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from ..completeness import application_sections
 from ..forms import WithdrawForm
 from ..models import ApplicationStatus
-from ..selectors import application_totals
+from ..selectors import application_previous, application_totals
 from ..services import ApplicationError, application_reopen, application_submit, application_withdraw
 from ..workflow import TransitionError, transition_check
 from .common import get_application
@@ -97,6 +97,8 @@ def copy_previous(request, pk):
                 "%(count)d measure or project copied from last year. Check the amounts and dates.",
                 "%(count)d measures and projects copied from last year. Check the amounts and dates.", count,
             ) % {"count": count})
+        elif application_previous(application=application) is None:
+            messages.info(request, _("Nothing was copied: there is no earlier application to copy from."))
         else:
             messages.info(request, _("Nothing was copied: the application already has measures or projects."))
     return redirect(application.get_absolute_url())

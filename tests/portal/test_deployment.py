@@ -14,7 +14,9 @@ ROOT = Path(settings.BASE_DIR)
 
 
 def test_production_settings_pass_check_deploy_with_no_warnings():
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.production",
+    # the browser tests set DJANGO_ALLOW_ASYNC_UNSAFE for live_server; production never has it
+    base = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {**base, "DJANGO_SETTINGS_MODULE": "portal.settings.production",
            "SECRET_KEY": "x" * 20 + uuid.uuid4().hex + uuid.uuid4().hex, "ALLOWED_HOSTS": "tilskudd.example",
            "DATABASE_URL": "postgres://portal@127.0.0.1:5432/tilskuddsportalen"}
     result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
