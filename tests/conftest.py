@@ -16,6 +16,18 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip_redis)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def media_root(tmp_path_factory):
+    """Uploaded files and PDFs of the run go to a temporary folder pytest removes later."""
+    from django.test import override_settings
+
+    location = str(tmp_path_factory.mktemp("media"))
+    storages = {**settings.STORAGES, "default": {**settings.STORAGES["default"],
+                                                 "OPTIONS": {"location": location, "base_url": None}}}
+    with override_settings(STORAGES=storages, MEDIA_ROOT=location):
+        yield location
+
+
 @pytest.fixture
 def reference_data(db):
     from portal.reference_data import reference_data_load

@@ -5,7 +5,6 @@ tests marked `postgres` or `redis` are skipped. With CI=true an unreachable serv
 """
 
 import sys
-import tempfile
 import warnings
 
 from .base import *  # noqa: F401,F403
@@ -44,9 +43,9 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 CELERY_TASK_ALWAYS_EAGER = True
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {
-    # a fresh folder per run, so uploaded test files never pile up or leak between runs
+    # tests/conftest.py points this at a per-run temporary folder that pytest cleans up
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                "OPTIONS": {"location": tempfile.mkdtemp(prefix="tilskudd-test-media-"), "base_url": None}},
+                "OPTIONS": {"location": str(BASE_DIR / "var" / "test-media"), "base_url": None}},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MEDIA_ROOT = STORAGES["default"]["OPTIONS"]["location"]
