@@ -883,9 +883,9 @@ def _application_with(round_, organisation, *, measures, projects):
     application = ApplicationFactory(round=round_, organisation=organisation, complete=True)
     group = TargetGroupFactory(scheme=round_.scheme)
     goals = [SubGoalFactory(scheme=round_.scheme), SubGoalFactory(scheme=round_.scheme)]
-    CompetenceMeasureFactory.create_batch(measures, application=application, target_group=group)
+    CompetenceMeasureFactory.create_batch(measures - 1, application=application, target_group=group)
     CompetenceMeasureFactory(application=application, title="Uten beskrivelse", description="",
-                             target_group=None)  # with problems
+                             target_group=None)  # one with problems, so the problem list is exercised too
     for rank in range(1, projects + 1):
         InnovationProjectFactory(application=application, priority_rank=rank, sub_goals=goals)
     Attachment.objects.create(application=application, kind="competence_plan", file="applications/x.pdf",
@@ -906,9 +906,9 @@ def test_page_queries_do_not_grow_with_the_number_of_lines(editor, office, organ
             response = editor.get(url(name, application))
         assert response.status_code == 200
         counts.append(len(queries))
-    assert counts[0] == counts[1], f"{name}: {counts[0]} queries with 3 measures, {counts[1]} with 31"
+    assert counts[0] == counts[1], f"{name}: {counts[0]} queries with 2 measures, {counts[1]} with 30"
     if name == "summary":
-        assert text(response).count("Videreutdanning i psykisk helsearbeid") == 30
+        assert text(response).count("Videreutdanning i psykisk helsearbeid") == 29
 
 
 def test_start_page_queries_do_not_grow_with_the_number_of_open_rounds(editor, office, organisation):
