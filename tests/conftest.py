@@ -6,6 +6,30 @@ from django.conf import settings
 from portal.models import Role
 
 
+def _missing_services() -> list[str]:
+    missing = []
+    if not settings.POSTGRES_AVAILABLE:
+        missing.append("PostgreSQL is NOT reachable: this run uses SQLite and SKIPS the tests marked 'postgres'.")
+    if not settings.REDIS_AVAILABLE:
+        missing.append("Redis is NOT reachable: this run SKIPS the tests marked 'redis'.")
+    return missing
+
+
+def pytest_report_header(config):
+    """Said at the top of the run, not hidden in captured output."""
+    banner = "!" * 78
+    missing = _missing_services()
+    if not missing:
+        return ["services: PostgreSQL and Redis reachable"]
+    return [banner, *(f"!! {line}" for line in missing), "!! Start them for the real suite (CI requires both).", banner]
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """And again at the end, so a green run on SQLite is never mistaken for the real one."""
+    for line in _missing_services():
+        terminalreporter.write_line(f"!! {line}", red=True, bold=True)
+
+
 def pytest_collection_modifyitems(config, items):
     skip_pg = pytest.mark.skip(reason="PostgreSQL is not reachable (see the warning at the top of the run)")
     skip_redis = pytest.mark.skip(reason="Redis is not reachable (see the warning at the top of the run)")

@@ -5,7 +5,6 @@ tests marked `postgres` or `redis` are skipped. With CI=true an unreachable serv
 """
 
 import sys
-import warnings
 
 from .base import *  # noqa: F401,F403
 from .base import BASE_DIR, REDIS_URL, env
@@ -25,19 +24,15 @@ if CI and not POSTGRES_AVAILABLE:
 if CI and not REDIS_AVAILABLE:
     raise SystemExit(f"CI=true but Redis is not reachable at {REDIS_URL}.")
 
+# tests/conftest.py repeats these warnings at the top and the bottom of the pytest run.
 if POSTGRES_AVAILABLE:
     DATABASES = {"default": _database}
 else:
-    banner = "!" * 78
-    print(
-        f"\n{banner}\n!! PostgreSQL is NOT reachable: falling back to SQLite.\n"
-        f"!! Tests marked 'postgres' will be SKIPPED. Start PostgreSQL for the real suite.\n{banner}\n",
-        file=sys.stderr,
-    )
+    print("!! PostgreSQL is NOT reachable: falling back to SQLite; tests marked 'postgres' are SKIPPED.",
+          file=sys.stderr)
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "var" / "test.sqlite3"}}
 if not REDIS_AVAILABLE:
-    warnings.warn("Redis is not reachable: tests marked 'redis' will be skipped.", stacklevel=1)
-    print("!! Redis is NOT reachable: tests marked 'redis' will be SKIPPED.", file=sys.stderr)
+    print("!! Redis is NOT reachable: tests marked 'redis' are SKIPPED.", file=sys.stderr)
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 CELERY_TASK_ALWAYS_EAGER = True

@@ -97,6 +97,7 @@ def test_a_non_member_cannot_start_an_application():
     assert not Application.objects.exists()
 
 
+@pytest.mark.postgres  # two connections racing: SQLite locks the whole file instead
 @pytest.mark.django_db(transaction=True)
 def test_two_simultaneous_starts_make_one_application(monkeypatch):
     """Both requests find no application, both insert: the unique constraint decides and the loser

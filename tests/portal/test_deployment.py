@@ -114,3 +114,29 @@ def test_a_real_task_goes_through_redis_to_a_worker_and_back(tmp_path):
         except subprocess.TimeoutExpired:
             worker.kill()
         print((tmp_path / "worker.log").read_text()[-3000:])
+
+
+def _pytest_with(env_overrides, tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("CI", "DJANGO_ALLOW_ASYNC_UNSAFE")}
+    env.update(env_overrides)
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "tests/portal/test_validators.py",
+         "-k", "every_municipality", "--basetemp", str(tmp_path / "run")],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )
+
+
+def test_without_postgres_the_suite_says_so_loudly_and_falls_back_to_sqlite(tmp_path):
+    result = _pytest_with({"DATABASE_URL": "postgres://postgres@127.0.0.1:1/none"}, tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "PostgreSQL is NOT reachable" in result.stdout
+    assert "1 passed" in result.stdout
+
+
+def test_with_ci_an_unreachable_postgres_or_redis_fails_the_run(tmp_path):
+    no_postgres = _pytest_with({"CI": "true", "DATABASE_URL": "postgres://postgres@127.0.0.1:1/none"}, tmp_path)
+    assert no_postgres.returncode != 0
+    assert "PostgreSQL is not reachable" in no_postgres.stdout + no_postgres.stderr
+    no_redis = _pytest_with({"CI": "true", "REDIS_URL": "redis://127.0.0.1:1/0"}, tmp_path)
+    assert no_redis.returncode != 0
+    assert "Redis is not reachable" in no_redis.stdout + no_redis.stderr
