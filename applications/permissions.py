@@ -60,3 +60,20 @@ def can_start_application(user, round_, organisation, now=None) -> Verdict:
 
 def can_see_office_side(user, application: Application) -> bool:
     return application.round.office_id in office_ids_with_role(user, *OFFICE_ROLES)
+
+
+def can_assess(user, application: Application) -> Verdict:
+    """Caseworkers of the round's office assess submitted applications."""
+    if application.round.office_id not in office_ids_with_role(user, Role.CASEWORKER):
+        return Verdict(False, _("Only the office's caseworkers assess applications."))
+    if application.status in (ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN):
+        return Verdict(False, _("The application is %(status)s and cannot be assessed.") % {
+            "status": application.get_status_display().lower()})
+    return ALLOWED
+
+
+def can_work_on_round(user, round_) -> Verdict:
+    """Caseworkers and approvers of the round's office see its applications, board and exports."""
+    if round_.office_id in office_ids_with_role(user, Role.CASEWORKER, Role.APPROVER):
+        return ALLOWED
+    return Verdict(False, _("Only the office's caseworkers and approvers see its rounds."))

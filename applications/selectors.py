@@ -117,3 +117,44 @@ def section_snapshot(*, application: Application, section: str, version: int, ob
         return event.data["values"]
     following = events.filter(version=version + 1, data__has_key="before").order_by("id").first()
     return following.data["before"] if following else None
+
+
+def applications_for_office_round(*, user, round_, status: str = "", organisation_id: int | None = None,
+                                  mental_health: bool | None = None, plan_up_to_date: bool | None = None,
+                                  sort: str = "organisation") -> list[Application]:
+    """The caseworker's list: submitted (not draft) applications of the round, only of the user's
+    offices, filtered and sorted. Constant queries; the plan filter is computed per row."""
+    from .completeness import competence_plan_is_up_to_date
+
+    offices = office_ids_with_role(user, Role.CASEWORKER, Role.APPROVER)
+    queryset = (
+        Application.objects.filter(round=round_, round__office_id__in=offices)
+        .exclude(status=ApplicationStatus.DRAFT)
+        .select_related("organisation", "round", "assessment", "decision")
+        .prefetch_related("measures", "projects", "attachments")
+    )
+    if status:
+        queryset = queryset.filter(status=status)
+    if organisation_id:
+        queryset = queryset.filter(organisation_id=organisation_id)
+    if mental_health is not None:
+        with_mental_health = Q(measures__concerns_mental_health=True)
+        queryset = (queryset.filter(with_mental_health) if mental_health else queryset.exclude(with_mental_health))
+        queryset = queryset.distinct()
+    rows = list(queryset)
+    for application in rows:
+        application.plan_up_to_date = competence_plan_is_up_to_date(application)
+        application.totals = application_totals(application=application)
+        assessment = getattr(application, "assessment", None)
+        application.score = assessment.score if assessment else None
+    if plan_up_to_date is not None:
+        rows = [a for a in rows if bool(a.plan_up_to_date) == plan_up_to_date]
+    sorters = {
+        "organisation": lambda a: a.organisation.name,
+        "applied": lambda a: -a.totals.applied,
+        "score": lambda a: (a.score is None, -(a.score or 0)),
+        "submitted": lambda a: a.submitted_at or a.created_at,
+        "status": lambda a: a.status,
+    }
+    rows.sort(key=sorters.get(sort, sorters["organisation"]))
+    return rows

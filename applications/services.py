@@ -277,6 +277,10 @@ def _line_save(*, application, user, model, line_pk, data: dict, base_version: i
         for name in fields:
             if name in data:
                 setattr(line, name, data[name])
+        if line.proposed_award is not None and (line.amount_applied or 0) < line.proposed_award:
+            # the municipality lowered what it applies for after the office proposed an award:
+            # the award no longer holds and the caseworker must set it again
+            line.proposed_award = None
         line.version = version
         line.save()
         for name, values in many.items():

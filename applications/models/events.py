@@ -17,6 +17,15 @@ class EventKind(models.TextChoices):
     STATUS_CHANGED = "status_changed", _("Status changed")
     RECEIPT_CREATED = "receipt_created", _("Receipt made")
     EMAIL_SENT = "email_sent", _("E-mail sent")
+    ASSESSMENT_SAVED = "assessment_saved", _("Assessment saved")
+    AWARDS_CHANGED = "awards_changed", _("Proposed awards changed")
+    INFORMATION_REQUESTED = "information_requested", _("More information requested")
+    DECISION_PROPOSED = "decision_proposed", _("Decision proposed")
+    DECISION_APPROVED = "decision_approved", _("Decision approved")
+    LETTER_CREATED = "letter_created", _("Decision letter made")
+    DECISION_SENT = "decision_sent", _("Decision letter sent")
+    APPEAL_REGISTERED = "appeal_registered", _("Appeal registered")
+    APPEAL_HANDLED = "appeal_handled", _("Appeal handled")
 
 
 class ApplicationEvent(models.Model):

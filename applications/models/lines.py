@@ -48,6 +48,10 @@ class ApplicationLine(models.Model):
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     amount_applied = _money(_("amount applied for (NOK)"))
+    proposed_award = models.PositiveBigIntegerField(
+        _("proposed award (NOK)"), null=True, blank=True, editable=False,
+        help_text=_("Set by the County Governor's caseworker; between 0 and the amount applied for."),
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
     copied_from_id = models.BigIntegerField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -80,6 +84,10 @@ class CompetenceMeasure(ApplicationLine):
         default_related_name = "measures"
         constraints = [
             models.CheckConstraint(
+                name="measure_award_at_most_applied",
+                condition=Q(proposed_award__isnull=True) | Q(proposed_award__lte=F("amount_applied")),
+            ),
+            models.CheckConstraint(
                 name="measure_applied_at_most_total",
                 condition=Q(amount_applied__isnull=True) | Q(total_cost__isnull=True)
                 | Q(amount_applied__lte=F("total_cost")),
@@ -111,6 +119,10 @@ class InnovationProject(ApplicationLine):
         constraints = [
             models.UniqueConstraint(
                 fields=["application", "priority_rank"], name="project_unique_priority_rank",
+            ),
+            models.CheckConstraint(
+                name="project_award_at_most_applied",
+                condition=Q(proposed_award__isnull=True) | Q(proposed_award__lte=F("amount_applied")),
             ),
             models.CheckConstraint(
                 name="project_applied_at_most_budget",

@@ -1,0 +1,3 @@
+"""Routes of the office side; collected into the "office" namespace by urls_office.py."""
+
+urlpatterns = []
