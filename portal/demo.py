@@ -166,6 +166,75 @@ def _round(scheme, office, year, **values) -> Round:
     return round_
 
 
+# Applications already submitted in this year's round, so the caseworker has something to assess.
+# (municipality number, signatory, measures [(title, kind, mental health, cost, applied)], projects [(title, budget, applied)])
+DEMO_SUBMITTED = [
+    ("1820", "Mona Eide", [("Videreutdanning i psykisk helsearbeid", "further_education", True, 420_000, 280_000),
+                           ("Lederutvikling for avdelingsledere", "leadership", False, 150_000, 100_000)],
+     [("Pårørendeskole for demens", 600_000, 300_000)]),
+    ("1824", "Jon Aas", [("Fagbrev for assistenter", "basic_education", False, 500_000, 350_000)],
+     [("Velferdsteknologi i hjemmetjenesten", 1_400_000, 700_000),
+      ("Frivillighetskoordinator i omsorgstjenesten", 500_000, 250_000)]),
+    ("1833", "Eva Lie", [("Kurs i kognitiv terapi for rusteamet", "continuing_education", True, 200_000, 150_000)],
+     [("Brukerstyrt oppfølging etter rusbehandling", 900_000, 450_000)]),
+]
+DEMO_PLAN_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>"
+                 b"endobj 3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+
+
+def _submitted_applications(round_, today: dt.date) -> None:
+    """Three Nordland municipalities that have already applied (their users are not printed)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from applications.models import Application
+    from applications.services import (
+        application_details_save,
+        application_plan_save,
+        application_start,
+        application_submit,
+        measure_save,
+        project_save,
+    )
+
+    health_staff = round_.scheme.target_groups.get(code="health_care_staff")
+    sub_goals = list(round_.scheme.sub_goals.all())
+    for number, name, measures, projects in DEMO_SUBMITTED:
+        organisation = Organisation.objects.get(municipality_number=number)
+        if Application.objects.filter(round=round_, organisation=organisation).exists():
+            continue
+        signatory, _created = User.objects.get_or_create(
+            email=f"signatar.{number}@kommune.example", defaults={"full_name": name})
+        Membership.objects.get_or_create(user=signatory, role=Role.SIGNATORY, organisation=organisation)
+        application, _created = application_start(round=round_, organisation=organisation, user=signatory)
+        application_details_save(application=application, user=signatory, base_version=0, data={
+            "project_priorities": f"{projects[0][0]} er kommunens viktigste prosjekt.",
+            "competence_raising_plan": "Kommunen vil øke andelen ansatte med fagbrev og videreutdanning.",
+        })
+        application_plan_save(
+            application=application, user=signatory, base_version=0,
+            upload=SimpleUploadedFile("Kompetanseplan.pdf", DEMO_PLAN_PDF, content_type="application/pdf"),
+            data={"competence_plan_updated_on": today.replace(year=today.year - 1),
+                  "competence_plan_adopted_by": f"{organisation.name} kommunestyre"},
+        )
+        for title, kind, mental_health, cost, applied in measures:
+            measure_save(application=application, user=signatory, data={
+                "title": title, "kind": kind, "description": f"{title} for ansatte i helse- og omsorgstjenesten.",
+                "service_area": "mental_health" if mental_health else "home_services",
+                "concerns_mental_health": mental_health, "target_group": health_staff, "participants": 8,
+                "gives_credits": kind in ("basic_education", "further_education"), "total_cost": cost,
+                "amount_applied": applied, "own_funding": cost - applied,
+            })
+        for rank, (title, budget, applied) in enumerate(projects, start=1):
+            project_save(application=application, user=signatory, data={
+                "title": title, "description": f"{title}, sammen med brukere og pårørende.",
+                "sub_goals": sub_goals[rank - 1:rank + 1], "partners": ["users", "next_of_kin"],
+                "starts_on": dt.date(today.year + 1, 1, 1), "ends_on": dt.date(today.year + 1, 12, 31),
+                "total_budget": budget, "amount_applied": applied, "own_share": budget - applied,
+                "priority_rank": rank,
+            })
+        application_submit(application=application, user=signatory)
+
+
 @transaction.atomic
 def demo_seed(*, now: dt.datetime | None = None) -> list[DemoUser]:
     now = timezone.localtime(now or timezone.now())
@@ -179,7 +248,7 @@ def demo_seed(*, now: dt.datetime | None = None) -> list[DemoUser]:
            contact_name="Fylkesmannen i Nordland, helse- og omsorgsavdelingen")
     today = now.date()
     closes = today + dt.timedelta(days=30)
-    _round(scheme, nordland, now.year, budget=12_500_000,
+    current = _round(scheme, nordland, now.year, budget=1_200_000,
            opens_at=_local(*(today - dt.timedelta(days=7)).timetuple()[:3], 8),
            closes_at=_local(closes.year, closes.month, closes.day, 23, 59),
            reporting_deadline=_local(closes.year + 1, closes.month, min(closes.day, 28), 23, 59),
@@ -195,4 +264,5 @@ def demo_seed(*, now: dt.datetime | None = None) -> list[DemoUser]:
             if demo.organisation_number else None,
             office=Office.objects.get(slug=demo.office_slug) if demo.office_slug else None,
         )
+    _submitted_applications(current, today)
     return DEMO_USERS

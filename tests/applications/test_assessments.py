@@ -1,0 +1,160 @@
+"""The caseworker's assessment: scores with the round's weights, internal notes, awards within
+what was applied for, and asking the municipality for more information."""
+
+import pytest
+from django.utils import translation
+
+from applications.assessments import assessment_save, assessment_start, information_request, weighted_score
+from applications.models import ApplicationEvent, ApplicationStatus, EventKind
+from applications.services import ApplicationError, StaleEdit, application_submit
+from portal.models import Role
+from schemes.models import AssessmentCriterion
+from schemes.services import round_create_default_criteria
+from tests.applications.factories import (
+    ApplicationFactory,
+    CompetenceMeasureFactory,
+    InnovationProjectFactory,
+    member,
+    staff,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def submitted():
+    application = ApplicationFactory(submitted=True, complete=True)
+    round_create_default_criteria(round=application.round)
+    CompetenceMeasureFactory(application=application, amount_applied=200_000, total_cost=300_000)
+    InnovationProjectFactory(application=application, amount_applied=400_000, total_budget=800_000)
+    return application
+
+
+@pytest.fixture
+def caseworker(submitted):
+    return staff(submitted.round.office, Role.CASEWORKER)
+
+
+def all_scores(application, value):
+    return {c.pk: value for c in application.round.criteria.all()}
+
+
+def awards_for(application, measure=None, project=None):
+    return {("measure", application.measures.get().pk): measure, ("project", application.projects.get().pk): project}
+
+
+def test_opening_the_assessment_moves_a_submitted_application_to_in_assessment(submitted, caseworker):
+    assessment_start(application=submitted, user=caseworker)
+    submitted.refresh_from_db()
+    assert submitted.status == ApplicationStatus.IN_ASSESSMENT
+    assert ApplicationEvent.objects.filter(application=submitted, to_status=ApplicationStatus.IN_ASSESSMENT).count() == 1
+    assessment_start(application=submitted, user=caseworker)  # again: nothing new
+    assert ApplicationEvent.objects.filter(application=submitted, to_status=ApplicationStatus.IN_ASSESSMENT).count() == 1
+
+
+def test_the_weighted_score_uses_the_rounds_weights():
+    criteria = [AssessmentCriterion(pk=1, weight=30), AssessmentCriterion(pk=2, weight=10)]
+    assert weighted_score({1: 5, 2: 0}, criteria) == 75
+    assert weighted_score({1: 0, 2: 5}, criteria) == 25
+    assert weighted_score({1: 5}, criteria) is None  # not every criterion scored yet
+
+
+def test_saving_scores_notes_and_awards(submitted, caseworker):
+    assessment = assessment_save(application=submitted, user=caseworker, scores=all_scores(submitted, 4),
+                                 notes="Godt forankret i kompetanseplanen.",
+                                 awards=awards_for(submitted, 150_000, 400_000), base_version=0)
+    assert assessment.score == 80
+    assert assessment.notes == "Godt forankret i kompetanseplanen."
+    assert submitted.measures.get().proposed_award == 150_000
+    assert submitted.projects.get().proposed_award == 400_000
+    change = ApplicationEvent.objects.get(application=submitted, kind=EventKind.AWARDS_CHANGED)
+    assert change.visible_to_applicant is False
+    assert {c["to"] for c in change.data["changes"]} == {150_000, 400_000}
+
+
+def test_an_award_above_what_was_applied_for_is_refused_and_nothing_is_saved(submitted, caseworker):
+    with pytest.raises(ApplicationError, match="cannot be more than"):
+        assessment_save(application=submitted, user=caseworker, scores=all_scores(submitted, 3), notes="x",
+                        awards=awards_for(submitted, 200_001, 0), base_version=0)
+    assert submitted.measures.get().proposed_award is None
+    assert submitted.events.filter(kind=EventKind.ASSESSMENT_SAVED).count() == 0
+
+
+def test_a_score_outside_0_to_5_is_refused(submitted, caseworker):
+    with pytest.raises(ApplicationError):
+        assessment_save(application=submitted, user=caseworker, scores=all_scores(submitted, 6), notes="",
+                        awards={}, base_version=0)
+
+
+def test_a_stale_assessment_save_is_refused(submitted, caseworker):
+    assessment_save(application=submitted, user=caseworker, scores={}, notes="Første", awards={}, base_version=0)
+    with pytest.raises(StaleEdit):
+        assessment_save(application=submitted, user=caseworker, scores={}, notes="Andre", awards={}, base_version=0)
+    assert submitted.assessment.notes == "Første"
+
+
+@pytest.mark.parametrize("role", [Role.APPROVER, Role.OFFICE_ADMIN])
+def test_only_caseworkers_assess(submitted, role):
+    with pytest.raises(ApplicationError):
+        assessment_save(application=submitted, user=staff(submitted.round.office, role), scores={}, notes="",
+                        awards={}, base_version=0)
+
+
+def test_a_caseworker_of_another_office_cannot_assess(submitted):
+    other = ApplicationFactory(submitted=True)
+    with pytest.raises(ApplicationError):
+        assessment_start(application=submitted, user=staff(other.round.office, Role.CASEWORKER))
+
+
+def test_asking_for_more_information_returns_it_and_the_municipality_can_send_it_again_after_the_deadline(
+        submitted, caseworker, django_capture_on_commit_callbacks, monkeypatch):
+    from applications import tasks
+
+    notified = []
+    monkeypatch.setattr(tasks.information_request_notify_task, "delay", lambda pk: notified.append(pk), raising=False)
+    monkeypatch.setattr(tasks.receipt_create_task, "delay", lambda *args: None)
+    with django_capture_on_commit_callbacks(execute=True):
+        information_request(application=submitted, user=caseworker, message="Legg ved vedtatt kompetanseplan.")
+    submitted.refresh_from_db()
+    assert submitted.status == ApplicationStatus.RETURNED
+    assert notified == [submitted.pk]
+    event = submitted.events.get(kind=EventKind.INFORMATION_REQUESTED)
+    assert event.visible_to_applicant and event.data["message"] == "Legg ved vedtatt kompetanseplan."
+
+    # the round closed meanwhile: the resubmission the office asked for is still accepted
+    type(submitted.round).objects.filter(pk=submitted.round.pk).update(
+        opens_at=submitted.round.opens_at.replace(year=2019), closes_at=submitted.round.opens_at.replace(year=2020))
+    submitted.refresh_from_db()
+    signatory = member(submitted.organisation, Role.SIGNATORY)
+    with django_capture_on_commit_callbacks(execute=True):
+        application_submit(application=submitted, user=signatory)
+    submitted.refresh_from_db()
+    assert submitted.status == ApplicationStatus.SUBMITTED and submitted.submission_count == 2
+
+
+def test_asking_for_more_information_needs_a_message(submitted, caseworker):
+    with pytest.raises(ApplicationError):
+        information_request(application=submitted, user=caseworker, message="  ")
+    submitted.refresh_from_db()
+    assert submitted.status == ApplicationStatus.SUBMITTED
+
+
+def test_lowering_the_amount_applied_for_clears_an_award_above_it(submitted, caseworker):
+    from applications.services import measure_save
+
+    assessment_save(application=submitted, user=caseworker, scores={}, notes="",
+                    awards=awards_for(submitted, 200_000, 0), base_version=0)
+    type(submitted).objects.filter(pk=submitted.pk).update(status=ApplicationStatus.RETURNED)
+    submitted.refresh_from_db()
+    measure = submitted.measures.get()
+    editor = member(submitted.organisation, Role.EDITOR)
+    measure_save(application=submitted, user=editor, data={"amount_applied": 100_000}, measure_pk=measure.pk,
+                 base_version=measure.version)
+    measure.refresh_from_db()
+    assert measure.amount_applied == 100_000 and measure.proposed_award is None
