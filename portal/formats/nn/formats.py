@@ -1,12 +1,2 @@
-# Norwegian formats: 20.02.2020, 23:59, 1 500 000 (non-breaking space as thousands separator).
-DATE_FORMAT = "d.m.Y"
-SHORT_DATE_FORMAT = "d.m.Y"
-DATETIME_FORMAT = "d.m.Y H:i"
-SHORT_DATETIME_FORMAT = "d.m.Y H:i"
-TIME_FORMAT = "H:i"
-DATE_INPUT_FORMATS = ["%d.%m.%Y", "%Y-%m-%d", "%d.%m.%y"]
-DATETIME_INPUT_FORMATS = ["%d.%m.%Y %H:%M", "%d.%m.%Y %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M"]
-DECIMAL_SEPARATOR = ","
-THOUSAND_SEPARATOR = "\xa0"
-NUMBER_GROUPING = 3
-FIRST_DAY_OF_WEEK = 1
+# Nynorsk writes dates, times and numbers as bokmål does.
+from portal.formats.nb.formats import *  # noqa: F401,F403
