@@ -12,7 +12,7 @@ from django.db.models import Prefetch
 
 from .completeness import competence_plan_is_up_to_date
 from .decisions import NOT_IN_PLAY
-from .models import Application, CompetenceMeasure, InnovationProject
+from .models import Application, CompetenceMeasure, DecisionStatus, InnovationProject
 from .models.lines import FORMAL_EDUCATION_KINDS
 from .selectors import application_totals
 
@@ -27,6 +27,7 @@ class BoardRow:
     plan_up_to_date: bool | None
     suggested: int = 0
     rank: int | None = None
+    proposed_so_far: int = 0  # the awards set so far, also while some line has none (as the approval guard counts)
 
     @property
     def decision_status(self):
@@ -49,7 +50,7 @@ class Board:
 
     @property
     def total_proposed(self) -> int:
-        return sum(r.proposed or 0 for r in self.rows)
+        return sum(r.proposed_so_far for r in self.rows)
 
     @property
     def total_suggested(self) -> int:
@@ -90,6 +91,14 @@ def _proposed(application) -> int | None:
     return sum(line.proposed_award for line in lines)
 
 
+def _decided_amount(row: BoardRow) -> int | None:
+    """What an approved or sent decision granted: fixed, so the suggestion cannot move it."""
+    decision = getattr(row.application, "decision", None)
+    if decision is None or decision.status == DecisionStatus.PROPOSED:
+        return None
+    return decision.total_awarded
+
+
 def suggestion_order_key(row: BoardRow):
     """Highest score first; unscored last; then more rus og psykisk helse; then smaller asks."""
     return (row.score is None, -(row.score or 0), -row.mental_health_applied, row.applied, row.application.pk)
@@ -97,9 +106,18 @@ def suggestion_order_key(row: BoardRow):
 
 def allocation_suggest(rows: list[BoardRow], budget: int) -> None:
     """Fill each row's `suggested`: by score, each gets what it applied for while the budget lasts;
-    the first that does not fit gets what is left; the rest get nothing."""
+    the first that does not fit gets what is left; the rest get nothing. What approved decisions
+    granted is fixed: it is suggested as decided and comes off the budget first."""
     left = budget
-    for row in sorted(rows, key=suggestion_order_key):
+    open_rows = []
+    for row in rows:
+        decided = _decided_amount(row)
+        if decided is None:
+            open_rows.append(row)
+        else:
+            row.suggested = decided
+            left -= decided
+    for row in sorted(open_rows, key=suggestion_order_key):
         row.suggested = min(row.applied, max(left, 0))
         left -= row.suggested
 
@@ -111,6 +129,8 @@ def board_for_round(*, round_, sort: str = "score") -> Board:
         assessment = getattr(application, "assessment", None)
         board.rows.append(BoardRow(
             application=application, applied=totals.applied, proposed=_proposed(application),
+            proposed_so_far=sum(line.proposed_award or 0
+                                for line in [*application.measures.all(), *application.projects.all()]),
             score=assessment.score if assessment else None, mental_health_applied=totals.mental_health_applied,
             plan_up_to_date=competence_plan_is_up_to_date(application),
         ))

@@ -175,8 +175,10 @@ def decision_approve(*, decision: Decision, user, now=None) -> Decision:
             raise ApplicationError(_("The decision is not waiting for approval."))
         if locked.proposed_by_id == user.pk:
             raise ApplicationError(_("You proposed this decision; another approver must approve it (four eyes)."))
-        if [(line["id"], line["part"], line["awarded"]) for line in lines_snapshot(locked_application)] != [
-                (line["id"], line["part"], line["awarded"]) for line in locked.lines]:
+        if locked_application.status != ApplicationStatus.IN_ASSESSMENT:
+            raise ApplicationError(_("Only an application in assessment can get a decision."))
+        # the whole snapshot: a changed amount applied for (after a return) changes the outcome too
+        if lines_snapshot(locked_application) != locked.lines:
             raise ApplicationError(_("The awards changed after the decision was proposed; it must be proposed again."))
         round_ = locked_application.round
         total = round_total_proposed(round_)
@@ -202,7 +204,7 @@ def decision_approve(*, decision: Decision, user, now=None) -> Decision:
 
 def decision_send(*, decision: Decision, user, now=None) -> Decision:
     """E-mail the stored letter to the municipality. Sending twice sends once."""
-    from .letters import decision_letter_email
+    from .tasks import decision_letter_email_task
 
     transition = DECISION_TRANSITIONS["send"]
     now = now or timezone.now()
@@ -223,7 +225,7 @@ def decision_send(*, decision: Decision, user, now=None) -> Decision:
         ApplicationEvent.objects.create(application=locked.application, actor=user, kind=EventKind.DECISION_SENT,
                                         data={"outcome": locked.outcome})
         decision_pk = locked.pk
-        transaction.on_commit(lambda: decision_letter_email(decision_id=decision_pk), robust=True)
+        transaction.on_commit(lambda: decision_letter_email_task.delay(decision_pk), robust=True)
     return locked
 
 

@@ -77,3 +77,24 @@ def can_work_on_round(user, round_) -> Verdict:
     if round_.office_id in office_ids_with_role(user, Role.CASEWORKER, Role.APPROVER):
         return ALLOWED
     return Verdict(False, _("Only the office's caseworkers and approvers see its rounds."))
+
+
+def can_propose_decision(user, application: Application) -> Verdict:
+    """Caseworkers of the round's office propose decisions."""
+    if application.round.office_id in office_ids_with_role(user, Role.CASEWORKER):
+        return ALLOWED
+    return Verdict(False, _("Only the office's caseworkers propose decisions."))
+
+
+def can_approve_decision(user, application: Application) -> Verdict:
+    """Approvers of the round's office approve decisions (the service refuses their own proposals)."""
+    if application.round.office_id in office_ids_with_role(user, Role.APPROVER):
+        return ALLOWED
+    return Verdict(False, _("Only the office's approvers approve decisions."))
+
+
+def can_send_decision(user, application: Application) -> Verdict:
+    """Caseworkers and approvers of the round's office send letters and register and handle appeals."""
+    if application.round.office_id in office_ids_with_role(user, Role.CASEWORKER, Role.APPROVER):
+        return ALLOWED
+    return Verdict(False, _("Only the office's caseworkers and approvers send decisions and handle appeals."))

@@ -154,7 +154,22 @@ def applications_for_office_round(*, user, round_, status: str = "", organisatio
         "applied": lambda a: -a.totals.applied,
         "score": lambda a: (a.score is None, -(a.score or 0)),
         "submitted": lambda a: a.submitted_at or a.created_at,
-        "status": lambda a: a.status,
+        "status": lambda a: list(ApplicationStatus.values).index(a.status),  # the workflow's order
     }
     rows.sort(key=sorters.get(sort, sorters["organisation"]))
     return rows
+
+
+def rounds_for_offices(*, office_ids) -> QuerySet:
+    """The offices' rounds with how many applications were received and how many wait for assessment."""
+    from django.db.models import Count
+
+    from schemes.models import Round
+
+    in_play = ~Q(applications__status__in=[ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN])
+    return (
+        Round.objects.filter(office_id__in=office_ids).select_related("scheme", "office")
+        .annotate(received=Count("applications", filter=in_play),
+                  waiting=Count("applications", filter=Q(applications__status=ApplicationStatus.SUBMITTED)))
+        .order_by("-year", "office__name", "scheme__name")
+    )

@@ -1,8 +1,15 @@
-"""Celery tasks of the application: thin wrappers that take ids and call the receipt services."""
+"""Celery tasks of the application: thin wrappers that take ids and call the receipt, letter and
+notification services."""
+
+import logging
 
 from celery import shared_task
 
+from .letters import decision_letter_create, decision_letter_email, information_request_email
 from .receipts import receipt_create, receipt_send
+from .services import ApplicationError
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(bind=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
@@ -14,3 +21,26 @@ def receipt_create_task(self, application_id: int, submission_number: int) -> in
         return None
     receipt_send(receipt=receipt)
     return receipt.pk
+
+
+@shared_task(bind=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
+def decision_letter_task(self, decision_id: int) -> int | None:
+    """Make the approved decision's letter PDF, once; safe to run again. Returns the decision's id,
+    or None when the decision is not approved (nothing to make; retrying would not change that)."""
+    try:
+        return decision_letter_create(decision_id=decision_id).pk
+    except ApplicationError:
+        logger.warning("No letter made for decision %s: it is not approved.", decision_id)
+        return None
+
+
+@shared_task(bind=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
+def decision_letter_email_task(self, decision_id: int) -> bool:
+    """E-mail the sent decision's letter to the municipality, once; retried when the mail server fails."""
+    return decision_letter_email(decision_id=decision_id)
+
+
+@shared_task(bind=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
+def information_request_notify_task(self, application_id: int) -> bool:
+    """E-mail the municipality what the office asked for, once per request."""
+    return information_request_email(application_id=application_id)

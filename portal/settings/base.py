@@ -131,6 +131,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Tilskuddsportalen <ikke-svar@tilskuddsportalen.no>")
+PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Uploads: limits a municipality meets with a clear message, never a server error.

@@ -102,3 +102,31 @@ def pdf_upload(name="Kompetanseplan.pdf", size=None):
     if size is not None:
         content += b"%" + b"x" * max(size - len(MINIMAL_PDF) - 2, 0) + b"\n"
     return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def applying_for(round_, *amounts, mental_health=True, **kwargs):
+    """A submitted application in `round_` with one competence measure per amount applied for."""
+    application = ApplicationFactory(round=round_, submitted=True, **kwargs)
+    group = TargetGroupFactory(scheme=round_.scheme)
+    for amount in amounts:
+        CompetenceMeasureFactory(application=application, amount_applied=amount, total_cost=amount, own_funding=0,
+                                 concerns_mental_health=mental_health, target_group=group)
+    return application
+
+
+def assess(application, caseworker, *, level=None, awards=None):
+    """Through the assessment service: every criterion of the round scored `level` (0–5, so the
+    weighted score is 20 × level), and `awards` as {"measure"|"project": {line id: kroner}} or "full"."""
+    from applications.assessments import assessment_save
+    from applications.models import Assessment
+
+    assessment = Assessment.objects.filter(application=application).first()
+    criteria = application.round.criteria.all()
+    if awards == "full":
+        awards = {("measure", m.pk): m.amount_applied for m in application.measures.all()}
+        awards |= {("project", p.pk): p.amount_applied for p in application.projects.all()}
+    return assessment_save(
+        application=application, user=caseworker, notes="",
+        scores={c.pk: level for c in criteria} if level is not None else {},
+        awards=awards or {}, base_version=assessment.version if assessment else 0,
+    )

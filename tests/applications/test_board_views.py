@@ -1,0 +1,387 @@
+"""The prioritisation board: what the office has to spend and what is asked for, the suggestion that
+allocates by score within the budget, accepting it, and the page the caseworker works on.
+
+The page is read in bokmål (the default) where the issue quotes bokmål ("2,3 × budsjettet"),
+otherwise in English (the language cookie) so messages read as in the source."""
+
+import html
+import re
+import types
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import translation
+
+from applications.board import allocation_suggest, board_accept_suggestion, board_for_round, lines_for_amount
+from applications.models import ApplicationEvent, CompetenceMeasure, EventKind
+from portal.models import Role
+from schemes.services import round_create_default_criteria
+from tests.applications.factories import (
+    ApplicationFactory,
+    CompetenceMeasureFactory,
+    InnovationProjectFactory,
+    applying_for,
+    assess,
+    staff,
+)
+from tests.schemes.factories import RoundFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def english(client):
+    client.cookies["tilskudd_language"] = "en"
+    return client
+
+
+def text(response) -> str:
+    """The page as a reader sees it: entities resolved, the no-break spaces of amounts as spaces."""
+    return re.sub(r"[\xa0\u202f]", " ", html.unescape(response.content.decode()))
+
+
+def board_url(round_, **query):
+    url = reverse("office:board", kwargs={"round_pk": round_.pk})
+    return url + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
+
+
+@pytest.fixture(autouse=True)
+def english_messages():
+    """The services' refusals are matched in English, whatever the catalogues hold; pages follow
+    the request's language (bokmål unless the test sets the English cookie)."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def round_(office):
+    round_ = RoundFactory(office=office, budget=10_000_000)
+    round_create_default_criteria(round=round_)
+    return round_
+
+
+@pytest.fixture
+def caseworker(office):
+    return staff(office, Role.CASEWORKER)
+
+
+@pytest.fixture
+def four(round_, caseworker):
+    """23 000 000 applied for on a budget of 10 000 000, scored 100, 80 and 60, and one not scored yet.
+    A draft and another office's application must not count."""
+    top = applying_for(round_, 6_000_000)
+    assess(top, caseworker, level=5)
+    second = applying_for(round_, 3_000_000, 2_000_000)
+    assess(second, caseworker, level=4)
+    third = applying_for(round_, 4_000_000)
+    assess(third, caseworker, level=3)
+    unscored = applying_for(round_, 8_000_000)
+    CompetenceMeasureFactory(application=ApplicationFactory(round=round_), amount_applied=99_000)  # a draft
+    applying_for(RoundFactory(budget=1_000_000), 50_000)  # another office's round
+    return top, second, third, unscored
+
+
+# --- the board's sums (service) ---------------------------------------------------------------------
+
+def test_board_sums_before_anything_is_proposed(round_, four):
+    board = board_for_round(round_=round_)
+
+    assert len(board.rows) == 4
+    assert board.budget == 10_000_000
+    assert board.total_applied == 23_000_000
+    assert board.ratio == Decimal("2.3")
+    assert all(row.proposed is None for row in board.rows)
+    assert board.total_proposed == 0
+    assert board.remaining == 10_000_000
+    assert board.over_budget is False
+
+
+def test_board_sums_when_the_proposals_exceed_the_budget(round_, caseworker, four):
+    for application in four:
+        assess(application, caseworker, awards="full")
+
+    board = board_for_round(round_=round_)
+
+    assert board.total_applied == 23_000_000
+    assert board.ratio == Decimal("2.3")
+    assert board.total_proposed == 23_000_000
+    assert board.remaining == -13_000_000
+    assert board.over_budget is True
+
+
+def test_a_proposal_exactly_at_the_budget_is_not_over_it(round_, caseworker):
+    application = applying_for(round_, 10_000_000)
+    assess(application, caseworker, awards="full")
+
+    board = board_for_round(round_=round_)
+
+    assert (board.total_proposed, board.remaining, board.over_budget) == (10_000_000, 0, False)
+
+
+def test_a_partly_set_proposal_counts_on_the_board_as_it_does_for_approval(round_, caseworker):
+    from applications.decisions import round_total_proposed
+
+    partly = applying_for(round_, 6_000_000, 1_000_000)
+    assess(partly, caseworker, awards={("measure", partly.measures.order_by("pk").first().pk): 6_000_000})
+    assess(applying_for(round_, 5_000_000), caseworker, awards="full")
+
+    board = board_for_round(round_=round_)
+
+    assert {row.application.pk: row.proposed for row in board.rows}[partly.pk] is None  # "not set" on the page
+    assert board.total_proposed == round_total_proposed(round_) == 11_000_000
+    assert board.over_budget is True
+
+
+# --- the suggestion ---------------------------------------------------------------------------------
+
+def test_the_suggestion_allocates_by_score_within_the_budget(round_, four):
+    top, second, third, unscored = four
+
+    board = board_for_round(round_=round_)
+
+    assert [row.application for row in board.rows] == [top, second, third, unscored]  # by score, unscored last
+    assert [row.rank for row in board.rows] == [1, 2, 3, 4]
+    assert [row.score for row in board.rows] == [100, 80, 60, None]
+    # the top gets all it applied for, the one that does not fit gets what is left, the rest nothing
+    assert [row.suggested for row in board.rows] == [6_000_000, 4_000_000, 0, 0]
+    assert board.total_suggested == board.budget == 10_000_000
+
+
+def test_the_suggestion_gives_everyone_what_they_applied_for_when_the_budget_allows():
+    round_ = RoundFactory(budget=20_000_000)
+    round_create_default_criteria(round=round_)
+    for level, amount in [(5, 6_000_000), (2, 5_000_000), (None, 4_000_000)]:
+        assess(applying_for(round_, amount), staff(round_.office), level=level)
+
+    board = board_for_round(round_=round_)
+
+    assert [row.suggested for row in board.rows] == [6_000_000, 5_000_000, 4_000_000]
+    assert board.total_suggested == board.total_applied == 15_000_000
+
+
+def test_the_suggestion_keeps_what_approved_decisions_granted(round_, caseworker, four, office, monkeypatch):
+    """An approved decision is fixed: the suggestion counts it as decided and shares out the rest."""
+    import applications.tasks as tasks
+    from applications.decisions import decision_approve, decision_propose
+
+    monkeypatch.setattr(tasks, "decision_letter_task", types.SimpleNamespace(delay=lambda pk: None), raising=False)
+    top, second, third, unscored = four
+    assess(third, caseworker, awards="full")  # the caseworker's discretion: 4 000 000 to the third
+    decision_approve(decision=decision_propose(application=third, user=caseworker, reasons=""),
+                     user=staff(office, Role.APPROVER))
+
+    board = board_for_round(round_=round_)
+
+    assert {row.application: row.suggested for row in board.rows} == {
+        top: 6_000_000, second: 0, third: 4_000_000, unscored: 0}
+    assert board.total_suggested == board.budget
+    board_accept_suggestion(round_=round_, user=caseworker)
+    assert board_for_round(round_=round_).total_proposed == 10_000_000
+
+
+def test_on_equal_scores_the_suggestion_prefers_rus_og_psykisk_helse(round_, caseworker):
+    general = applying_for(round_, 6_000_000, mental_health=False)
+    mental_health = applying_for(round_, 6_000_000, mental_health=True)
+    for application in (general, mental_health):
+        assess(application, caseworker, level=4)
+
+    board = board_for_round(round_=round_)
+
+    assert [(row.application, row.suggested) for row in board.rows] == [
+        (mental_health, 6_000_000), (general, 4_000_000)]
+
+
+def test_allocation_never_suggests_below_zero_when_the_budget_is_used_up(round_, four):
+    board = board_for_round(round_=round_)
+    allocation_suggest(board.rows, 1_000_000)
+    assert [row.suggested for row in board.rows] == [1_000_000, 0, 0, 0]
+
+
+def test_lines_for_amount_favours_rus_og_psykisk_helse_then_formal_education_then_projects(round_):
+    application = ApplicationFactory(round=round_, submitted=True)
+    other = CompetenceMeasureFactory(application=application, kind="leadership", gives_credits=False,
+                                     concerns_mental_health=False, service_area="home_services",
+                                     amount_applied=300_000)
+    formal = CompetenceMeasureFactory(application=application, kind="further_education", gives_credits=True,
+                                      concerns_mental_health=False, service_area="home_services",
+                                      amount_applied=200_000)
+    project = InnovationProjectFactory(application=application, amount_applied=400_000)
+    mental_health = CompetenceMeasureFactory(application=application, kind="continuing_education",
+                                             gives_credits=False, concerns_mental_health=True,
+                                             amount_applied=250_000)
+
+    awards = lines_for_amount(application, 550_000)
+
+    assert awards == {
+        ("measure", mental_health.pk): 250_000,  # rus og psykisk helse first, in full
+        ("measure", formal.pk): 200_000,  # then what raises the formal education level
+        ("project", project.pk): 100_000,  # then the projects, which get what is left
+        ("measure", other.pk): 0,
+    }
+    assert sum(lines_for_amount(application, 10_000_000).values()) == 1_150_000  # never more than applied
+
+
+# --- accepting the suggestion -----------------------------------------------------------------------
+
+def test_accepting_the_suggestion_sets_the_awards_and_writes_events(round_, caseworker, four):
+    top, second, third, unscored = four
+
+    accepted = board_accept_suggestion(round_=round_, user=caseworker)
+
+    assert accepted == 4
+    board = board_for_round(round_=round_)
+    assert {row.application: row.proposed for row in board.rows} == {
+        top: 6_000_000, second: 4_000_000, third: 0, unscored: 0}
+    assert (board.total_proposed, board.remaining, board.over_budget) == (10_000_000, 0, False)
+    second_lines = CompetenceMeasure.objects.filter(application=second).order_by("pk")
+    assert [m.proposed_award for m in second_lines] == [3_000_000, 1_000_000]
+    changed = ApplicationEvent.objects.filter(kind=EventKind.AWARDS_CHANGED, actor=caseworker)
+    assert set(changed.values_list("application", flat=True)) == {top.pk, second.pk, third.pk, unscored.pk}
+    assert all(not event.visible_to_applicant for event in changed)
+    unscored.refresh_from_db()
+    assert unscored.status == "in_assessment"
+
+
+def test_accepting_the_suggestion_for_ticked_applications_leaves_the_others(round_, caseworker, four):
+    top, second, third, unscored = four
+
+    assert board_accept_suggestion(round_=round_, user=caseworker, application_ids=[second.pk, third.pk]) == 2
+
+    proposed = {row.application: row.proposed for row in board_for_round(round_=round_).rows}
+    assert proposed == {top: None, second: 4_000_000, third: 0, unscored: None}
+
+
+# --- the page ---------------------------------------------------------------------------------------
+
+def test_board_page_shows_the_ratio_in_bokmal_and_the_sums(caseworker_client, round_, caseworker, four):
+    for application in four:
+        assess(application, caseworker, awards="full")
+
+    response = caseworker_client.get(board_url(round_))
+
+    assert response.status_code == 200
+    page = text(response)
+    assert "2,3 × budsjettet" in page
+    assert re.search(r'id="total-applied">23 000 000 kr<', page)
+    assert re.search(r'id="total-proposed">23 000 000 kr<', page)
+    assert re.search(r'id="remaining">-13 000 000 kr<', page)
+    assert re.search(r'id="total-suggested">10 000 000 kr<', page)
+    assert 'id="over-budget"' in page
+    assert page.count("<h1") == 1
+
+
+def test_board_page_in_english_says_why_approval_is_blocked(caseworker_client, round_, caseworker, four):
+    for application in four:
+        assess(application, caseworker, awards="full")
+
+    page = text(english(caseworker_client).get(board_url(round_)))
+
+    assert "2.3 × the budget" in page
+    assert "The proposals exceed the budget by NOK 13,000,000." in page
+    assert "No decision in this round can be approved until the total proposed is within the budget." in page
+
+
+def test_board_page_within_the_budget_has_no_warning(caseworker_client, round_, caseworker, four):
+    board_accept_suggestion(round_=round_, user=caseworker)
+
+    page = text(english(caseworker_client).get(board_url(round_)))
+
+    assert 'id="over-budget"' not in page
+    assert re.search(r'id="total-proposed">NOK 10,000,000<', page)
+    assert "not set" not in page
+
+
+def test_board_page_shows_not_set_and_not_scored(caseworker_client, round_, four):
+    page = text(english(caseworker_client).get(board_url(round_)))
+    assert "not set" in page
+    assert "not scored" in page
+
+
+@pytest.mark.parametrize("sort", ["score", "name", "applied", "proposed"])
+def test_board_sorts_by_get_parameter(caseworker_client, round_, caseworker, four, sort):
+    top, second, third, unscored = four
+    assess(third, caseworker, awards="full")
+    response = caseworker_client.get(board_url(round_, sort=sort))
+    page = text(response)
+    order = sorted(four, key=lambda a: page.index(f'value="{a.pk}" id="pick-{a.pk}"'))
+    expected = {
+        "score": [top, second, third, unscored],
+        "name": sorted(four, key=lambda a: a.organisation.name),
+        "applied": [unscored, top, second, third],
+        "proposed": [third, *sorted([top, second, unscored], key=lambda a: a.organisation.name)],
+    }[sort]
+    assert order == expected
+    assert f'<option value="{sort}" selected>' in page
+
+
+def test_unknown_sort_falls_back_to_score(caseworker_client, round_, four):
+    assert caseworker_client.get(board_url(round_, sort="drop table")).status_code == 200
+
+
+def test_accepting_the_ticked_suggestions_on_the_page(caseworker_client, round_, four):
+    top, second, third, unscored = four
+
+    response = english(caseworker_client).post(
+        reverse("office:board_accept", kwargs={"round_pk": round_.pk}),
+        {"scope": "selected", "applications": [top.pk, second.pk], "sort": "name"}, follow=True)
+
+    assert response.redirect_chain[-1][0] == board_url(round_, sort="name")
+    assert "The suggestion is now the proposed award of 2 applications." in text(response)
+    proposed = {row.application: row.proposed for row in board_for_round(round_=round_).rows}
+    assert proposed == {top: 6_000_000, second: 4_000_000, third: None, unscored: None}
+
+
+def test_accepting_for_all_on_the_page(caseworker_client, round_, four):
+    caseworker_client.post(reverse("office:board_accept", kwargs={"round_pk": round_.pk}), {"scope": "all"})
+    assert board_for_round(round_=round_).total_proposed == 10_000_000
+
+
+def test_accepting_with_nothing_ticked_says_so_and_changes_nothing(caseworker_client, round_, four):
+    response = english(caseworker_client).post(
+        reverse("office:board_accept", kwargs={"round_pk": round_.pk}), {"scope": "selected"}, follow=True)
+
+    assert "Tick the applications whose suggestion you accept, or accept it for all." in text(response)
+    assert not ApplicationEvent.objects.filter(kind=EventKind.AWARDS_CHANGED).exists()
+
+
+def test_an_approver_sees_the_board_but_cannot_accept_the_suggestion(approver_client, round_, four):
+    page = text(english(approver_client).get(board_url(round_)))
+    assert "Accept the suggestion for all applications" not in page
+
+    response = approver_client.post(reverse("office:board_accept", kwargs={"round_pk": round_.pk}),
+                                    {"scope": "all"}, follow=True)
+
+    assert "Only the office's caseworkers assess applications." in text(response)
+    assert board_for_round(round_=round_).total_proposed == 0
+
+
+def test_board_recomputes_from_stored_awards_on_every_load(caseworker_client, round_, caseworker, four):
+    english(caseworker_client)
+    assert re.search(r'id="total-proposed">NOK 0<', text(caseworker_client.get(board_url(round_))))
+    assess(four[0], caseworker, awards="full")
+    assert re.search(r'id="total-proposed">NOK 6,000,000<', text(caseworker_client.get(board_url(round_))))
+
+
+def test_board_query_count_does_not_grow_with_the_number_of_applications(caseworker_client, office, caseworker):
+    def round_with(n):
+        round_ = RoundFactory(office=office, year=2020 + n % 7, budget=1_000_000)
+        round_create_default_criteria(round=round_)
+        for i in range(n):
+            application = applying_for(round_, 100_000 + i)
+            InnovationProjectFactory(application=application)
+            assess(application, caseworker, level=i % 6, awards="full" if i % 2 else None)
+        return round_
+
+    small, large = round_with(5), round_with(50)
+    caseworker_client.get(board_url(small))  # warm up (session, translations)
+
+    counts = []
+    for round_ in (small, large):
+        with CaptureQueriesContext(connection) as queries:
+            response = caseworker_client.get(board_url(round_))
+        assert response.status_code == 200
+        assert len(re.findall(r'id="pick-\d+"', text(response))) == (5 if round_ is small else 50)
+        counts.append(len(queries))
+    assert counts[0] == counts[1], f"{counts[0]} queries with 5 applications, {counts[1]} with 50"

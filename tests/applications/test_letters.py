@@ -1,0 +1,472 @@
+"""The decision letter: an individual decision (enkeltvedtak) with the amounts, the reasons and the
+right to appeal, in the municipality's language form; made once after approval, e-mailed once when
+sent. And the e-mail that tells the municipality the office has asked for more information."""
+
+import datetime as dt
+import io
+
+import pypdf
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from applications.assessments import information_request
+from applications.decisions import decision_approve, decision_propose, decision_send
+from applications.letters import decision_letter_create, decision_letter_email, decision_letter_render_pdf
+from applications.models import (
+    ApplicationEvent,
+    ApplicationStatus,
+    CompetenceMeasure,
+    Decision,
+    DecisionStatus,
+    EventKind,
+    InnovationProject,
+)
+from applications.tasks import decision_letter_task, information_request_notify_task
+from portal.models import LanguageForm, Role, SentEmail
+from tests.applications.factories import ApplicationFactory, CompetenceMeasureFactory, InnovationProjectFactory
+from tests.portal.factories import CountyFactory, MembershipFactory, OfficeFactory, OrganisationFactory, UserFactory
+from tests.schemes.factories import RoundFactory, SchemeFactory, oslo
+
+pytestmark = pytest.mark.django_db
+
+REASONS = "Prosjektet er godt, men budsjettet rekker ikke til hele beløpet. Vi har prioritert rus og psykisk helse."
+CONDITIONS = "Tilskuddet til prosjektet skal brukes til utprøving i hjemmetjenesten."
+APPROVED_AT = oslo(2026, 6, 15, 0, 30)  # just after midnight in Oslo: still 14 June in UTC
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    """Each test stores its files in its own folder, so the files it made can be counted."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                    "OPTIONS": {"location": str(tmp_path), "base_url": None}},
+    }
+    return tmp_path
+
+
+def in_assessment(*, language_form=LanguageForm.BOKMAL):
+    """Værøy's application to Statsforvalteren i Nordland's 2026 round, in assessment, with the
+    office's caseworker and approver and the municipality's signatory and editor."""
+    county = CountyFactory(number="18", name="Nordland")
+    office = OfficeFactory(name="Statsforvalteren i Nordland", slug="nordland", counties=[county],
+                           email="sfnopost@statsforvalteren.example", postal_address="Postboks 1405\n8002 Bodø")
+    scheme = SchemeFactory(
+        slug="kompetanse-og-innovasjon", name="Kommunalt kompetanse- og innovasjonstilskudd",
+        name_nn="Kommunalt kompetanse- og innovasjonstilskot",
+    )
+    round_ = RoundFactory(
+        scheme=scheme, office=office, year=2026, opens_at=oslo(2026, 1, 6), closes_at=oslo(2026, 2, 20, 23, 59),
+        reporting_deadline=oslo(2027, 3, 1, 23, 59), contact_email="fmnopost@statsforvalteren.example",
+        budget=1_000_000,
+    )
+    organisation = OrganisationFactory(
+        name="Værøy kommune", organisation_number="972418013", municipality_number="1857", county=county,
+        language_form=language_form, email="postmottak@varoy.example",
+    )
+    signatory = MembershipFactory(role=Role.SIGNATORY, organisation=organisation,
+                                  user=UserFactory(email="radmann@varoy.example", full_name="Åse Øvrebø")).user
+    MembershipFactory(role=Role.EDITOR, organisation=organisation, user=UserFactory(email="redaktor@varoy.example"))
+    application = ApplicationFactory(
+        round=round_, organisation=organisation, created_by=signatory, status=ApplicationStatus.IN_ASSESSMENT,
+        submitted_at=oslo(2026, 2, 20, 12), submitted_by=signatory, submission_count=1,
+        contact_name="Bjørn Ærøe", contact_email="helse@varoy.example",
+    )
+    CompetenceMeasureFactory(application=application, title="Videreutdanning i psykisk helsearbeid",
+                             total_cost=480_000, amount_applied=240_000, own_funding=240_000)
+    InnovationProjectFactory(application=application, title="Digitalt tilsyn i hjemmetjenesten", priority_rank=1,
+                             total_budget=800_000, amount_applied=400_000, own_share=400_000)
+    application.caseworker = MembershipFactory(
+        role=Role.CASEWORKER, office=office, user=UserFactory(full_name="Kari Saksbehandler")).user
+    application.approver = MembershipFactory(
+        role=Role.APPROVER, office=office, user=UserFactory(full_name="Per Leder")).user
+    return application
+
+
+def set_awards(application, *, measure, project):
+    CompetenceMeasure.objects.filter(application=application).update(proposed_award=measure)
+    InnovationProject.objects.filter(application=application).update(proposed_award=project)
+
+
+def decided(capture, *, language_form=LanguageForm.BOKMAL, measure=240_000, project=150_000,
+            reasons=REASONS, conditions=CONDITIONS):
+    """Proposed by the caseworker, approved by the approver; the letter task runs after commit."""
+    application = in_assessment(language_form=language_form)
+    set_awards(application, measure=measure, project=project)
+    decision = decision_propose(application=application, user=application.caseworker, reasons=reasons,
+                                conditions=conditions)
+    with capture(execute=True):
+        decision_approve(decision=decision, user=application.approver, now=APPROVED_AT)
+    decision.refresh_from_db()
+    decision.test_application = application
+    return decision
+
+
+def pdf_text(pdf: bytes) -> list[str]:
+    """Each page's text with runs of white space (the non-breaking ones in amounts too) made one space."""
+    return [" ".join(page.extract_text().split()) for page in pypdf.PdfReader(io.BytesIO(pdf)).pages]
+
+
+def letter_text(decision) -> str:
+    with decision.letter_pdf.open("rb") as file:
+        return " ".join(pdf_text(file.read()))
+
+
+# --- what the letter says ------------------------------------------------------------------------
+
+def test_the_letter_in_bokmal_holds_the_amounts_reasons_appeal_and_organisation_number(
+        django_capture_on_commit_callbacks):
+    decision = decided(django_capture_on_commit_callbacks)
+
+    with timezone.override(dt.timezone.utc):  # a worker in UTC still writes Norwegian dates
+        pages = pdf_text(decision_letter_render_pdf(decision=decision))
+    text = " ".join(pages)
+
+    assert "Statsforvalteren i Nordland" in text
+    assert "Postboks 1405" in text and "8002 Bodø" in text
+    assert "sfnopost@statsforvalteren.example" in text
+    assert "Vår dato 15.06.2026" in text
+    assert f"Vår referanse 2026/1857-{decision.application_id}" in text
+    assert "Værøy kommune" in text
+    assert "Org.nr. 972 418 013" in text
+    assert "Vedtak om tilskudd fra Kommunalt kompetanse- og innovasjonstilskudd 2026" in text
+    assert "har behandlet søknaden fra Værøy kommune" in text
+    assert "innvilger søknaden delvis" in text
+    assert "Værøy kommune får et tilskudd på 390 000 kr av de 640 000 kr som det ble søkt om." in text
+    assert "Videreutdanning i psykisk helsearbeid" in text
+    assert "Digitalt tilsyn i hjemmetjenesten" in text
+    assert "240 000 kr 240 000 kr" in text  # the measure: applied, awarded
+    assert "400 000 kr 150 000 kr" in text  # the project: applied, awarded
+    assert "Totalt 640 000 kr 390 000 kr" in text
+    assert REASONS in text
+    assert CONDITIONS in text
+    assert "Fristen for rapporten er 01.03.2027 kl. 23:59." in text
+    assert "hvordan midlene er brukt, for hvert tiltak og prosjekt" in text
+    assert "skal betales tilbake til Statsforvalteren i Nordland" in text
+    assert "Klagefristen er tre uker fra den dagen dette brevet kom fram (forvaltningsloven §§ 28 og 29)." in text
+    assert "Klagen sendes til Statsforvalteren i Nordland" in text
+    assert "sfnopost@statsforvalteren.example eller med post til Statsforvalteren i Nordland, Postboks 1405, 8002 Bodø" in text
+    assert "rett til å se dokumentene i saken (forvaltningsloven § 18)" in text
+    assert "Per Leder" in text and "Kari Saksbehandler" in text
+    assert "Side 1 av" in pages[0]
+    assert "tre veker" not in text
+
+
+def test_the_letter_is_in_nynorsk_for_a_nynorsk_municipality(django_capture_on_commit_callbacks):
+    decision = decided(django_capture_on_commit_callbacks, language_form=LanguageForm.NYNORSK)
+
+    text = " ".join(pdf_text(decision_letter_render_pdf(decision=decision)))
+
+    assert decision.letter_language == "nn"
+    assert "Vedtak om tilskot frå Kommunalt kompetanse- og innovasjonstilskot 2026" in text
+    assert "har behandla søknaden frå Værøy kommune" in text
+    assert "Værøy kommune får eit tilskot på 390 000 kr av dei 640 000 kr som det vart søkt om." in text
+    assert "Org.nr. 972 418 013" in text
+    assert "Totalt 640 000 kr 390 000 kr" in text
+    assert REASONS in text
+    assert "Fristen for rapporten er 01.03.2027 kl. 23:59." in text
+    assert "korleis midlane er brukte, for kvart tiltak og prosjekt" in text
+    assert "Fordi tilskotet er på over 200 000 kr, skal rapporten ha med ei revisorfråsegn." in text
+    assert "Klagefristen er tre veker frå den dagen dette brevet kom fram (forvaltningslova §§ 28 og 29)." in text
+    assert "Klaga skal sendast til Statsforvalteren i Nordland" in text
+    assert "rett til å sjå dokumenta i saka (forvaltningslova § 18)" in text
+    assert "Med helsing" in text
+    for bokmal in ("tre uker", "søknaden fra", "tilskudd på", "Med hilsen", "dokumentene i saken"):
+        assert bokmal not in text
+
+
+def test_the_letter_keeps_the_language_form_chosen_when_it_was_approved(django_capture_on_commit_callbacks):
+    decision = decided(django_capture_on_commit_callbacks, language_form=LanguageForm.NYNORSK)
+    organisation = decision.application.organisation
+    organisation.language_form = LanguageForm.BOKMAL
+    organisation.save()
+
+    text = " ".join(pdf_text(decision_letter_render_pdf(decision=Decision.objects.get(pk=decision.pk))))
+
+    assert "tre veker" in text
+
+
+@pytest.mark.parametrize(("measure", "project", "required"), [
+    (240_000, 150_000, True),   # 390 000
+    (200_000, 1, True),         # 200 001: more than the threshold
+    (200_000, 0, False),        # exactly 200 000: not more than it
+    (100_000, 0, False),
+])
+def test_the_auditors_statement_is_required_only_above_200_000(
+        django_capture_on_commit_callbacks, measure, project, required):
+    decision = decided(django_capture_on_commit_callbacks, measure=measure, project=project)
+
+    text = letter_text(decision)
+
+    assert decision.auditor_statement_required is required
+    sentence = "Fordi tilskuddet er på over 200 000 kr, skal rapporten ha med en revisorerklæring."
+    assert (sentence in text) is required
+    assert ("revisor" in text) is required
+
+
+def test_a_full_grant_says_so_without_reasons(django_capture_on_commit_callbacks):
+    decision = decided(django_capture_on_commit_callbacks, measure=240_000, project=400_000, reasons="")
+
+    text = letter_text(decision)
+
+    assert "Statsforvalteren i Nordland innvilger søknaden. Værøy kommune får et tilskudd på 640 000 kr." in text
+    assert "Søknaden er innvilget slik det ble søkt om." in text
+
+
+def test_a_rejection_gives_reasons_and_the_right_to_appeal_but_no_reporting(django_capture_on_commit_callbacks):
+    decision = decided(django_capture_on_commit_callbacks, measure=0, project=0,
+                       reasons="Søknaden når ikke opp i konkurransen.")
+
+    text = letter_text(decision)
+
+    assert "Statsforvalteren i Nordland avslår søknaden. Værøy kommune får ikke tilskudd." in text
+    assert "Søknaden når ikke opp i konkurransen." in text
+    assert "Totalt 640 000 kr 0 kr" in text
+    assert "tre uker" in text
+    assert "Rapportering" not in text and "Fristen for rapporten" not in text
+
+
+def test_what_the_office_wrote_is_shown_as_text_not_markup(django_capture_on_commit_callbacks):
+    decision = decided(django_capture_on_commit_callbacks, reasons="<b>Prioritert</b> & <script>x</script>")
+
+    assert "<b>Prioritert</b> & <script>x</script>" in letter_text(decision)
+
+
+def test_the_running_header_and_page_numbers_are_on_every_page(django_capture_on_commit_callbacks):
+    decision = decided(django_capture_on_commit_callbacks, reasons="Et avsnitt med begrunnelse.\n\n" * 40)
+
+    pages = pdf_text(decision_letter_render_pdf(decision=decision))
+
+    assert len(pages) > 1
+    for number, page in enumerate(pages, 1):
+        assert decision.application.reference in page
+        assert f"Side {number} av {len(pages)}" in page
+
+
+# --- made once -----------------------------------------------------------------------------------
+
+def test_approval_makes_the_letter_once_and_the_task_again_changes_nothing(django_capture_on_commit_callbacks, media):
+    decision = decided(django_capture_on_commit_callbacks)
+    first_name = decision.letter_pdf.name
+    first_content = decision.letter_pdf.open("rb").read()
+    Decision.objects.filter(pk=decision.pk).update(reasons="Endret i ettertid.")  # never shown silently
+
+    assert decision_letter_task.delay(decision.pk).get() == decision.pk
+    decision_letter_task.delay(decision.pk)
+
+    decision.refresh_from_db()
+    assert decision.letter_pdf.name == first_name
+    assert first_name.endswith(f"vedtak-2026-1857-{decision.application_id}.pdf")
+    assert decision.letter_pdf.open("rb").read() == first_content
+    assert decision.letter_created_at is not None
+    assert len(list((media / "decisions").rglob("*.pdf"))) == 1
+    events = ApplicationEvent.objects.filter(application_id=decision.application_id, kind=EventKind.LETTER_CREATED)
+    assert [(e.object_id, e.data, e.visible_to_applicant) for e in events] == [(decision.pk, {"language": "nb"}, False)]
+    assert "Endret i ettertid." not in letter_text(decision)
+
+
+def test_no_letter_for_a_decision_that_is_only_proposed(media):
+    application = in_assessment()
+    set_awards(application, measure=240_000, project=150_000)
+    decision = decision_propose(application=application, user=application.caseworker, reasons=REASONS)
+
+    assert decision_letter_task.delay(decision.pk).get() is None
+
+    decision.refresh_from_db()
+    assert not decision.letter_pdf
+    assert not (media / "decisions").exists()
+    assert not ApplicationEvent.objects.filter(kind=EventKind.LETTER_CREATED).exists()
+
+
+def test_a_sent_decision_without_a_letter_still_gets_one():
+    application = in_assessment()
+    set_awards(application, measure=240_000, project=150_000)
+    decision = decision_propose(application=application, user=application.caseworker, reasons=REASONS)
+    decision_approve(decision=decision, user=application.approver, now=APPROVED_AT)  # the task did not run
+    Decision.objects.filter(pk=decision.pk).update(status=DecisionStatus.SENT)
+
+    assert decision_letter_create(decision_id=decision.pk).letter_pdf
+
+
+# --- e-mailed once -------------------------------------------------------------------------------
+
+def test_sending_emails_the_letter_once_to_the_signatory_contact_and_organisation(django_capture_on_commit_callbacks):
+    decision = decided(django_capture_on_commit_callbacks)
+    application = decision.test_application
+
+    with django_capture_on_commit_callbacks(execute=True):
+        decision_send(decision=decision, user=application.caseworker)
+    with django_capture_on_commit_callbacks(execute=True):
+        decision_send(decision=decision, user=application.caseworker)  # a double click
+    assert decision_letter_email(decision_id=decision.pk) is False  # and a repeated task
+
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["radmann@varoy.example", "helse@varoy.example", "postmottak@varoy.example"]
+    assert "redaktor@varoy.example" not in message.to  # editors do not receive the decision
+    assert message.extra_headers["Content-Language"] == "nb"
+    assert application.reference in message.subject and "Værøy kommune" in message.subject
+    assert "390 000 kr av de 640 000 kr" in " ".join(message.body.split())  # grouped with non-breaking spaces
+    assert "tre uker" in message.body
+    [(name, content, mimetype)] = message.attachments
+    assert (name, mimetype) == (f"vedtak-2026-1857-{application.pk}.pdf", "application/pdf")
+    decision.refresh_from_db()
+    assert content == decision.letter_pdf.open("rb").read()
+    assert SentEmail.objects.get().key == f"decision:{decision.pk}"
+    [sent] = ApplicationEvent.objects.filter(application=application, kind=EventKind.EMAIL_SENT)
+    assert sent.data == {"to": message.to, "what": "decision"}
+    assert sent.object_id == decision.pk
+
+
+def test_the_email_goes_once_to_a_signatory_who_is_also_the_contact(django_capture_on_commit_callbacks):
+    decision = decided(django_capture_on_commit_callbacks, language_form=LanguageForm.NYNORSK)
+    application = decision.test_application
+    application.contact_email = "Radmann@varoy.example"
+    application.save()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        decision_send(decision=decision, user=application.approver)
+
+    message = mail.outbox[0]
+    assert message.to == ["radmann@varoy.example", "postmottak@varoy.example"]
+    assert message.extra_headers["Content-Language"] == "nn"
+    assert "søknaden frå Værøy kommune" in message.body
+    assert "tre veker" in message.body
+
+
+def test_an_approved_decision_is_not_emailed_before_it_is_sent(django_capture_on_commit_callbacks):
+    decision = decided(django_capture_on_commit_callbacks)
+
+    assert decision_letter_email(decision_id=decision.pk) is False
+    assert mail.outbox == []
+
+
+# --- asking for more information -----------------------------------------------------------------
+
+def test_the_information_request_is_emailed_once_with_the_message_and_a_link(
+        django_capture_on_commit_callbacks, settings):
+    settings.PORTAL_BASE_URL = "https://tilskudd.example/"
+    application = in_assessment()
+    message_text = "Legg ved kompetanseplanen som kommunestyret vedtok i 2025.\nOppgi antall deltakere."
+
+    with django_capture_on_commit_callbacks(execute=True):
+        information_request(application=application, user=application.caseworker, message=message_text)
+    information_request_notify_task.delay(application.pk)  # a repeated task sends nothing
+
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert sorted(message.to) == ["helse@varoy.example", "radmann@varoy.example", "redaktor@varoy.example"]
+    assert "postmottak@varoy.example" not in message.to
+    assert message.subject == f"Mer informasjon trengs: Værøy kommune, {application.reference}"
+    assert message_text in message.body
+    assert f"https://tilskudd.example/applications/{application.pk}/" in message.body
+    assert "Statsforvalteren i Nordland har sendt søknaden fra Værøy kommune" in message.body
+    assert "Søknadsfristen gjelder ikke" in message.body
+    request = ApplicationEvent.objects.get(application=application, kind=EventKind.INFORMATION_REQUESTED)
+    assert SentEmail.objects.get().key == f"information-request:{application.pk}:{request.pk}"
+    [sent] = ApplicationEvent.objects.filter(application=application, kind=EventKind.EMAIL_SENT)
+    assert sent.data["what"] == "information_request"
+
+
+def test_a_second_request_gets_its_own_email_in_nynorsk(django_capture_on_commit_callbacks):
+    application = in_assessment(language_form=LanguageForm.NYNORSK)
+    with django_capture_on_commit_callbacks(execute=True):
+        information_request(application=application, user=application.caseworker, message="Første spørsmål.")
+    application.refresh_from_db()
+    # the municipality sends it again, the caseworker asks once more
+    application.status = ApplicationStatus.IN_ASSESSMENT
+    application.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        information_request(application=application, user=application.caseworker, message="Andre spørsmål.")
+
+    assert [m.extra_headers["Content-Language"] for m in mail.outbox] == ["nn", "nn"]
+    assert "Første spørsmål." in mail.outbox[0].body
+    assert "Andre spørsmål." in mail.outbox[1].body and "Første spørsmål." not in mail.outbox[1].body
+    assert "har sendt søknaden frå Værøy kommune" in mail.outbox[1].body
+    assert "Søknadsfristen gjeld ikkje" in mail.outbox[1].body
+
+
+def test_no_information_request_email_once_the_application_was_sent_again(django_capture_on_commit_callbacks):
+    application = in_assessment()
+    with django_capture_on_commit_callbacks(execute=False):  # the task has not run yet ...
+        information_request(application=application, user=application.caseworker, message="Mangler plan.")
+    application.refresh_from_db()
+    application.status = ApplicationStatus.SUBMITTED  # ... when the municipality has already sent it again
+    application.save()
+
+    assert information_request_notify_task.delay(application.pk).get() is False
+    assert mail.outbox == []
+
+
+def test_sending_queues_the_email_as_a_task_that_can_retry(django_capture_on_commit_callbacks, monkeypatch):
+    from applications.tasks import decision_letter_email_task
+
+    decision = decided(django_capture_on_commit_callbacks)
+    queued = []
+    monkeypatch.setattr(decision_letter_email_task, "delay", queued.append)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        decision_send(decision=decision, user=decision.test_application.caseworker)
+
+    assert queued == [decision.pk]
+    assert mail.outbox == []  # nothing is sent inside the request
+
+
+def test_an_email_that_failed_is_sent_by_the_tasks_retry(django_capture_on_commit_callbacks, monkeypatch):
+    from smtplib import SMTPException
+
+    from django.core.mail import EmailMessage
+
+    from applications.tasks import decision_letter_email_task
+
+    decision = decided(django_capture_on_commit_callbacks)
+    real_send = EmailMessage.send
+    attempts = []
+
+    def send_failing_once(self, fail_silently=False):
+        attempts.append(self.to)
+        if len(attempts) == 1:
+            raise SMTPException("421 try again later")
+        return real_send(self, fail_silently)
+
+    monkeypatch.setattr(EmailMessage, "send", send_failing_once)
+    with django_capture_on_commit_callbacks(execute=True):  # the failure is the task's, not the request's
+        decision_send(decision=decision, user=decision.test_application.caseworker)
+    assert mail.outbox == []
+    assert not SentEmail.objects.exists()
+
+    decision_letter_email_task.delay(decision.pk)  # the retry
+
+    assert len(attempts) == 2
+    assert len(mail.outbox) == 1
+
+
+# --- what the letter states is what was approved -------------------------------------------------
+
+def test_a_proposal_whose_amounts_applied_for_changed_cannot_be_approved():
+    """Otherwise the letter would state the old amount applied for and possibly the wrong outcome."""
+    from applications.services import ApplicationError
+
+    application = in_assessment()
+    set_awards(application, measure=240_000, project=400_000)
+    decision = decision_propose(application=application, user=application.caseworker, reasons="")
+    assert decision.outcome == "granted"
+    CompetenceMeasure.objects.filter(application=application).update(amount_applied=300_000, total_cost=600_000)
+
+    with pytest.raises(ApplicationError, match="proposed again"):
+        decision_approve(decision=decision, user=application.approver)
+
+
+def test_a_proposal_for_a_returned_application_cannot_be_approved(django_capture_on_commit_callbacks):
+    from applications.services import ApplicationError
+
+    application = in_assessment()
+    set_awards(application, measure=240_000, project=150_000)
+    decision = decision_propose(application=application, user=application.caseworker, reasons=REASONS)
+    information_request(application=application, user=application.caseworker, message="Mangler plan.")
+
+    with pytest.raises(ApplicationError):
+        decision_approve(decision=decision, user=application.approver)
+    decision.refresh_from_db()
+    assert decision.status == DecisionStatus.PROPOSED
