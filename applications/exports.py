@@ -58,7 +58,8 @@ def round_export_rows(*, round_) -> list[list]:
         organisation = application.organisation
         decision = getattr(application, "decision", None)
         decided = {(line["part"], line["id"]): line["awarded"] for line in decision.lines} if decision else {}
-        lines = [("measure", m) for m in application.measures.all()] + [("project", p) for p in application.projects.all()]
+        lines = [*(("measure", m) for m in application.measures.all()),
+                 *(("project", p) for p in application.projects.all())]
         for part, line in lines:
             mental_health = part == "measure" and line.concerns_mental_health
             kind = str(kinds.get(line.kind, "")) if part == "measure" and line.kind else ""

@@ -29,7 +29,7 @@ def english():
 
 @pytest.fixture
 def submitted():
-    application = ApplicationFactory(submitted=True, complete=True)
+    application = ApplicationFactory(submitted=True, complete=True, round__competence_plan_required=False)
     round_create_default_criteria(round=application.round)
     CompetenceMeasureFactory(application=application, amount_applied=200_000, total_cost=300_000)
     InnovationProjectFactory(application=application, amount_applied=400_000, total_budget=800_000)

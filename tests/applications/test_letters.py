@@ -146,7 +146,8 @@ def test_the_letter_in_bokmal_holds_the_amounts_reasons_appeal_and_organisation_
     assert "skal betales tilbake til Statsforvalteren i Nordland" in text
     assert "Klagefristen er tre uker fra den dagen dette brevet kom fram (forvaltningsloven §§ 28 og 29)." in text
     assert "Klagen sendes til Statsforvalteren i Nordland" in text
-    assert "sfnopost@statsforvalteren.example eller med post til Statsforvalteren i Nordland, Postboks 1405, 8002 Bodø" in text
+    assert ("Send klagen på e-post til sfnopost@statsforvalteren.example eller med post til "
+            "Statsforvalteren i Nordland, Postboks 1405, 8002 Bodø.") in text
     assert "rett til å se dokumentene i saken (forvaltningsloven § 18)" in text
     assert "Per Leder" in text and "Kari Saksbehandler" in text
     assert "Side 1 av" in pages[0]
