@@ -83,7 +83,7 @@ def _decision_url(application_pk) -> str:
 
 def _board_url(round_pk, sort="") -> str:
     url = reverse("office:board", kwargs={"round_pk": round_pk})
-    return f"{url}?sort={sort}" if sort and sort != "score" else url
+    return f"{url}?sort={sort}" if sort in dict(BoardSortForm.SORTS) and sort != "score" else url
 
 
 # --- the prioritisation board ---------------------------------------------------------------------
@@ -213,7 +213,9 @@ def decision(request, pk):
         "auditor_required": total_awarded > round_.auditor_statement_threshold,
         "form": form,
         "can_propose": "propose" in transitions,
-        "can_approve": "approve" in transitions,
+        # the service refuses an approver's own proposal (four eyes); the page says so instead of offering it
+        "can_approve": "approve" in transitions and decision_.proposed_by_id != request.user.pk,
+        "own_proposal": "approve" in transitions and decision_.proposed_by_id == request.user.pk,
         "can_send": "send" in transitions,
         "round_total": round_total,
         "round_over_budget": round_.budget is not None and round_total > round_.budget,

@@ -477,8 +477,11 @@ def test_the_page_shows_the_four_eyes_refusal(client, round_, office):
     application = in_assessment(round_, both, 300_000)
     deadline = timezone.localtime(round_.reporting_deadline).date().isoformat()
     english(client).post(url("decision", application), {"reasons": "", "reporting_deadline": deadline})
+    page = text(client.get(url("decision", application)))
+    assert "You proposed this decision, so another approver must approve it (four eyes)." in page
+    assert f'action="{url("decision_approve", application)}"' not in page
 
-    response = client.post(url("decision_approve", application), follow=True)
+    response = client.post(url("decision_approve", application), follow=True)  # forced: the server refuses
 
     assert "You proposed this decision; another approver must approve it (four eyes)." in text(response)
     assert Decision.objects.get(application=application).status == DecisionStatus.PROPOSED
