@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portal.models import Role
+from portal.templatetags.portal_tags import kroner
 from portal.permissions import office_ids_with_role
 
 from .models import (
@@ -183,10 +184,9 @@ def decision_approve(*, decision: Decision, user, now=None) -> Decision:
         round_ = locked_application.round
         total = round_total_proposed(round_)
         if round_.budget is not None and total > round_.budget:
-            raise ApplicationError(_("The round's proposals add up to %(total)s kroner, more than its budget of "
-                                     "%(budget)s kroner. Reduce the proposals before approving.") % {
-                                         "total": f"{total:,}".replace(",", " "),
-                                         "budget": f"{round_.budget:,}".replace(",", " ")})
+            raise ApplicationError(_("The round's proposals add up to %(total)s, more than its budget of "
+                                     "%(budget)s. Reduce the proposals before approving.") % {
+                                         "total": kroner(total), "budget": kroner(round_.budget)})
         locked.status = DecisionStatus.APPROVED
         locked.approved_by = user
         locked.approved_at = now
