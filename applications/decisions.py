@@ -193,6 +193,9 @@ def decision_approve(*, decision: Decision, user, now=None) -> Decision:
         locked.letter_language = locked_application.organisation.language_form
         locked.save()
         transition_perform(application=locked_application, name="decide", user=user, now=now)
+        from reporting.services import report_create_for_decision
+
+        report_create_for_decision(decision=locked)
         ApplicationEvent.objects.create(
             application=locked_application, actor=user, kind=EventKind.DECISION_APPROVED,
             data={"outcome": locked.outcome, "total_awarded": locked.total_awarded},

@@ -79,9 +79,19 @@ TRANSITIONS: dict[str, Transition] = {t.name: t for t in [
     Transition("decide", _("Decide"), (S.IN_ASSESSMENT,), S.DECIDED, (Role.APPROVER,)),
     Transition("report", _("Report"), (S.DECIDED,), S.REPORTED, (Role.SIGNATORY,)),
     Transition("close", _("Approve report"), (S.REPORTED,), S.CLOSED, (Role.CASEWORKER,)),
+    Transition("return_report", _("Return the report"), (S.REPORTED,), S.DECIDED, (Role.CASEWORKER,)),
 ]}
 
 EDITABLE_STATUSES = (S.DRAFT, S.RETURNED)
+
+# Who hears of a transition (after commit): the applicant's users, the office's caseworkers.
+# "return" and the decision are announced by their own services, with the message or the letter.
+NOTIFY = {
+    "submit": ("organisation", "office"), "resubmit": ("organisation", "office"),
+    "start_assessment": ("organisation",), "withdraw": ("organisation", "office"),
+    "reopen": ("organisation",), "report": ("office",), "close": ("organisation",),
+    "return_report": ("organisation",),
+}
 
 
 def user_roles_for(application: Application, user) -> set[str]:
@@ -146,7 +156,26 @@ def transition_perform(*, application: Application, name: str, user, data: dict 
             application=locked, kind=EventKind.STATUS_CHANGED, actor=user, from_status=source,
             to_status=transition.target, data={"transition": name, **(data or {})},
         )
+        if name in NOTIFY:
+            application_id, audiences = locked.pk, NOTIFY[name]
+            transaction.on_commit(lambda: notify_status(application_id=application_id, audiences=audiences),
+                                  robust=True)
     return locked
+
+
+def notify_status(*, application_id: int, audiences) -> None:
+    """Tell the application's users and/or the office's caseworkers its new status."""
+    from portal.notifications import notify, office_users, organisation_users
+
+    application = Application.objects.select_related("organisation", "round").get(pk=application_id)
+    users = []
+    if "organisation" in audiences:
+        users += list(organisation_users(organisation_id=application.organisation_id))
+    if "office" in audiences:
+        users += list(office_users(office_id=application.round.office_id))
+    notify(users=users, kind="status_changed", url=application.get_absolute_url(),
+           data={"organisation": application.organisation.name, "status": application.status,
+                 "application": application.pk})
 
 
 def _effects(transition: Transition, application: Application, user, now, data: dict) -> dict:

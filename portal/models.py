@@ -271,3 +271,25 @@ class SentEmail(models.Model):
 
     def __str__(self):
         return f"{self.subject} ({self.key})"
+
+
+class Notification(models.Model):
+    """Something a user should know: a status change, a request for information, a decision, a
+    reminder. Shown in the user's list with an unread count. The text is built when shown, from
+    `kind` and `data`, so it reads in the user's current language."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("user"))
+    kind = models.CharField(_("kind"), max_length=40)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self):
+        return f"{self.user} – {self.kind}"

@@ -1,1 +1,128 @@
-"""Reports on the use of funds and the reminder log (issue: reporting and reminders)."""
+"""Reports on the use of funds, and the log of reminders sent.
+
+A granted application gets one GrantReport, with one line per awarded measure or project (the
+awards copied from the decision, so the report reads against what was granted). Every reminder
+the sweep sends is a Reminder row, unique per recipient, round, kind and offset: the row is
+written before the e-mail goes, so no reminder is ever sent twice."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from applications.models import Application
+from schemes.models import Round
+
+
+class ReportStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned for changes")
+    APPROVED = "approved", _("Approved")
+
+
+class GrantReport(models.Model):
+    application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="report",
+                                       verbose_name=_("application"))
+    status = models.CharField(_("status"), max_length=20, choices=ReportStatus.choices,
+                              default=ReportStatus.DRAFT, editable=False)
+    due_at = models.DateTimeField(_("due"))
+    total_awarded = models.PositiveBigIntegerField(_("granted (NOK)"), editable=False)
+    auditor_statement_required = models.BooleanField(_("auditor's statement required"), default=False,
+                                                     editable=False)
+    overall_account = models.TextField(_("overall account"), blank=True,
+                                       help_text=_("How the grant was used, in all, and what it achieved."))
+    auditor_statement = models.FileField(_("auditor's statement"), upload_to="reports/%Y/", blank=True)
+    auditor_statement_name = models.CharField(_("file name"), max_length=255, blank=True)
+    version = models.PositiveIntegerField(default=0, editable=False)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True, editable=False)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+", verbose_name=_("submitted by"), editable=False)
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True, editable=False)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+", verbose_name=_("reviewed by"), editable=False)
+    return_message = models.TextField(_("what is missing"), blank=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("report on the use of funds")
+        verbose_name_plural = _("reports on the use of funds")
+        ordering = ["due_at", "application"]
+
+    def __str__(self):
+        return f"{self.application}"
+
+    def get_absolute_url(self):
+        return reverse("reporting:report", kwargs={"pk": self.application_id})
+
+
+class ReportLine(models.Model):
+    report = models.ForeignKey(GrantReport, on_delete=models.CASCADE, related_name="lines", verbose_name=_("report"))
+    part = models.CharField(_("part"), max_length=10, choices=[("measure", _("Competence measure")),
+                                                               ("project", _("Innovation project"))])
+    line_id = models.BigIntegerField(_("line"))
+    title = models.CharField(_("title"), max_length=200)
+    awarded = models.PositiveBigIntegerField(_("granted (NOK)"))
+    amount_used = models.PositiveBigIntegerField(_("amount used (NOK)"), null=True, blank=True)
+    participants_planned = models.PositiveIntegerField(_("participants planned"), null=True, blank=True)
+    participants_completed = models.PositiveIntegerField(_("participants who completed"), null=True, blank=True)
+    achievements = models.TextField(_("what was achieved against the sub-goals"), blank=True)
+    overspend_explanation = models.TextField(_("why more was used than granted"), blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("report line")
+        verbose_name_plural = _("report lines")
+        ordering = ["report", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "part", "line_id"], name="report_line_once"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def unused(self) -> int:
+        return max(self.awarded - (self.amount_used or 0), 0) if self.amount_used is not None else 0
+
+    @property
+    def overspent(self) -> bool:
+        return self.amount_used is not None and self.amount_used > self.awarded
+
+
+class ReminderKind(models.TextChoices):
+    APPLICATION_DEADLINE = "application_deadline", _("Application deadline is near")
+    REPORTING_DEADLINE = "reporting_deadline", _("Reporting deadline is near")
+    REPORT_OVERDUE = "report_overdue", _("Report overdue")
+    OVERDUE_SUMMARY = "overdue_summary", _("Daily summary of overdue reports")
+
+
+class Reminder(models.Model):
+    """One reminder to one person. Claimed (inserted) before it is sent; the unique constraint
+    makes a second sweep, a second beat or a retried worker a no-op."""
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders",
+                                  verbose_name=_("recipient"))
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("round"))
+    kind = models.CharField(_("kind"), max_length=30, choices=ReminderKind.choices)
+    offset = models.IntegerField(_("offset (days)"), help_text=_(
+        "Days before the deadline; for overdue notices and summaries, days after it."))
+    organisation = models.ForeignKey("portal.Organisation", null=True, blank=True, on_delete=models.CASCADE,
+                                     related_name="+", verbose_name=_("organisation"))
+    created_at = models.DateTimeField(_("claimed"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "round", "kind", "offset"], name="reminder_once"),
+        ]
+        indexes = [models.Index(fields=["round", "kind"]), models.Index(fields=["sent_at"],
+                                                                         condition=Q(sent_at__isnull=True),
+                                                                         name="reminder_unsent")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.offset}) – {self.recipient}"
