@@ -126,7 +126,18 @@ def information_request(*, application: Application, user, message: str) -> Appl
         ApplicationEvent.objects.create(application=returned, actor=user, kind=EventKind.INFORMATION_REQUESTED,
                                         data={"message": message})
         transaction.on_commit(lambda: _notify_information_request(returned.pk), robust=True)
+        transaction.on_commit(lambda: information_request_notify_users(
+            application=returned, message=message), robust=True)
     return returned
+
+
+def information_request_notify_users(*, application: Application, message: str) -> None:
+    """Put the request in the notification list of the municipality's editors and signatories."""
+    from portal.notifications import notify, organisation_users
+
+    notify(users=organisation_users(organisation_id=application.organisation_id), kind="information_requested",
+           url=application.get_absolute_url(),
+           data={"organisation": application.organisation.name, "message": message, "application": application.pk})
 
 
 def _notify_information_request(application_id: int) -> None:

@@ -156,6 +156,8 @@ def decision_propose(*, application: Application, user, reasons: str, conditions
             application=locked, actor=user, kind=EventKind.DECISION_PROPOSED, visible_to_applicant=False,
             data={"outcome": outcome, "total_awarded": total_awarded},
         )
+        transaction.on_commit(lambda: decision_notify(decision=decision, kind="decision_proposed", user=user),
+                              robust=True)
     return decision
 
 
@@ -229,7 +231,26 @@ def decision_send(*, decision: Decision, user, now=None) -> Decision:
                                         data={"outcome": locked.outcome})
         decision_pk = locked.pk
         transaction.on_commit(lambda: decision_letter_email_task.delay(decision_pk), robust=True)
+        transaction.on_commit(lambda: decision_notify(decision=locked, kind="decision_sent", user=user), robust=True)
     return locked
+
+
+def decision_notify(*, decision: Decision, kind: str, user) -> None:
+    """After commit: a proposed decision goes to the office's other approvers (four eyes: not the one
+    who proposed it), a sent one to the municipality's editors and signatories."""
+    from django.urls import reverse
+
+    from portal.notifications import notify, office_users, organisation_users
+
+    application = decision.application
+    data = {"organisation": application.organisation.name, "application": application.pk,
+            "outcome": decision.outcome}
+    if kind == "decision_proposed":
+        users = office_users(office_id=application.round.office_id, roles=(Role.APPROVER,)).exclude(pk=user.pk)
+        url = reverse("office:decision", kwargs={"pk": application.pk})
+    else:
+        users, url = organisation_users(organisation_id=application.organisation_id), application.get_absolute_url()
+    notify(users=users, kind=kind, data=data, url=url)
 
 
 def decisions_send_for_round(*, round_, user) -> tuple[int, int]:

@@ -1,10 +1,20 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from schemes.models import Scheme
 from schemes.selectors import rounds_open_by_office
 
+from .notifications import notification_text, notifications_for, notifications_mark_read
 from .selectors import memberships_for_user
+
+NOTIFICATIONS_PER_PAGE = 25
 
 
 def home(request):
@@ -19,3 +29,43 @@ def dashboard(request):
     return render(request, "portal/dashboard.html", {
         "memberships": memberships_for_user(user=request.user),
     })
+
+
+@login_required
+def notifications(request):
+    """The user's notifications, newest first, 25 to a page; the texts in the reader's language."""
+    page = Paginator(notifications_for(user=request.user), NOTIFICATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "portal/notifications.html", {
+        "page": page,
+        "items": [(notification, notification_text(notification)) for notification in page],
+    })
+
+
+@login_required
+def notification_open(request, pk: int):
+    """Follow a notification's link, marking it read. Only the user's own: any other id is a 404."""
+    notification = get_object_or_404(notifications_for(user=request.user), pk=pk)
+    notifications_mark_read(user=request.user, ids=[notification.pk])
+    if notification.url and url_has_allowed_host_and_scheme(notification.url, allowed_hosts={request.get_host()},
+                                                             require_https=request.is_secure()):
+        return redirect(notification.url)
+    return redirect("portal:notifications")
+
+
+@login_required
+@require_POST
+def notifications_read(request):
+    """Mark one notification (`id`) or, without an id, all of the user's notifications read."""
+    notification_id = request.POST.get("id", "")
+    if notification_id:
+        if not notification_id.isdigit():
+            raise Http404
+        notification = get_object_or_404(notifications_for(user=request.user), pk=int(notification_id))
+        notifications_mark_read(user=request.user, ids=[notification.pk])
+        messages.success(request, _("The notification is marked as read."))
+    else:
+        notifications_mark_read(user=request.user)
+        messages.success(request, _("All notifications are marked as read."))
+    page = request.POST.get("page", "")
+    target = reverse("portal:notifications")
+    return redirect(f"{target}?page={page}" if page.isdigit() else target)

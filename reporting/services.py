@@ -8,6 +8,7 @@ from applications.models import Application, ApplicationEvent, EventKind
 from applications.services import ApplicationError, StaleEdit
 from applications.uploads import upload_inspect
 from applications.workflow import transition_perform, user_roles_for
+from portal.templatetags.portal_tags import kroner
 
 from .models import GrantReport, ReportLine
 from .workflow import EDITABLE_REPORT_STATUSES, REPORT_TRANSITIONS
@@ -45,8 +46,8 @@ def report_problems(*, report: GrantReport) -> list[tuple[str, str]]:
         problems.append(("id_overall_account", _("Write the overall account of how the grant was used.")))
     if report.auditor_statement_required and not report.auditor_statement:
         problems.append(("id_auditor_statement", _(
-            "Upload the auditor's statement: it is required when the grant exceeds %(threshold)s kroner.") % {
-            "threshold": report.application.round.auditor_statement_threshold}))
+            "Upload the auditor's statement: it is required when the grant exceeds %(threshold)s.") % {
+            "threshold": kroner(report.application.round.auditor_statement_threshold)}))
     for line in report.lines.all():
         prefix = f"id_line-{line.pk}-"
         if line.amount_used is None:
@@ -117,13 +118,14 @@ def _report_transition(*, report: GrantReport, user, name: str, message: str = "
     transition = REPORT_TRANSITIONS[name]
     with transaction.atomic():
         locked = _lock(report)
+        # the role first: a double click by the right person does it once, anyone else is refused
+        if not user_roles_for(locked.application, user) & set(transition.roles):
+            raise ApplicationError(_("Your role does not allow this."))
         if locked.status == transition.target:
-            return locked  # a double click does it once
+            return locked
         if locked.status not in transition.sources:
             raise ApplicationError(_("This cannot be done while the report is %(status)s.") % {
                 "status": locked.get_status_display().lower()})
-        if not user_roles_for(locked.application, user) & set(transition.roles):
-            raise ApplicationError(_("Your role does not allow this."))
         if name == "submit":
             problems = report_problems(report=locked)
             if problems:

@@ -273,6 +273,12 @@ class RoundDocument(models.Model):
     def clean(self):
         if bool(self.url) == bool(self.file):
             raise ValidationError(_("Give either a link or a file (one of them, not both)."))
+        if self.file and not self.file._committed:
+            # only documents a reader can open safely: PDF, DOCX or ODT, checked by content
+            from applications.uploads import upload_inspect
+
+            inspected = upload_inspect(self.file.file)
+            self.file.name = inspected.safe_name
 
     def get_absolute_url(self):
         if self.url:

@@ -1,6 +1,8 @@
 """Public pages: the scheme, the open rounds, one round. No login needed."""
 
-from django.http import FileResponse, Http404
+from django.http import Http404
+
+from portal.files import serve_stored_file
 from django.shortcuts import get_object_or_404, render
 
 from .models import Round, Scheme
@@ -46,4 +48,4 @@ def round_document(request, pk, document_pk):
     except Round.DoesNotExist:
         raise Http404
     document = get_object_or_404(round_.documents.exclude(file=""), pk=document_pk)
-    return FileResponse(document.file.open("rb"), as_attachment=False, filename=document.file.name.rsplit("/", 1)[-1])
+    return serve_stored_file(document.file, document.file.name.rsplit("/", 1)[-1])

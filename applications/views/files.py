@@ -1,21 +1,15 @@
 """Files of an application: served only to those who may see the application, never from the web root."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
+
+from portal.files import serve_stored_file
 
 from .common import get_application
 
 
 def _serve(field_file, name, content_type):
-    try:
-        handle = field_file.open("rb")
-    except FileNotFoundError:
-        raise Http404
-    response = FileResponse(handle, as_attachment=True, filename=name, content_type=content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return serve_stored_file(field_file, name, content_type=content_type)
 
 
 @login_required

@@ -127,6 +127,10 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# One periodic sweep sends every reminder that is due (offsets live in the rounds, in the database).
+CELERY_BEAT_SCHEDULE = {
+    "reminder-sweep": {"task": "reporting.sweep", "schedule": 300.0, "options": {"expires": 290}},
+}
 
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)

@@ -496,7 +496,7 @@ def test_the_page_shows_the_budget_refusal(approver_client, round_, caseworker):
     assert 'id="round-over-budget"' in page
     response = approver_client.post(url("decision_approve", application), follow=True)
 
-    assert "more than its budget of 10 000 000 kroner. Reduce the proposals before approving." in text(response)
+    assert "more than its budget of NOK 10,000,000. Reduce the proposals before approving." in text(response)
     assert Decision.objects.get(application=application).status == DecisionStatus.PROPOSED
 
 

@@ -8,7 +8,7 @@ import io
 import pypdf
 import pytest
 from django.core import mail
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from applications.assessments import information_request
 from applications.decisions import decision_approve, decision_propose, decision_send
@@ -455,7 +455,7 @@ def test_a_proposal_whose_amounts_applied_for_changed_cannot_be_approved():
     assert decision.outcome == "granted"
     CompetenceMeasure.objects.filter(application=application).update(amount_applied=300_000, total_cost=600_000)
 
-    with pytest.raises(ApplicationError, match="proposed again"):
+    with translation.override("en"), pytest.raises(ApplicationError, match="proposed again"):
         decision_approve(decision=decision, user=application.approver)
 
 

@@ -107,3 +107,30 @@ def test_kroner_are_grouped_in_norwegian_and_english():
         assert kroner(12_500_000) == "12\xa0500\xa0000 kr"
     with translation.override("en"):
         assert kroner(12_500_000) == "NOK 12,500,000"
+
+
+def test_a_round_document_is_downloaded_never_shown_in_the_portals_origin(client, db):
+    from django.core.files.base import ContentFile
+
+    from schemes.models import RoundDocument
+
+    round_ = RoundFactory()
+    document = RoundDocument(round=round_, title="Veileder")
+    document.file.save("veileder.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=True)
+    response = client.get(document.get_absolute_url())
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "sandbox" in response["Content-Security-Policy"]
+
+
+def test_an_office_admin_cannot_put_a_web_page_on_a_round(db):
+    from django.core.exceptions import ValidationError
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from schemes.models import RoundDocument
+
+    document = RoundDocument(round=RoundFactory(), title="Veileder",
+                             file=SimpleUploadedFile("guide.html", b"<script>alert(1)</script>", "text/html"))
+    with pytest.raises(ValidationError):
+        document.full_clean()

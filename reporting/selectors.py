@@ -1,0 +1,102 @@
+"""Reads for reports on the use of funds. Every queryset starts from what the user may see: an
+application id in a URL never reaches another organisation's or another office's report."""
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from portal.models import OFFICE_ROLES, Role
+from schemes.models import Round
+from portal.permissions import office_ids_with_role, organisation_ids_with_role
+
+from .models import GrantReport, ReportStatus
+from .services import repayments_for_round
+
+ORGANISATION_ROLES = (Role.EDITOR, Role.SIGNATORY)
+OFFICE_READERS = (Role.CASEWORKER, Role.APPROVER)
+
+
+def _with_everything(queryset: QuerySet[GrantReport]) -> QuerySet[GrantReport]:
+    return queryset.select_related(
+        "application__round__scheme", "application__round__office", "application__organisation",
+        "application__decision", "submitted_by", "reviewed_by",
+    ).prefetch_related("lines")
+
+
+def reports_for_organisations(*, user) -> QuerySet[GrantReport]:
+    """The reports of the organisations the user edits or signs for."""
+    return GrantReport.objects.filter(
+        application__organisation_id__in=organisation_ids_with_role(user, *ORGANISATION_ROLES))
+
+
+def reports_for_offices(*, user) -> QuerySet[GrantReport]:
+    """The reports of the rounds of the user's offices (which role may read them is the
+    permissions' to say, with a reason)."""
+    return GrantReport.objects.filter(application__round__office_id__in=office_ids_with_role(user, *OFFICE_ROLES))
+
+
+def round_for_office(*, user, round_pk: int) -> Round | None:
+    """A round of one of the user's offices, or None."""
+    return (Round.objects.select_related("scheme", "office")
+            .filter(office_id__in=office_ids_with_role(user, *OFFICE_ROLES), pk=round_pk).first())
+
+
+def report_get_for_organisation(*, user, application_pk: int) -> GrantReport:
+    """The report of one application, if it belongs to the user's organisation, with its lines.
+    Raises GrantReport.DoesNotExist otherwise (a 404)."""
+    return _with_everything(reports_for_organisations(user=user)).get(application_id=application_pk)
+
+
+def report_get_for_office(*, user, application_pk: int) -> GrantReport:
+    """The report of one application, if it belongs to a round of the user's office.
+    Raises GrantReport.DoesNotExist otherwise (a 404)."""
+    return _with_everything(reports_for_offices(user=user)).get(application_id=application_pk)
+
+
+@dataclass(frozen=True)
+class RoundReportRow:
+    report: GrantReport
+    used: int | None  # None while no line has an amount used
+    unused: int
+
+
+@dataclass(frozen=True)
+class RoundReports:
+    rows: list[RoundReportRow]
+    awarded: int
+    used: int
+    to_be_repaid: int
+    repayments: list  # (application, kroner), from repayments_for_round
+
+
+def reports_for_round(*, user, round_) -> RoundReports:
+    """The office's overview of a round's reports: each granted application with its due date,
+    status, amount used and unused, and the total to be repaid. Constant queries, whatever the
+    number of reports."""
+    reports = list(
+        GrantReport.objects.filter(application__round=round_, application__round__office_id__in=office_ids_with_role(
+            user, *OFFICE_READERS))
+        .select_related("application__organisation").prefetch_related("lines")
+        .order_by("application__organisation__name", "pk")
+    )
+    rows = []
+    for report in reports:
+        lines = list(report.lines.all())
+        reported = [line for line in lines if line.amount_used is not None]
+        rows.append(RoundReportRow(
+            report=report, used=sum(line.amount_used for line in reported) if reported else None,
+            unused=sum(line.unused for line in lines),
+        ))
+    repayments = repayments_for_round(round_=round_)
+    return RoundReports(
+        rows=rows, awarded=sum(row.report.total_awarded for row in rows), used=sum(row.used or 0 for row in rows),
+        to_be_repaid=sum(amount for _application, amount in repayments), repayments=repayments,
+    )
+
+
+def report_counts_by_status(*, rows: list[RoundReportRow]) -> list[tuple[str, int]]:
+    """(status label, number of reports) for every status, in the workflow's order."""
+    counts = {status: 0 for status in ReportStatus.values}
+    for row in rows:
+        counts[row.report.status] += 1
+    return [(label, counts[value]) for value, label in ReportStatus.choices]

@@ -1,0 +1,411 @@
+"""Notifications: who hears of what (status changes, requests for information, decisions), the
+list with its unread count in the header, opening and marking read, and the texts in the reader's
+language.
+
+The receipt, letter and e-mail tasks are replaced by no-ops: here only the notification rows count."""
+
+import datetime as dt
+import html
+import os
+import re
+from pathlib import Path
+
+import pytest
+from django.core.files.base import ContentFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from applications.assessments import information_request
+from applications.decisions import decision_approve, decision_propose, decision_send
+from applications.services import application_submit
+from applications.workflow import TransitionError
+from portal.models import Notification, Role
+from portal.notifications import notification_text, notify, unread_count
+from schemes.services import round_create_default_criteria
+from tests.applications.factories import (
+    MINIMAL_PDF,
+    applying_for,
+    assess,
+    member,
+    ready_to_submit,
+    staff,
+)
+from tests.portal.factories import MembershipFactory, OfficeFactory, OrganisationFactory, UserFactory
+from tests.schemes.factories import RoundFactory
+
+pytestmark = pytest.mark.django_db
+
+LIST = reverse("portal:notifications")
+READ = reverse("portal:notifications_read")
+
+
+@pytest.fixture(autouse=True)
+def quiet_tasks(monkeypatch):
+    """No receipts, letters or e-mails: the tasks' `delay` does nothing."""
+    import applications.tasks as tasks
+
+    for name in ("receipt_create_task", "decision_letter_task", "decision_letter_email_task",
+                 "information_request_notify_task"):
+        monkeypatch.setattr(getattr(tasks, name), "delay", lambda *args, **kwargs: None)
+
+
+def open_page(pk: int) -> str:
+    return reverse("portal:notification_open", kwargs={"pk": pk})
+
+
+def text(response) -> str:
+    return re.sub(r"\s+", " ", html.unescape(response.content.decode()))
+
+
+def header_link(response) -> str:
+    """The notifications link in the header, tags stripped, the visually-hidden word kept."""
+    link = re.search(r'<a[^>]*id="notifications-link"[^>]*>(.*?)</a>', response.content.decode(), re.S).group(1)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html.unescape(link))).strip()
+
+
+def recipients(kind: str) -> set:
+    return {n.user for n in Notification.objects.filter(kind=kind).select_related("user")}
+
+
+@pytest.fixture
+def round_(office):
+    round_ = RoundFactory(office=office, budget=10_000_000)
+    round_create_default_criteria(round=round_)
+    return round_
+
+
+@pytest.fixture
+def people(round_, office):
+    """Everyone around one application: its municipality's editor and signatory, the office's
+    caseworker and two approvers, and people who must hear nothing (another municipality of the
+    same county, another office)."""
+    application = applying_for(round_, 300_000)
+    organisation = application.organisation
+    return {
+        "application": application,
+        "editor": member(organisation, Role.EDITOR),
+        "signatory": member(organisation, Role.SIGNATORY),
+        "caseworker": staff(office, Role.CASEWORKER),
+        "approver": staff(office, Role.APPROVER),
+        "second_approver": staff(office, Role.APPROVER),
+        "office_admin": staff(office, Role.OFFICE_ADMIN),
+        "neighbour": member(OrganisationFactory(county=office.counties.first()), Role.SIGNATORY),
+        "other_office": staff(OfficeFactory(), Role.APPROVER),
+    }
+
+
+def assert_only(kind: str, *users):
+    assert recipients(kind) == set(users)
+
+
+def assert_nothing_for(*users):
+    assert not Notification.objects.filter(user__in=users).exists()
+
+
+# --- who hears of what --------------------------------------------------------------------------------
+
+def test_submitting_notifies_the_applicants_users_and_the_offices_caseworkers(django_capture_on_commit_callbacks):
+    application = ready_to_submit()
+    office = application.round.office
+    signatory, editor = member(application.organisation, Role.SIGNATORY), member(application.organisation)
+    caseworker, approver = staff(office), staff(office, Role.APPROVER)
+    neighbour = member(OrganisationFactory(county=office.counties.first()), Role.SIGNATORY)
+    elsewhere = staff(OfficeFactory())
+
+    with django_capture_on_commit_callbacks(execute=True):
+        application_submit(application=application, user=signatory)
+
+    assert_only("status_changed", signatory, editor, caseworker)
+    assert_nothing_for(approver, neighbour, elsewhere)
+    notification = Notification.objects.filter(user=caseworker).get()
+    assert notification.url == application.get_absolute_url()
+    assert notification.data["status"] == "submitted" and notification.read_at is None
+    assert unread_count(user=editor) == 1
+
+
+def test_nothing_is_written_when_the_submission_rolls_back(django_capture_on_commit_callbacks):
+    application = ready_to_submit()
+    editor = member(application.organisation)  # an editor may not submit
+
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(TransitionError):
+        application_submit(application=application, user=editor)
+
+    assert not Notification.objects.exists()
+
+
+def test_an_information_request_goes_to_the_municipalitys_users_only(people, django_capture_on_commit_callbacks):
+    application = people["application"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        information_request(application=application, user=people["caseworker"],
+                            message="Legg ved vedtatt kompetanseplan.")
+
+    assert_only("information_requested", people["editor"], people["signatory"])
+    assert_nothing_for(people["neighbour"], people["other_office"], people["approver"])
+    notification = Notification.objects.filter(kind="information_requested", user=people["editor"]).get()
+    assert notification.url == application.get_absolute_url()
+    assert notification.data["organisation"] == application.organisation.name
+    assert notification.data["message"] == "Legg ved vedtatt kompetanseplan."
+
+
+def test_a_proposed_decision_goes_to_the_offices_approvers_but_not_the_proposer(
+        people, office, django_capture_on_commit_callbacks):
+    application, caseworker = people["application"], people["caseworker"]
+    MembershipFactory(user=caseworker, role=Role.APPROVER, office=office)  # proposes, so may not approve
+    assess(application, caseworker, level=4, awards="full")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        decision_propose(application=application, user=caseworker, reasons="")
+
+    assert_only("decision_proposed", people["approver"], people["second_approver"])
+    assert_nothing_for(people["editor"], people["signatory"], people["neighbour"], people["other_office"])
+    notification = Notification.objects.filter(kind="decision_proposed", user=people["approver"]).get()
+    assert notification.url == reverse("office:decision", kwargs={"pk": application.pk})
+    assert notification.data["organisation"] == application.organisation.name
+
+
+def test_a_sent_decision_goes_to_the_municipalitys_users_only(people, django_capture_on_commit_callbacks):
+    application, caseworker, approver = people["application"], people["caseworker"], people["approver"]
+    assess(application, caseworker, level=4, awards="full")
+    decision = decision_approve(decision=decision_propose(application=application, user=caseworker, reasons=""),
+                                user=approver)
+    decision.letter_pdf.save(f"vedtak-{decision.pk}.pdf", ContentFile(MINIMAL_PDF), save=False)
+    decision.letter_created_at = timezone.now()
+    decision.save(update_fields=["letter_pdf", "letter_created_at"])
+    Notification.objects.all().delete()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        decision_send(decision=decision, user=caseworker)
+    with django_capture_on_commit_callbacks(execute=True):
+        decision_send(decision=decision, user=caseworker)  # sent once, so announced once
+
+    assert_only("decision_sent", people["editor"], people["signatory"])
+    assert Notification.objects.filter(kind="decision_sent").count() == 2
+    assert_nothing_for(caseworker, approver, people["second_approver"], people["neighbour"], people["other_office"])
+    notification = Notification.objects.get(kind="decision_sent", user=people["signatory"])
+    assert notification.url == application.get_absolute_url()
+
+
+# --- the list, the header count, opening and marking read ------------------------------------------------
+
+def notifications_for_user(user, count, *, read=0):
+    """`count` notifications for `user`, one second apart (the last one newest); the first `read` read."""
+    now = timezone.now()
+    for i in range(count):
+        notify(users=[user], kind="status_changed", url=f"/applications/{i + 1}/",
+               data={"organisation": f"Testkommune {i + 1}", "status": "submitted", "application": i + 1})
+    rows = list(Notification.objects.filter(user=user).order_by("id"))
+    for i, notification in enumerate(rows):
+        notification.created_at = now - dt.timedelta(seconds=count - i)
+        notification.read_at = now if i < read else None
+    Notification.objects.bulk_update(rows, ["created_at", "read_at"])
+    return rows
+
+
+def test_the_list_shows_the_users_notifications_newest_first_with_the_unread_count(editor_client):
+    rows = notifications_for_user(editor_client.user, 4, read=1)
+    notifications_for_user(UserFactory(), 2)  # someone else's
+
+    response = editor_client.get(LIST)
+
+    assert response.status_code == 200
+    page = text(response)
+    assert header_link(response) == "Varsler (3 uleste)"
+    assert len(re.findall(r"<h1[ >]", page)) == 1
+    links = re.findall(r'href="/me/notifications/(\d+)/"', response.content.decode())
+    assert [int(pk) for pk in links] == [n.pk for n in reversed(rows)]
+    assert page.count(">Ulest<") == 3
+    assert "Søknaden fra Testkommune 4 er nå: sendt inn." in page
+    assert "Du har 3 uleste varsler." in page
+
+
+def test_the_header_shows_the_count_on_every_page_and_none_when_all_are_read(editor_client):
+    notifications_for_user(editor_client.user, 1)
+    assert header_link(editor_client.get("/")) == "Varsler (1 ulest)"
+
+    Notification.objects.update(read_at=timezone.now())
+    assert header_link(editor_client.get("/")) == "Varsler"
+
+
+def test_opening_a_notification_marks_it_read_and_follows_its_link(editor_client):
+    first, second = notifications_for_user(editor_client.user, 2)
+
+    response = editor_client.get(open_page(first.pk))
+
+    assert response.status_code == 302 and response.url == first.url
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.read_at is not None and second.read_at is None
+    assert unread_count(user=editor_client.user) == 1
+
+
+def test_a_link_to_another_site_is_not_followed(editor_client):
+    notify(users=[editor_client.user], kind="reminder", url="https://evil.example/", data={"subject": "x"})
+    notification = Notification.objects.get()
+
+    response = editor_client.get(open_page(notification.pk))
+
+    assert response.status_code == 302 and response.url == LIST
+
+
+def test_marking_all_read_zeroes_the_count(editor_client):
+    notifications_for_user(editor_client.user, 3)
+    theirs = notifications_for_user(UserFactory(), 1)[0]
+
+    response = editor_client.post(READ, follow=True)
+
+    assert response.redirect_chain == [(LIST, 302)]
+    assert unread_count(user=editor_client.user) == 0
+    assert header_link(response) == "Varsler"
+    assert "Du har 0 uleste varsler." in text(response)
+    theirs.refresh_from_db()
+    assert theirs.read_at is None
+
+
+def test_marking_one_read_leaves_the_others_unread(editor_client):
+    first, second, third = notifications_for_user(editor_client.user, 3)
+
+    response = editor_client.post(READ, {"id": second.pk, "page": "1"})
+
+    assert response.status_code == 302 and response.url == f"{LIST}?page=1"
+    assert set(Notification.objects.filter(read_at__isnull=True).values_list("pk", flat=True)) == {first.pk, third.pk}
+
+
+def test_another_users_notification_is_a_404(editor_client):
+    theirs = notifications_for_user(UserFactory(), 1)[0]
+
+    assert editor_client.get(open_page(theirs.pk)).status_code == 404
+    assert editor_client.post(READ, {"id": theirs.pk}).status_code == 404
+    assert editor_client.post(READ, {"id": "abc"}).status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.read_at is None
+
+
+def test_marking_read_takes_a_post_and_the_pages_a_login(client, editor_client):
+    assert editor_client.get(READ).status_code == 405
+    for url in (LIST, READ, open_page(1)):
+        response = client.get(url)
+        assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+def test_the_list_is_paginated_by_25(editor_client):
+    rows = notifications_for_user(editor_client.user, 30)
+
+    first = editor_client.get(LIST)
+    second = editor_client.get(LIST, {"page": 2})
+
+    assert len(re.findall(r'href="/me/notifications/\d+/"', first.content.decode())) == 25
+    assert "Side 1 av 2" in text(first) and 'rel="next"' in first.content.decode()
+    links = re.findall(r'href="/me/notifications/(\d+)/"', second.content.decode())
+    assert [int(pk) for pk in links] == [n.pk for n in reversed(rows[:5])]
+
+
+def test_an_empty_list_says_so(editor_client):
+    page = text(editor_client.get(LIST))
+    assert "Ingen varsler ennå." in page and "<ul class=\"list-group" not in page
+
+
+# --- the texts, in the reader's language ---------------------------------------------------------------
+
+TEXTS = [
+    ("status_changed", {"status": "in_assessment"},
+     "Søknaden fra Bodø er nå: under vurdering.", "Bodø's application is now: in assessment."),
+    ("information_requested", {"message": "Legg ved planen."},
+     "Fylkesmannen ber Bodø om mer informasjon: Legg ved planen.",
+     "The County Governor asks Bodø for more information: Legg ved planen."),
+    ("decision_proposed", {}, "Et vedtak om søknaden fra Bodø venter på godkjenning.",
+     "A decision on Bodø's application waits for approval."),
+    ("decision_sent", {}, "Vedtaket om søknaden fra Bodø er sendt.",
+     "The decision on Bodø's application is sent."),
+    ("reminder", {"subject": "Rapporten skal leveres 1. mars"}, "Påminnelse: Rapporten skal leveres 1. mars",
+     "Reminder: Rapporten skal leveres 1. mars"),
+]
+
+
+@pytest.mark.parametrize("kind, data, bokmal, english", TEXTS, ids=[row[0] for row in TEXTS])
+def test_the_texts_read_in_bokmal_and_english(kind, data, bokmal, english):
+    notification = Notification(kind=kind, data={"organisation": "Bodø", **data})
+    with translation.override("nb"):
+        assert notification_text(notification) == bokmal
+    with translation.override("en"):
+        assert notification_text(notification) == english
+
+
+def test_the_page_reads_in_the_readers_language(editor_client):
+    notifications_for_user(editor_client.user, 2, read=1)
+    editor_client.cookies["tilskudd_language"] = "en"
+
+    response = editor_client.get(LIST)
+
+    page = text(response)
+    assert header_link(response) == "Notifications (1 unread)"
+    assert "<h1>Notifications</h1>" in page and "Testkommune 2's application is now: submitted." in page
+    with translation.override("nn"):
+        assert notification_text(Notification(kind="decision_sent", data={"organisation": "Bodø"})) == (
+            "Vedtaket om søknaden frå Bodø er sendt.")
+
+
+# --- what it costs ------------------------------------------------------------------------------------
+
+def test_the_header_count_costs_one_query(editor_client):
+    notifications_for_user(editor_client.user, 3)
+
+    with CaptureQueriesContext(connection) as queries:
+        editor_client.get(reverse("portal:dashboard"))
+
+    touching = [q["sql"] for q in queries.captured_queries if '"portal_notification"' in q["sql"]]
+    assert len(touching) == 1 and touching[0].startswith("SELECT COUNT(*)")
+
+
+def test_the_list_costs_the_same_at_5_and_50_notifications(editor_client, django_assert_max_num_queries):
+    def queries_for(count):
+        Notification.objects.all().delete()
+        notifications_for_user(editor_client.user, count)
+        with CaptureQueriesContext(connection) as queries:
+            assert editor_client.get(LIST).status_code == 200
+        return len(queries)
+
+    small, large = queries_for(5), queries_for(50)
+    assert small == large
+    with django_assert_max_num_queries(small):
+        editor_client.get(LIST, {"page": 2})
+
+
+# --- accessibility: axe in the browser ------------------------------------------------------------------
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not CHROMIUM.exists() and os.environ.get("CI", "").lower() != "true",
+                    reason=f"{CHROMIUM} is missing")
+def test_the_notifications_page_passes_axe(transactional_db, live_server, monkeypatch):
+    from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import sync_playwright
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # the ORM, while Playwright's loop runs
+    user = UserFactory(email="varsler@example.org")
+    notifications_for_user(user, 30, read=10)
+    violations = {}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                             args=["--no-sandbox", "--disable-gpu"])
+        page = browser.new_context(locale="nb-NO", timezone_id="Europe/Oslo").new_page()
+        page.goto(f"{live_server.url}/login/?next={LIST}")
+        page.fill("input[name=username]", user.email)
+        page.fill("input[name=password]", "passord-for-test")
+        with page.expect_navigation():
+            page.locator("main form button[type=submit]").click()
+        for url in (LIST, f"{LIST}?page=2"):
+            page.goto(f"{live_server.url}{url}")
+            assert page.locator("h1").count() == 1
+            results = Axe().run(page)
+            violations[url] = [(v["id"], v["impact"]) for v in results.response["violations"]
+                               if v.get("impact") in ("serious", "critical")]
+        page.locator("main form button[type=submit]").first.click()  # mark all as read
+        page.wait_for_load_state()
+        assert page.locator("#notifications-link").inner_text().strip() == "Varsler"
+        browser.close()
+    assert violations == {LIST: [], f"{LIST}?page=2": []}

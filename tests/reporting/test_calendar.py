@@ -1,0 +1,182 @@
+"""The office admin's reminder calendar: what will go (the sweep's own computation) and what went;
+only the round's office admins see it."""
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+import time_machine
+from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from portal.models import Role
+from reporting.models import Reminder
+from reporting.reminders import reminders_planned, reminders_sweep
+from tests.applications.factories import ApplicationFactory
+from tests.browser.conftest import _axe, axe_check, browser_context_args, browser_type_launch_args, login  # noqa: F401
+from tests.portal.factories import MembershipFactory, OfficeFactory, OrganisationFactory, UserFactory
+from tests.reporting.test_reminders import CLOSES, _grant, _members, _sent, _world
+from tests.schemes.factories import oslo
+
+NOW = oslo(2020, 2, 8, 12)  # the 14-day reminders went yesterday; 7 and 1 are to come
+
+
+def _admin_client(client_class, office, role=Role.OFFICE_ADMIN):
+    user = MembershipFactory(role=role, office=office).user
+    client = client_class()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def world(db):
+    round_, orgs = _world()
+    ApplicationFactory(round=round_, organisation=orgs["bodo"], submitted=True)
+    ApplicationFactory(round=round_, organisation=orgs["narvik"])
+    with time_machine.travel(oslo(2020, 2, 7, 1), tick=False):
+        reminders_sweep(now=oslo(2020, 2, 7, 1))
+    return round_, orgs
+
+
+def _page(client, round_):
+    with time_machine.travel(NOW, tick=False):
+        return client.get(reverse("reminders:round", kwargs={"round_pk": round_.pk}))
+
+
+def test_the_office_admin_sees_what_will_go_and_what_went(world, client_class):
+    round_, _orgs = world
+    response = _page(_admin_client(client_class, round_.office), round_)
+    assert response.status_code == 200
+    page = response.content.decode()
+    planned, went = page.split('id="went-title"')
+    # to come: the 7- and 1-day reminders to the three that have not submitted, with their addresses
+    assert "13.02.2020 kl. 23:59" in planned and "19.02.2020 kl. 23:59" in planned
+    for slug in ("narvik", "vefsn", "rana"):
+        assert f"editor@{slug}.example, signatory@{slug}.example" in planned or \
+            f"signatory@{slug}.example, editor@{slug}.example" in planned
+    assert "bodo.example" not in planned and "state.example" not in planned and "stavanger" not in planned
+    assert planned.count("7 dager før fristen") == 3 and planned.count("1 dag før fristen") == 3
+    assert "14 dager før fristen" not in planned
+    # went: the 14-day reminders, one row per recipient
+    assert went.count("14 dager før fristen") == 6
+    assert "07.02.2020 kl. 01:00" in went
+    assert "signatory@rana.example" in went and "Rana" in went
+
+
+@pytest.mark.django_db
+def test_what_is_planned_is_what_the_sweep_sends_at_each_time():
+    """One source of truth: each planned reminder goes at its time, to the recipients listed."""
+    round_, orgs = _world()
+    ApplicationFactory(round=round_, organisation=orgs["narvik"])
+    _grant(ApplicationFactory(round=round_, organisation=orgs["bodo"], submitted=True))
+    planned = reminders_planned(round_=round_, now=oslo(2020, 1, 10))
+    expected = {(user.email, occasion.kind, occasion.offset): occasion.due_at
+                for occasion in planned for user in occasion.recipients}
+    for moment in sorted({occasion.due_at for occasion in planned}):
+        before = len(mail.outbox)
+        reminders_sweep(now=moment)
+        for sent in _sent(mail.outbox[before:]):
+            assert expected.pop(sent) == moment, sent
+    assert expected == {}
+
+
+def test_the_calendar_of_a_round_with_overdue_reports_shows_the_next_daily_summary(world, client_class):
+    round_, orgs = world
+    _grant(round_.applications.get(organisation=orgs["bodo"]))
+    with time_machine.travel(oslo(2021, 3, 2, 7, 30), tick=False):
+        reminders_sweep(now=oslo(2021, 3, 2, 7, 30))
+    client = _admin_client(client_class, round_.office)
+    with time_machine.travel(oslo(2021, 3, 2, 12), tick=False):
+        page = client.get(reverse("reminders:round", kwargs={"round_pk": round_.pk})).content.decode()
+    planned, went = page.split('id="went-title"')
+    assert "03.03.2021 kl. 07:00" in planned and "saksbehandler@fm.example" in planned
+    assert "saksbehandler@fm.example" in went and "editor@bodo.example" in went
+
+
+@pytest.mark.parametrize("role", [Role.CASEWORKER, Role.APPROVER])
+def test_office_staff_who_are_not_its_admins_get_404(world, client_class, role):
+    round_, _orgs = world
+    client = _admin_client(client_class, round_.office, role=role)
+    assert _page(client, round_).status_code == 404
+    assert client.get(reverse("reminders:rounds")).status_code == 404
+
+
+def test_another_offices_admin_gets_404_and_does_not_see_the_round(world, client_class):
+    round_, _orgs = world
+    client = _admin_client(client_class, OfficeFactory())
+    assert _page(client, round_).status_code == 404
+    listing = client.get(reverse("reminders:rounds"))
+    assert listing.status_code == 200
+    assert reverse("reminders:round", kwargs={"round_pk": round_.pk}) not in listing.content.decode()
+
+
+def test_municipal_users_get_404_and_anonymous_visitors_are_asked_to_log_in(world, client_class):
+    round_, orgs = world
+    editor = client_class()
+    editor.force_login(orgs["narvik"].memberships.get(role=Role.EDITOR).user)
+    assert _page(editor, round_).status_code == 404
+    anonymous = _page(client_class(), round_)
+    assert anonymous.status_code == 302 and "/login/" in anonymous["Location"]
+
+
+def test_the_rounds_page_links_to_each_calendar_of_the_admins_office(world, client_class):
+    round_, _orgs = world
+    response = _admin_client(client_class, round_.office).get(reverse("reminders:rounds"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert reverse("reminders:round", kwargs={"round_pk": round_.pk}) in page
+    assert page.count("<h1") == 1 and "<caption>" in page and 'scope="col"' in page
+
+
+def test_the_calendar_page_has_one_heading_and_captioned_tables(world, client_class):
+    round_, _orgs = world
+    page = _page(_admin_client(client_class, round_.office), round_).content.decode()
+    assert page.count("<h1") == 1
+    assert page.count("<caption>") == 2 and 'scope="row"' in page
+
+
+def test_the_calendar_queries_do_not_grow_with_the_organisations(world, client_class):
+    round_, _orgs = world
+    client = _admin_client(client_class, round_.office)
+    county = round_.office.counties.first()
+
+    def count():
+        with CaptureQueriesContext(connection) as captured:
+            assert _page(client, round_).status_code == 200
+        return len(captured.captured_queries)
+
+    small = count()
+    for n in range(40):
+        organisation = OrganisationFactory(county=county, municipality_number=f"18{40 + n}")
+        _members(organisation, f"kommune{n}")
+    reminders_sweep(now=oslo(2020, 2, 7, 2))  # their 14-day reminders go: more rows in both tables
+    assert Reminder.objects.count() == 6 + 80
+    assert count() == small
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="Debian's chromium is not installed")
+def test_the_calendar_pages_pass_axe(page, live_server, transactional_db, axe_check, login):  # noqa: F811
+    from portal.demo import DEMO_PASSWORD
+
+    now = timezone.now()
+    round_, orgs = _world(opens=now - dt.timedelta(days=20), closes=now + dt.timedelta(days=5),
+                          reporting_deadline=now + dt.timedelta(days=365))
+    ApplicationFactory(round=round_, organisation=orgs["narvik"])
+    reminders_sweep(now=now)  # the 7-day reminders go; the 1-day ones are to come
+    admin = UserFactory(email="admin.kalender@fm.example")
+    admin.set_password(DEMO_PASSWORD)
+    admin.save()
+    MembershipFactory(role=Role.OFFICE_ADMIN, office=round_.office, user=admin)
+
+    login(admin.email)
+    page.goto(f"{live_server.url}/reminders/")
+    axe_check(page)
+    page.locator(f"main a[href='/reminders/rounds/{round_.pk}/']").click()
+    page.wait_for_url(f"{live_server.url}/reminders/rounds/{round_.pk}/")
+    assert page.locator("h1").count() == 1
+    assert page.locator("main table").count() == 2
+    axe_check(page)

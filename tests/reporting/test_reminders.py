@@ -1,0 +1,602 @@
+"""The reminder sweep: exactly the reminders due, to the right people, in their language form, each
+at most once — under a frozen clock stepped through a whole round, after downtime, when two sweeps
+race, and through Redis and a real worker."""
+
+import datetime as dt
+import os
+import subprocess
+import sys
+import threading
+import uuid
+from collections import Counter
+from pathlib import Path
+from smtplib import SMTPException
+
+import pytest
+import time_machine
+from django.conf import settings
+from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from applications.models import Application, ApplicationStatus
+from portal.models import Membership, Notification, OrganisationKind, Role, User
+from reporting import reminders as reminders_module
+from reporting.models import GrantReport, Reminder, ReminderKind, ReportStatus
+from reporting.reminders import reminders_sweep
+from tests.applications.factories import ApplicationFactory
+from tests.portal.factories import CountyFactory, MembershipFactory, OfficeFactory, OrganisationFactory, UserFactory
+from tests.schemes.factories import RoundFactory, SchemeFactory, oslo
+
+APPLICATION = ReminderKind.APPLICATION_DEADLINE
+REPORTING = ReminderKind.REPORTING_DEADLINE
+OVERDUE = ReminderKind.REPORT_OVERDUE
+SUMMARY = ReminderKind.OVERDUE_SUMMARY
+
+OPENS = oslo(2020, 1, 6, 9, 0)
+CLOSES = oslo(2020, 2, 20, 23, 59)
+REPORT_DUE = oslo(2021, 3, 1, 23, 59)
+
+
+# --- the world ---------------------------------------------------------------------------------------------
+
+def _members(organisation, slug):
+    """An editor and a signatory with readable addresses: editor@<slug>.example, signatory@<slug>.example."""
+    for role in (Role.EDITOR, Role.SIGNATORY):
+        MembershipFactory(role=role, organisation=organisation,
+                          user=UserFactory(email=f"{role}@{slug}.example"))
+
+
+def _world(*, closes=CLOSES, opens=OPENS, reporting_deadline=REPORT_DUE, language_forms=None):
+    """Fylkesmannen i Nordland's round with four municipalities, a state body that is not
+    net-budgeted (never reminded), and a municipality of another county (never reminded)."""
+    language_forms = language_forms or {}
+    nordland = CountyFactory(number="18", name="Nordland")
+    rogaland = CountyFactory(number="11", name="Rogaland")
+    office = OfficeFactory(name="Fylkesmannen i Nordland", counties=[nordland])
+    OfficeFactory(name="Fylkesmannen i Rogaland", counties=[rogaland])
+    round_ = RoundFactory(office=office, year=2020, opens_at=opens, closes_at=closes,
+                          reporting_deadline=reporting_deadline,
+                          scheme=SchemeFactory(name="Kompetansetilskudd"), contact_email="fmnopost@fylkesmannen.example")
+    orgs = {}
+    for slug, name, number in [("bodo", "Bodø", "1804"), ("narvik", "Narvik", "1806"), ("vefsn", "Vefsn", "1824"),
+                               ("rana", "Rana", "1833")]:
+        orgs[slug] = OrganisationFactory(name=name, county=nordland, municipality_number=number,
+                                         language_form=language_forms.get(slug, "nb"))
+        _members(orgs[slug], slug)
+    orgs["state"] = OrganisationFactory(name="Statlig etat", kind=OrganisationKind.STATE_BODY, county=nordland,
+                                        municipality_number="", net_budgeted=False)
+    _members(orgs["state"], "state")
+    orgs["stavanger"] = OrganisationFactory(name="Stavanger", county=rogaland, municipality_number="1103")
+    _members(orgs["stavanger"], "stavanger")
+    MembershipFactory(role=Role.CASEWORKER, office=office, user=UserFactory(email="saksbehandler@fm.example"))
+    MembershipFactory(role=Role.OFFICE_ADMIN, office=office, user=UserFactory(email="admin@fm.example"))
+    return round_, orgs
+
+
+def _sent(outbox=None) -> list[tuple[str, str, int]]:
+    """(recipient, kind, offset) of each e-mail, read from the header the sweep sets."""
+    result = []
+    for message in mail.outbox if outbox is None else outbox:
+        kind, offset = message.extra_headers["X-Tilskudd-Reminder"].split("; offset=")
+        for address in message.to:
+            result.append((address, kind, int(offset)))
+    return result
+
+
+def _both(slug, kind, offset):
+    return [(f"editor@{slug}.example", kind, offset), (f"signatory@{slug}.example", kind, offset)]
+
+
+def _grant(application, *, due=REPORT_DUE, amount=150_000):
+    Application.objects.filter(pk=application.pk).update(status=ApplicationStatus.DECIDED)
+    return GrantReport.objects.create(application=application, due_at=due, total_awarded=amount)
+
+
+# --- a whole round under a frozen clock --------------------------------------------------------------------
+
+@pytest.mark.django_db
+def test_a_whole_round_stepped_every_four_hours_sends_exactly_the_reminders_due():
+    round_, orgs = _world()
+    step = dt.timedelta(hours=4)
+    events = [
+        (oslo(2020, 1, 10, 12), lambda: ApplicationFactory(round=round_, organisation=orgs["narvik"])),  # a draft
+        (oslo(2020, 1, 20, 12), lambda: ApplicationFactory(round=round_, organisation=orgs["bodo"], submitted=True)),
+        # Rana submits after the 14-day reminder, so gets no more
+        (oslo(2020, 2, 10, 12), lambda: ApplicationFactory(round=round_, organisation=orgs["rana"], submitted=True)),
+        (oslo(2020, 6, 1, 12), lambda: _grant(Application.objects.get(organisation=orgs["bodo"]))),
+        (oslo(2021, 3, 4, 10), lambda: GrantReport.objects.update(status=ReportStatus.SUBMITTED)),
+    ]
+    expected_times = {
+        (APPLICATION, 14): oslo(2020, 2, 6, 23, 59), (APPLICATION, 7): oslo(2020, 2, 13, 23, 59),
+        (APPLICATION, 1): oslo(2020, 2, 19, 23, 59), (REPORTING, 60): oslo(2020, 12, 31, 23, 59),
+        (REPORTING, 14): oslo(2021, 2, 15, 23, 59), (REPORTING, 1): oslo(2021, 2, 28, 23, 59),
+        (OVERDUE, 1): oslo(2021, 3, 2, 0, 0), (SUMMARY, 1): oslo(2021, 3, 2, 7), (SUMMARY, 2): oslo(2021, 3, 3, 7),
+        (SUMMARY, 3): oslo(2021, 3, 4, 7),
+    }
+    sent_at = {}  # (recipient, kind, offset) -> the sweep that sent it
+    now = OPENS - dt.timedelta(days=1)
+    with time_machine.travel(now, tick=False) as traveller:
+        while now < oslo(2021, 3, 9):
+            while events and events[0][0] <= now:
+                events.pop(0)[1]()
+            before = len(mail.outbox)
+            reminders_sweep(now=now)
+            for sent in _sent(mail.outbox[before:]):
+                assert sent not in sent_at, f"{sent} sent twice"
+                sent_at[sent] = now
+            now += step
+            traveller.move_to(now)
+
+    expected = (
+        _both("narvik", APPLICATION, 14) + _both("vefsn", APPLICATION, 14) + _both("rana", APPLICATION, 14)
+        + _both("narvik", APPLICATION, 7) + _both("vefsn", APPLICATION, 7)
+        + _both("narvik", APPLICATION, 1) + _both("vefsn", APPLICATION, 1)
+        + _both("bodo", REPORTING, 60) + _both("bodo", REPORTING, 14) + _both("bodo", REPORTING, 1)
+        + _both("bodo", OVERDUE, 1)
+        + [("saksbehandler@fm.example", SUMMARY, 1), ("saksbehandler@fm.example", SUMMARY, 2),
+           ("saksbehandler@fm.example", SUMMARY, 3)]
+    )
+    assert Counter(_sent()) == Counter(expected)
+    assert len(mail.outbox) == 25
+    for (address, kind, offset), moment in sent_at.items():
+        due = expected_times[(kind, offset)]
+        assert due <= moment < due + step, f"{address} {kind} {offset} sent at {moment}, due at {due}"
+    # recorded once each, all sent; and each recipient has a notification per reminder
+    assert Reminder.objects.count() == 25 and not Reminder.objects.filter(sent_at__isnull=True).exists()
+    assert Notification.objects.filter(kind="reminder").count() == 25
+    assert set(Reminder.objects.filter(kind=APPLICATION).values_list("organisation__name", flat=True)) == {
+        "Narvik", "Vefsn", "Rana"}
+
+
+@pytest.mark.django_db
+def test_the_emails_say_what_is_due_and_link_to_it(settings):
+    settings.PORTAL_BASE_URL = "https://tilskudd.example"
+    round_, orgs = _world()
+    draft = ApplicationFactory(round=round_, organisation=orgs["narvik"])
+    reminders_sweep(now=oslo(2020, 2, 19, 23, 59, 30))
+
+    by_address = {message.to[0]: message for message in mail.outbox}
+    narvik = by_address["signatory@narvik.example"]
+    assert narvik.subject == "Påminnelse: søknadsfristen for Kompetansetilskudd 2020 er 20.02.2020 kl. 23:59"
+    assert narvik.from_email == settings.DEFAULT_FROM_EMAIL
+    assert "Narvik har ennå ikke sendt søknaden" in narvik.body
+    assert f"https://tilskudd.example/applications/{draft.pk}/" in narvik.body
+    assert narvik.extra_headers["Auto-Submitted"] == "auto-generated"
+    vefsn = by_address["editor@vefsn.example"]
+    assert f"https://tilskudd.example/rounds/{round_.pk}/" in vefsn.body
+    assert "fmnopost@fylkesmannen.example" in vefsn.body
+
+
+# --- catch-up and repeats ------------------------------------------------------------------------------------
+
+@pytest.mark.django_db
+def test_two_sweeps_at_the_same_instant_send_nothing_new():
+    _world()
+    moment = oslo(2020, 2, 7, 8)
+    first = reminders_sweep(now=moment)
+    second = reminders_sweep(now=moment)
+
+    assert first.sent == 8 and second.sent == 0 and second.claimed == 0
+    assert second.due == 8  # still due, already sent
+    assert len(mail.outbox) == 8
+
+
+@pytest.mark.django_db
+def test_after_downtime_only_the_latest_reminder_goes_and_nothing_after_the_deadline():
+    _world()
+    assert reminders_sweep(now=CLOSES - dt.timedelta(days=20)).sent == 0
+    # down from 20 days before to 12 hours before: the 14- and 7-day reminders are no use any more
+    result = reminders_sweep(now=CLOSES - dt.timedelta(hours=12))
+    assert result.by_kind == {APPLICATION: 8}
+    assert {(kind, offset) for _address, kind, offset in _sent()} == {(APPLICATION, 1)}
+
+    mail.outbox.clear()
+    assert reminders_sweep(now=CLOSES - dt.timedelta(hours=11)).sent == 0
+    assert reminders_sweep(now=CLOSES + dt.timedelta(minutes=1)).sent == 0
+    assert mail.outbox == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("days_before", "offset"), [(12, 14), (5, 7), (0.5, 1)])
+def test_a_sweep_that_was_down_catches_up_with_the_reminder_still_useful(days_before, offset):
+    _world()
+    reminders_sweep(now=CLOSES - dt.timedelta(days=days_before))
+    assert {(kind, off) for _address, kind, off in _sent()} == {(APPLICATION, offset)}
+
+
+@pytest.mark.django_db
+def test_the_deadline_minute_and_the_grace_period_get_no_reminder():
+    round_, _orgs = _world()
+    round_.grace_minutes = 30
+    round_.save()
+    assert reminders_sweep(now=CLOSES + dt.timedelta(seconds=30)).sent == 0
+    assert reminders_sweep(now=CLOSES + dt.timedelta(minutes=10)).sent == 0
+
+
+@pytest.mark.django_db
+def test_a_round_not_published_or_not_yet_open_sends_nothing():
+    round_, _orgs = _world(opens=oslo(2020, 2, 15, 9))
+    # opens five days before the deadline: the 14- and 7-day reminders fall before it opens
+    assert reminders_sweep(now=oslo(2020, 2, 14, 12)).sent == 0
+    assert reminders_sweep(now=oslo(2020, 2, 15, 12)).sent == 0
+    round_.published = False
+    round_.save()
+    assert reminders_sweep(now=oslo(2020, 2, 20, 12)).sent == 0
+    round_.published = True
+    round_.save()
+    assert reminders_sweep(now=oslo(2020, 2, 20, 12)).sent == 8
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("status", "reminded"), [
+    (ApplicationStatus.DRAFT, True), (ApplicationStatus.WITHDRAWN, True), (ApplicationStatus.SUBMITTED, False),
+    (ApplicationStatus.IN_ASSESSMENT, False), (ApplicationStatus.RETURNED, False),
+])
+def test_who_has_not_submitted_is_reminded(status, reminded):
+    round_, orgs = _world()
+    ApplicationFactory(round=round_, organisation=orgs["bodo"], status=status)
+    reminders_sweep(now=CLOSES - dt.timedelta(hours=12))
+    assert any(address.endswith("@bodo.example") for address, *_ in _sent()) is reminded
+
+
+@pytest.mark.django_db
+def test_a_withdrawn_application_is_told_it_can_start_again():
+    round_, orgs = _world()
+    ApplicationFactory(round=round_, organisation=orgs["bodo"], status=ApplicationStatus.WITHDRAWN)
+    reminders_sweep(now=CLOSES - dt.timedelta(hours=12))
+    body = next(m.body for m in mail.outbox if m.to == ["editor@bodo.example"])
+    assert "trukket" in body
+
+
+@pytest.mark.django_db
+def test_inactive_users_and_office_staff_get_no_application_reminder():
+    _world()
+    User.objects.filter(email="editor@vefsn.example").update(is_active=False)
+    reminders_sweep(now=CLOSES - dt.timedelta(hours=12))
+    addresses = {address for address, *_ in _sent()}
+    assert "editor@vefsn.example" not in addresses and "signatory@vefsn.example" in addresses
+    assert not addresses & {"saksbehandler@fm.example", "admin@fm.example"}
+    assert not any(a.endswith(("@state.example", "@stavanger.example")) for a in addresses)
+
+
+@pytest.mark.django_db
+def test_a_net_budgeted_state_body_is_reminded():
+    _round, orgs = _world()
+    orgs["state"].net_budgeted = True
+    orgs["state"].save()
+    reminders_sweep(now=CLOSES - dt.timedelta(hours=12))
+    assert ("editor@state.example", APPLICATION, 1) in _sent()
+
+
+# --- reports --------------------------------------------------------------------------------------------------
+
+def _granted_bodo(round_, orgs, **kwargs):
+    application = ApplicationFactory(round=round_, organisation=orgs["bodo"], submitted=True)
+    return _grant(application, **kwargs)
+
+
+@pytest.mark.django_db
+def test_a_report_submitted_in_time_gets_no_overdue_notice():
+    round_, orgs = _world()
+    report = _granted_bodo(round_, orgs)
+    reminders_sweep(now=REPORT_DUE - dt.timedelta(days=13))
+    assert sorted(_sent()) == sorted(_both("bodo", REPORTING, 14))
+    GrantReport.objects.filter(pk=report.pk).update(status=ReportStatus.SUBMITTED)
+    mail.outbox.clear()
+    for days in (0.5, 1, 2, 10):
+        reminders_sweep(now=REPORT_DUE + dt.timedelta(days=days))
+    assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_after_downtime_past_the_reporting_deadline_only_the_overdue_notice_goes_while_missing():
+    round_, orgs = _world()
+    report = _granted_bodo(round_, orgs)
+    # down from 20 days before the deadline until five days after it
+    reminders_sweep(now=REPORT_DUE - dt.timedelta(days=20))
+    assert sorted(_sent()) == sorted(_both("bodo", REPORTING, 60))
+    mail.outbox.clear()
+    reminders_sweep(now=REPORT_DUE + dt.timedelta(days=5))
+    assert sorted(_sent()) == sorted(_both("bodo", OVERDUE, 1) + [("saksbehandler@fm.example", SUMMARY, 5)])
+
+    # the overdue notice is sent once; the summary once a day; nothing once the report is in
+    mail.outbox.clear()
+    reminders_sweep(now=REPORT_DUE + dt.timedelta(days=5, hours=1))
+    assert mail.outbox == []
+    GrantReport.objects.filter(pk=report.pk).update(status=ReportStatus.SUBMITTED)
+    reminders_sweep(now=REPORT_DUE + dt.timedelta(days=6, hours=1))
+    assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_a_returned_report_is_reminded_like_a_missing_one():
+    round_, orgs = _world()
+    report = _granted_bodo(round_, orgs)
+    GrantReport.objects.filter(pk=report.pk).update(status=ReportStatus.RETURNED)
+    reminders_sweep(now=REPORT_DUE - dt.timedelta(hours=12))
+    assert sorted(_sent()) == sorted(_both("bodo", REPORTING, 1))
+    assert "returnerte rapporten" in mail.outbox[0].body
+
+
+@pytest.mark.django_db
+def test_the_caseworkers_summary_lists_the_overdue_reports_once_a_day_from_seven():
+    round_, orgs = _world()
+    _granted_bodo(round_, orgs, amount=250_000)
+    narvik = ApplicationFactory(round=round_, organisation=orgs["narvik"], submitted=True)
+    _grant(narvik, due=REPORT_DUE + dt.timedelta(days=2))  # a later deadline set in its decision
+    MembershipFactory(role=Role.CASEWORKER, office=round_.office, user=UserFactory(email="kollega@fm.example"))
+    MembershipFactory(role=Role.APPROVER, office=round_.office, user=UserFactory(email="leder@fm.example"))
+
+    # Bodø's overdue notice, and Narvik's 14-day reminder caught up (its 1-day one is due tonight);
+    # the caseworkers' summary waits until seven
+    assert reminders_sweep(now=oslo(2021, 3, 2, 6, 55)).by_kind == {OVERDUE: 2, REPORTING: 2}
+    result = reminders_sweep(now=oslo(2021, 3, 2, 7, 0))
+    assert result.by_kind == {SUMMARY: 2}
+    summary = next(m for m in mail.outbox if m.to == ["saksbehandler@fm.example"])
+    assert summary.subject == "Påminnelse: 1 rapport på overtid i Kompetansetilskudd 2020"
+    assert "Bodø: frist 01.03.2021 kl. 23:59, utkast, innvilget 250\xa0000 kr" in summary.body
+    assert "Narvik" not in summary.body
+    assert reminders_sweep(now=oslo(2021, 3, 2, 19)).sent == 0
+
+    mail.outbox.clear()
+    reminders_sweep(now=oslo(2021, 3, 4, 8))  # Narvik's report is now overdue too
+    summaries = [m for m in mail.outbox if m.to == ["saksbehandler@fm.example"]]
+    assert len(summaries) == 1 and "2 rapporter på overtid" in summaries[0].subject
+    assert ("saksbehandler@fm.example", SUMMARY, 3) in _sent()
+    assert not {"leder@fm.example", "admin@fm.example"} & {a for a, *_ in _sent()}
+
+
+# --- language ------------------------------------------------------------------------------------------------
+
+@pytest.mark.django_db
+def test_an_organisation_writing_nynorsk_gets_its_reminders_in_nynorsk_and_caseworkers_in_bokmal():
+    round_, orgs = _world(language_forms={"vefsn": "nn", "bodo": "nn"})
+    reminders_sweep(now=CLOSES - dt.timedelta(hours=12))
+    by_address = {message.to[0]: message for message in mail.outbox}
+    vefsn, narvik = by_address["editor@vefsn.example"], by_address["editor@narvik.example"]
+    assert vefsn.subject == "Påminning: søknadsfristen for Kompetansetilskudd 2020 er 20.02.2020 kl. 23:59"
+    assert vefsn.extra_headers["Content-Language"] == "nn"
+    assert "Vefsn har enno ikkje sendt søknaden" in vefsn.body
+    assert "Berre den som har signeringsrett, kan sende søknaden." in vefsn.body
+    assert narvik.subject.startswith("Påminnelse: søknadsfristen")
+    assert "Narvik har ennå ikke sendt søknaden" in narvik.body
+
+    _granted_bodo(round_, orgs)
+    mail.outbox.clear()
+    reminders_sweep(now=REPORT_DUE + dt.timedelta(days=1, hours=2))
+    by_address = {message.to[0]: message for message in mail.outbox}
+    assert "er ikkje komen inn" in by_address["signatory@bodo.example"].body or \
+        "har ikkje fått" in by_address["signatory@bodo.example"].body
+    summary = by_address["saksbehandler@fm.example"]
+    assert summary.extra_headers["Content-Language"] == "nb"
+    assert summary.subject.startswith("Påminnelse: 1 rapport på overtid")
+
+
+@pytest.mark.django_db
+def test_the_notification_reads_in_the_recipients_language_form():
+    from portal.notifications import notification_text
+
+    _world(language_forms={"vefsn": "nn"})
+    reminders_sweep(now=CLOSES - dt.timedelta(hours=12))
+    notification = Notification.objects.get(user__email="editor@vefsn.example")
+    assert notification.kind == "reminder" and notification.url.startswith("/rounds/")
+    assert notification.data["reminder"] == APPLICATION and notification.data["offset"] == 1
+    assert "søknadsfristen for Kompetansetilskudd 2020 er 20.02.2020 kl. 23:59" in notification_text(notification)
+
+
+# --- at most once when things go wrong ---------------------------------------------------------------------
+
+@pytest.mark.django_db
+def test_a_refused_send_is_tried_again_by_the_next_sweep_and_sent_once(monkeypatch):
+    _world()
+    real_send = reminders_module.ReminderEmail.send_with
+
+    def refuse_vefsn(self, connection):
+        if self.to == ["editor@vefsn.example"]:
+            raise SMTPException("451 try again later")
+        real_send(self, connection)
+
+    moment = CLOSES - dt.timedelta(hours=12)
+    with monkeypatch.context() as patch:
+        patch.setattr(reminders_module.ReminderEmail, "send_with", refuse_vefsn)
+        result = reminders_sweep(now=moment)
+    assert (result.sent, result.failed) == (7, 1)
+    assert Reminder.objects.get(recipient__email="editor@vefsn.example").sent_at is None
+
+    again = reminders_sweep(now=moment + dt.timedelta(minutes=5))
+    assert (again.sent, again.failed) == (1, 0)
+    assert Counter(address for address, *_ in _sent()) == Counter({address: 1 for address, *_ in _sent()})
+    assert len(mail.outbox) == 8
+
+
+@pytest.mark.django_db
+def test_a_worker_that_dies_while_sending_never_repeats_a_reminder_on_retry(monkeypatch):
+    """The claim is committed before sending: a crash loses what was not yet sent, never repeats."""
+    _world()
+    real_send = reminders_module.ReminderEmail.send_with
+    calls = []
+
+    def die_after_the_first(self, connection):
+        if calls:
+            raise SystemExit("worker killed")
+        calls.append(self.to)
+        real_send(self, connection)
+
+    moment = CLOSES - dt.timedelta(hours=12)
+    with monkeypatch.context() as patch:
+        patch.setattr(reminders_module.ReminderEmail, "send_with", die_after_the_first)
+        with pytest.raises(SystemExit):
+            reminders_sweep(now=moment)
+    assert len(mail.outbox) == 1
+    assert Reminder.objects.count() == 8 and not Reminder.objects.filter(sent_at__isnull=True).exists()
+
+    retried = reminders_sweep(now=moment)  # acks_late: the task runs again
+    assert retried.sent == 0 and len(mail.outbox) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.postgres
+def test_two_sweeps_racing_in_two_threads_send_each_reminder_once(monkeypatch):
+    round_, _orgs = _world()
+    for n in range(10):
+        organisation = OrganisationFactory(name=f"Kommune {n}", county=round_.office.counties.first(),
+                                           municipality_number=f"18{50 + n}")
+        _members(organisation, f"kommune{n}")
+    expected = 2 * (4 + 10)
+    # Both sweeps have read what exists (nothing) before either inserts: the worst case
+    barrier = threading.Barrier(2, timeout=30)
+    real_existing = reminders_module._existing
+
+    def existing_then_wait(keys):
+        found = real_existing(keys)
+        barrier.wait()
+        return found
+
+    monkeypatch.setattr(reminders_module, "_existing", existing_then_wait)
+    results, errors = [], []
+
+    def sweep():
+        try:
+            results.append(reminders_sweep(now=CLOSES - dt.timedelta(hours=12)))
+        except BaseException as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=sweep) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors, errors
+    assert len(results) == 2 and sum(result.sent for result in results) == expected
+    assert len(mail.outbox) == expected
+    assert len(set(_sent())) == expected
+    assert Reminder.objects.filter(sent_at__isnull=False).count() == expected
+
+
+# --- query count does not grow with the number of organisations --------------------------------------------------
+
+def _bulk_organisation_users(organisations):
+    users = User.objects.bulk_create([
+        User(email=f"{role}.{organisation.organisation_number}@kommune.example", password="!")
+        for organisation in organisations for role in (Role.EDITOR, Role.SIGNATORY)
+    ])
+    Membership.objects.bulk_create([
+        Membership(user=user, organisation=organisation, role=role)
+        for (organisation, role), user in zip(
+            [(o, r) for o in organisations for r in (Role.EDITOR, Role.SIGNATORY)], users)
+    ])
+
+
+def _bulk_grant(round_, organisations, *, due):
+    creator = UserFactory()
+    applications = Application.objects.bulk_create([
+        Application(round=round_, organisation=organisation, status=ApplicationStatus.DECIDED, created_by=creator)
+        for organisation in organisations
+    ])
+    GrantReport.objects.bulk_create([
+        GrantReport(application=application, due_at=due, total_awarded=100_000) for application in applications
+    ])
+
+
+def _queries_of_a_sweep(moment) -> tuple[int, int]:
+    with CaptureQueriesContext(connection) as captured:
+        result = reminders_sweep(now=moment)
+    return len(captured.captured_queries), result.sent
+
+
+@pytest.mark.django_db
+def test_the_sweep_queries_do_not_grow_from_5_to_356_organisations(reference_data):
+    from portal.models import County, Organisation
+
+    scheme = SchemeFactory()
+    small_county = CountyFactory(number="97", name="Testfylke")
+    small_office = OfficeFactory(counties=[small_county])
+    few = [OrganisationFactory(county=small_county, municipality_number=f"97{n:02d}") for n in range(5)]
+    everywhere = OfficeFactory(counties=list(County.objects.exclude(pk=small_county.pk)))
+    municipalities = list(Organisation.objects.filter(county__in=everywhere.counties.all()))
+    assert len(municipalities) == 356
+    small = RoundFactory(scheme=scheme, office=small_office, year=2020, opens_at=oslo(2020, 1, 6),
+                         closes_at=oslo(2020, 3, 10, 23, 59), reporting_deadline=oslo(2021, 3, 1, 23, 59))
+    large = RoundFactory(scheme=scheme, office=everywhere, year=2020, opens_at=oslo(2020, 1, 6),
+                         closes_at=oslo(2020, 6, 10, 23, 59), reporting_deadline=oslo(2021, 6, 1, 23, 59))
+    _bulk_organisation_users(few + municipalities)
+    for office in (small_office, everywhere):
+        MembershipFactory(role=Role.CASEWORKER, office=office)
+
+    # application deadline reminders: 5 organisations, then 356
+    small_count = _queries_of_a_sweep(small.closes_at - dt.timedelta(hours=12))
+    large_count = _queries_of_a_sweep(large.closes_at - dt.timedelta(hours=12))
+    assert (small_count[1], large_count[1]) == (10, 712)
+    assert small_count[0] == large_count[0], (small_count, large_count)
+
+    # reporting reminders, then the overdue notices with the caseworkers' summary
+    _bulk_grant(small, few, due=small.reporting_deadline)
+    _bulk_grant(large, municipalities, due=large.reporting_deadline)
+    small_reminders = _queries_of_a_sweep(small.reporting_deadline - dt.timedelta(hours=12))
+    small_overdue = _queries_of_a_sweep(small.reporting_deadline + dt.timedelta(hours=8, minutes=1))
+    GrantReport.objects.filter(application__round=small).update(status=ReportStatus.SUBMITTED)
+    large_reminders = _queries_of_a_sweep(large.reporting_deadline - dt.timedelta(hours=12))
+    large_overdue = _queries_of_a_sweep(large.reporting_deadline + dt.timedelta(hours=8, minutes=1))
+    assert (small_reminders[1], large_reminders[1]) == (10, 712)
+    assert small_reminders[0] == large_reminders[0], (small_reminders, large_reminders)
+    assert (small_overdue[1], large_overdue[1]) == (11, 713)
+    assert small_overdue[0] == large_overdue[0], (small_overdue, large_overdue)
+
+    # and a sweep with nothing new to send is a handful of queries
+    assert _queries_of_a_sweep(large.reporting_deadline + dt.timedelta(hours=9))[0] <= 8
+
+
+# --- the real path: beat's task through Redis to a worker ------------------------------------------------------
+
+def test_the_beat_schedule_runs_the_sweep_every_five_minutes():
+    schedule = settings.CELERY_BEAT_SCHEDULE["reminder-sweep"]
+    assert schedule["task"] == "reporting.sweep" and schedule["schedule"] == 300
+
+
+@pytest.mark.redis
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_sweep_task_goes_through_redis_to_a_worker_that_sends_the_reminders(tmp_path):
+    from portal.celery import app
+
+    now = timezone.now()
+    _world(opens=now - dt.timedelta(days=10), closes=now + dt.timedelta(hours=12),
+           reporting_deadline=now + dt.timedelta(days=365))
+    database = connection.settings_dict
+    database_url = (f"postgres://{database['USER']}:{database['PASSWORD'] or ''}@{database['HOST']}:"
+                    f"{database['PORT'] or 5432}/{database['NAME']}")
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.test", "CELERY_TASK_ALWAYS_EAGER": "false",
+           "DATABASE_URL": database_url}
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    root = Path(settings.BASE_DIR)
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool", "solo", "--queues", queue,
+         "--concurrency", "1", "--without-heartbeat", "--without-gossip", "--without-mingle", "--loglevel", "INFO",
+         "-n", f"{queue}@%h"],
+        cwd=root, env=env, stdout=open(tmp_path / "worker.log", "w"), stderr=subprocess.STDOUT,
+    )
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    try:
+        result = app.send_task("reporting.sweep", queue=queue)
+        answer = result.get(timeout=90)
+        assert result.status == "SUCCESS"
+        assert answer["sent"] == 8 and answer["by_kind"] == {APPLICATION: 8}
+        # the worker wrote the rows in the same (test) database; its e-mails went to its own locmem outbox
+        assert Reminder.objects.filter(sent_at__isnull=False, kind=APPLICATION, offset=1).count() == 8
+        assert mail.outbox == []
+        again = app.send_task("reporting.sweep", queue=queue).get(timeout=90)
+        assert again["sent"] == 0 and again["due"] == 8
+    finally:
+        app.conf.task_always_eager = eager
+        worker.terminate()
+        try:
+            worker.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+        print((tmp_path / "worker.log").read_text()[-3000:])
