@@ -21,7 +21,7 @@ from .workflow import transition_perform
 
 
 def _lock_for_assessment(application: Application, user) -> Application:
-    locked = (Application.objects.select_for_update().select_related("round__office", "organisation")
+    locked = (Application.objects.select_for_update(of=("self",)).select_related("round__office", "organisation")
               .get(pk=application.pk))
     verdict = can_assess(user, locked)
     if not verdict:
@@ -77,6 +77,10 @@ def assessment_save(*, application: Application, user, scores: dict[int, int | N
             CriterionScore.objects.update_or_create(assessment=assessment, criterion_id=criterion_pk,
                                                     defaults={"score": value})
         stored = dict(assessment.scores.values_list("criterion_id", "score"))
+        if awards:
+            from .decisions import lock_round
+
+            lock_round(locked.round_id)
         changed_awards = _awards_save(locked, awards)
         assessment.notes = notes
         assessment.score = weighted_score(stored, criteria.values())

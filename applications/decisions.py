@@ -110,8 +110,16 @@ def round_total_proposed(round_) -> int:
 
 # --- the transitions ----------------------------------------------------------------------------
 
+def lock_round(round_id: int) -> None:
+    """Serialise what changes a round's total proposed (award changes, approvals) on its row, so
+    the budget guard cannot be raced. Locks are always taken application first, then round."""
+    from schemes.models import Round
+
+    list(Round.objects.select_for_update().filter(pk=round_id).values_list("pk", flat=True))
+
+
 def _lock(application: Application) -> Application:
-    return (Application.objects.select_for_update().select_related("round__office", "organisation")
+    return (Application.objects.select_for_update(of=("self",)).select_related("round__office", "organisation")
             .prefetch_related("measures", "projects").get(pk=application.pk))
 
 
@@ -184,6 +192,7 @@ def decision_approve(*, decision: Decision, user, now=None) -> Decision:
         if lines_snapshot(locked_application) != locked.lines:
             raise ApplicationError(_("The awards changed after the decision was proposed; it must be proposed again."))
         round_ = locked_application.round
+        lock_round(round_.pk)
         total = round_total_proposed(round_)
         if round_.budget is not None and total > round_.budget:
             raise ApplicationError(_("The round's proposals add up to %(total)s, more than its budget of "
@@ -214,7 +223,7 @@ def decision_send(*, decision: Decision, user, now=None) -> Decision:
     transition = DECISION_TRANSITIONS["send"]
     now = now or timezone.now()
     with transaction.atomic():
-        locked = Decision.objects.select_for_update().select_related("application__round__office").get(
+        locked = Decision.objects.select_for_update(of=("self",)).select_related("application__round__office").get(
             pk=decision.pk)
         _require_role(user, locked.application, transition)
         if locked.status == DecisionStatus.SENT:
@@ -298,7 +307,7 @@ def appeal_handle(*, appeal: Appeal, user, handling: str, notes: str = "", now=N
     if handling not in AppealHandling.values or handling == AppealHandling.PENDING:
         raise ApplicationError(_("Choose how the appeal was handled."))
     with transaction.atomic():
-        locked = Appeal.objects.select_for_update().select_related("decision__application__round").get(pk=appeal.pk)
+        locked = Appeal.objects.select_for_update(of=("self",)).select_related("decision__application__round").get(pk=appeal.pk)
         _require_role(user, locked.decision.application, DECISION_TRANSITIONS["send"])
         locked.handling = handling
         locked.handling_notes = (notes or "").strip()

@@ -98,3 +98,8 @@ def can_send_decision(user, application: Application) -> Verdict:
     if application.round.office_id in office_ids_with_role(user, Role.CASEWORKER, Role.APPROVER):
         return ALLOWED
     return Verdict(False, _("Only the office's caseworkers and approvers send decisions and handle appeals."))
+
+
+def is_applicant(user, application: Application) -> bool:
+    """Is the user one of the applying organisation's own (editor or signatory)?"""
+    return bool(user_roles_for(application, user) & set(ORGANISATION_ROLES))

@@ -10,6 +10,15 @@ from portal.permissions import office_ids_with_role, organisation_ids_with_role
 from .models import Application, ApplicationEvent, ApplicationStatus, CompetenceMeasure, InnovationProject
 
 
+def line_prefetches() -> tuple:
+    """What the task list, summary, PDFs and completeness rules read: fresh Prefetch objects."""
+    return (
+        Prefetch("measures", queryset=CompetenceMeasure.objects.select_related("target_group")),
+        Prefetch("projects", queryset=InnovationProject.objects.prefetch_related("sub_goals")),
+        "attachments",
+    )
+
+
 def applications_visible_to(*, user) -> QuerySet[Application]:
     """The organisation's own applications, and the submitted ones of the user's offices."""
     organisations = organisation_ids_with_role(user, Role.EDITOR, Role.SIGNATORY)
@@ -26,12 +35,7 @@ def application_get_full(*, user, pk: int) -> Application:
     return (
         applications_visible_to(user=user)
         .select_related("round__scheme", "round__office", "organisation__county", "submitted_by", "created_by")
-        .prefetch_related(
-            Prefetch("measures", queryset=CompetenceMeasure.objects.select_related("target_group")),
-            Prefetch("projects", queryset=InnovationProject.objects.prefetch_related("sub_goals")),
-            "attachments",
-            "receipts",
-        )
+        .prefetch_related(*line_prefetches(), "receipts")
         .get(pk=pk)
     )
 
@@ -172,4 +176,14 @@ def rounds_for_offices(*, office_ids) -> QuerySet:
         .annotate(received=Count("applications", filter=in_play),
                   waiting=Count("applications", filter=Q(applications__status=ApplicationStatus.SUBMITTED)))
         .order_by("-year", "office__name", "scheme__name")
+    )
+
+
+def application_with_lines(*, pk: int) -> Application:
+    """One application with its lines and files prefetched, for rules that read them all (the
+    submission guard), unscoped: callers have already checked who may act."""
+    return (
+        Application.objects.select_related("round__scheme", "organisation")
+        .prefetch_related(*line_prefetches())
+        .get(pk=pk)
     )

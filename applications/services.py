@@ -34,6 +34,14 @@ class ApplicationError(Exception):
     """A write was refused; the message is for the user."""
 
 
+class LineRuleError(ApplicationError):
+    """A line breaks a rule of the scheme; `errors` maps field names to messages for the form."""
+
+    def __init__(self, errors: dict[str, str]):
+        self.errors = errors
+        super().__init__(" ".join(str(m) for m in errors.values()))
+
+
 @dataclass
 class StaleEdit(ApplicationError):
     """Someone saved this section after the user's page was opened. Nothing was written."""
@@ -96,7 +104,7 @@ def _stale(application, obj, fields, section, base_version, current_version, obj
 
 
 def _lock_for_edit(application: Application, user) -> Application:
-    locked = Application.objects.select_for_update().select_related("round", "organisation").get(pk=application.pk)
+    locked = Application.objects.select_for_update(of=("self",)).select_related("round", "organisation").get(pk=application.pk)
     verdict = can_edit_application(user, locked)
     if not verdict:
         raise ApplicationError(str(verdict.reason))
@@ -273,15 +281,24 @@ def _line_save(*, application, user, model, line_pk, data: dict, base_version: i
             version = line.version + 1
             before = snapshot(line, fields)
         many = {name: data.pop(name) for name in list(data) if model._meta.get_field(name).many_to_many}
+        _check_line_rules(locked, line, data, many)
         for name in fields:
             if name in data:
                 setattr(line, name, data[name])
         if line.proposed_award is not None and (line.amount_applied or 0) < line.proposed_award:
             # the municipality lowered what it applies for after the office proposed an award:
-            # the award no longer holds and the caseworker must set it again
+            # the award no longer holds and the caseworker must set it again (internal event)
+            _event(locked, user, EventKind.AWARDS_CHANGED, visible_to_applicant=False, data={"changes": [{
+                "part": section, "id": line.pk, "title": line.title, "from": line.proposed_award, "to": None,
+                "reason": "amount_applied_lowered"}]})
             line.proposed_award = None
         line.version = version
-        line.save()
+        try:
+            with transaction.atomic():
+                line.save()
+        except IntegrityError:
+            raise LineRuleError({"priority_rank": _("Another project was just given this priority. "
+                                                    "Each project needs its own priority.")})
         for name, values in many.items():
             getattr(line, name).set(values)
         _event(locked, user, EventKind.LINE_ADDED if line_pk is None else EventKind.LINE_CHANGED,
@@ -290,6 +307,29 @@ def _line_save(*, application, user, model, line_pk, data: dict, base_version: i
                      **({"before": before} if before is not None else {})})
         locked.save(update_fields=["updated_at"])
     return line
+
+
+def _check_line_rules(application, line, data: dict, many: dict) -> None:
+    """The rules the forms check, checked again here under the lock, where no race can pass them:
+    target groups and sub-goals of the round's own scheme, a priority used once, awards within
+    what is applied for."""
+    scheme_id = application.round.scheme_id
+    errors = {}
+    group = data.get("target_group")
+    if group is not None and group.scheme_id != scheme_id:
+        errors["target_group"] = _("Choose one of this scheme's target groups.")
+    if group is not None and group.only_for_mental_health and not data.get(
+            "concerns_mental_health", getattr(line, "concerns_mental_health", False)):
+        errors["target_group"] = _("Staff of other municipal and county agencies are a target group only for "
+                                   "measures that concern mental health and substance abuse.")
+    if any(goal.scheme_id != scheme_id for goal in many.get("sub_goals", [])):
+        errors["sub_goals"] = _("Choose among this scheme's sub-goals.")
+    rank = data.get("priority_rank")
+    if rank is not None and type(line).objects.filter(application=application, priority_rank=rank).exclude(
+            pk=line.pk).exists():
+        errors["priority_rank"] = _("Each project needs its own priority.")
+    if errors:
+        raise LineRuleError(errors)
 
 
 def measure_save(*, application: Application, user, data: dict, measure_pk: int | None = None,

@@ -49,8 +49,9 @@ def _round_is_open(application, user, now):
 
 def _application_complete(application, user, now):
     from .completeness import application_problems
+    from .selectors import application_with_lines
 
-    problems = application_problems(application=application)
+    problems = application_problems(application=application_with_lines(pk=application.pk))
     if problems:
         return ngettext(
             "The application is not complete: %(count)d problem must be fixed first.",
@@ -137,7 +138,7 @@ def transition_perform(*, application: Application, name: str, user, data: dict 
     transition = TRANSITIONS[name]
     now = now or timezone.now()
     with transaction.atomic():
-        locked = Application.objects.select_for_update().select_related("round", "organisation").get(pk=application.pk)
+        locked = Application.objects.select_for_update(of=("self",)).select_related("round", "organisation").get(pk=application.pk)
         if idempotent and locked.status == transition.target:
             if not user_roles_for(locked, user) & set(transition.roles):
                 raise TransitionError(_("Your role does not allow this."))

@@ -30,7 +30,7 @@ class SentFilter(admin.SimpleListFilter):
 class ReminderAdmin(admin.ModelAdmin):
     """Every reminder the sweep has claimed. Written only by the sweep: nobody adds, edits or deletes."""
 
-    list_display = ["round", "kind", "offset", "organisation", "recipient", "sent_at", "calendar"]
+    list_display = ["round", "kind", "offset", "organisation", "recipient", "recipient_email", "sent_at", "calendar"]
     list_filter = ["kind", SentFilter, "round__year"]
     list_select_related = ["round__scheme", "round__office", "organisation", "recipient"]
     search_fields = ["recipient__email", "organisation__name"]
@@ -47,6 +47,10 @@ class ReminderAdmin(admin.ModelAdmin):
         if permissions.is_national_admin(request.user):
             return queryset
         return queryset.filter(round__office_id__in=permissions.administered_office_ids(request.user))
+
+    @admin.display(description=_("e-mail address"), ordering="recipient__email")
+    def recipient_email(self, obj):
+        return obj.recipient.email
 
     @admin.display(description=_("calendar"))
     def calendar(self, obj):

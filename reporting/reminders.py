@@ -38,8 +38,13 @@ emptied again), so a later sweep tries once more while the reminder is still use
 dies after the claim and before its e-mails went loses those reminders: they are recorded as sent
 and are not sent again. That is the choice: a reminder may be lost in a crash, never duplicated.
 
-Two people in one key: the key has no organisation, so a user who is editor in two organisations of
-the same round gets one reminder per offset, for the first organisation by name.
+`sent_at` therefore says "handed to the mail server, or lost in a crash"; a row with `sent_at` empty
+is a reminder that could not be sent and waits for the next try.
+
+One person in two organisations: the key has no organisation, so a user who is editor in two
+organisations of the same round gets one reminder per offset, for the first organisation by name.
+
+The e-mails themselves (subject, body, links) are composed in `reminder_emails`.
 
 Queries do not grow with the number of organisations: rounds, organisations, applications, reports,
 memberships and existing reminders are read in a handful of queries, keys are built in Python,
@@ -49,27 +54,21 @@ inserted in one statement and claimed in one update per `CLAIM_CHUNK` reminders.
 import datetime as dt
 import json
 import logging
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import get_connection
 from django.db import transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from applications.models import Application, ApplicationStatus
 from portal.models import LanguageForm, Membership, Organisation, OrganisationKind, Role
 from portal.notifications import notify
-from portal.templatetags.portal_tags import deadline as deadline_text
 from schemes.models import Round
 
 from .models import GrantReport, Reminder, ReminderKind, ReportStatus
+from .reminder_emails import notification_url, reminder_email, reminder_subject
 
 logger = logging.getLogger(__name__)
 
@@ -114,7 +113,7 @@ class Occasion:
     @property
     def language(self) -> str:
         """The organisation's language form; the office's summaries are in bokmål."""
-        return self.organisation.language_form if self.organisation else LanguageForm.BOKMAL
+        return self.organisation.language_form if self.organisation else str(LanguageForm.BOKMAL)
 
     @property
     def kind_label(self) -> str:
@@ -215,11 +214,9 @@ def _snapshot(*, rounds: list[Round], reports) -> _Snapshot:
     organisations, applications = [], {}
     if counties and kinds:
         organisations = list(Organisation.objects.filter(county_id__in=counties, kind__in=kinds).order_by("name", "pk"))
-        applications = {
-            (round_id, organisation_id): (pk, status)
-            for round_id, organisation_id, pk, status in Application.objects.filter(
-                round_id__in=[round_.pk for round_ in rounds]).values_list("round_id", "organisation_id", "pk", "status")
-        }
+        rows = Application.objects.filter(round_id__in=[round_.pk for round_ in rounds]).values_list(
+            "round_id", "organisation_id", "pk", "status")
+        applications = {(round_id, organisation_id): (pk, status) for round_id, organisation_id, pk, status in rows}
     reports = list(reports.select_related(
         "application__organisation", "application__round__scheme", "application__round__office",
     ).order_by("due_at", "application__organisation__name", "pk"))
@@ -386,7 +383,7 @@ def reminders_sweep(*, now: dt.datetime | None = None) -> SweepResult:
     existing = _existing(wanted)
     new = [key for key in wanted if key not in existing]
     if not new and all(row.sent_at is not None for row in existing.values()):
-        return result  # everything due has gone: the usual sweep, four queries and done
+        return result  # everything due has gone (the usual sweep): nothing to claim
     claimed = _claim(wanted, new)
     result.claimed = len(claimed)
     sent, failed = _send_all(claimed, wanted)
@@ -434,123 +431,9 @@ def _notify(sent) -> None:
         with translation.override(occasion.language):
             data = {"subject": reminder_subject(occasion), "reminder": occasion.kind, "offset": occasion.offset,
                     "round": occasion.round.pk}
-        groups[(_notification_url(occasion), json.dumps(data, sort_keys=True))].append(user)
+        groups[(notification_url(occasion), json.dumps(data, sort_keys=True))].append(user)
     for (url, data), users in groups.items():
         notify(users=users, kind="reminder", data=json.loads(data), url=url)
-
-
-# --- the e-mail -------------------------------------------------------------------------------------
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
-
-
-def _paragraphs(text: str) -> str:
-    """Plain text from a template: no trailing spaces, at most one empty line in a row."""
-    lines = [line.rstrip() for line in text.strip().splitlines()]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)) + "\n"
-
-
-def _path(name: str, **kwargs) -> str:
-    try:
-        return reverse(name, kwargs=kwargs)
-    except NoReverseMatch:
-        return ""
-
-
-def _absolute(path: str) -> str:
-    return settings.PORTAL_BASE_URL.rstrip("/") + path
-
-
-def _round_reports_path(round_: Round) -> str:
-    """The office's overview of the round's reports (its applications while that is not routed)."""
-    return (_path("reporting:round_reports", round_pk=round_.pk)
-            or _path("office:round_applications", round_pk=round_.pk) or "/")
-
-
-def _link(occasion: Occasion) -> str:
-    if occasion.kind == ReminderKind.APPLICATION_DEADLINE:
-        if occasion.application is not None:
-            return _absolute(reverse("applications:overview", kwargs={"pk": occasion.application[0]}))
-        return _absolute(occasion.round.get_absolute_url())
-    if occasion.kind == ReminderKind.OVERDUE_SUMMARY:
-        return _absolute(_round_reports_path(occasion.round))
-    return _absolute(occasion.report.get_absolute_url())
-
-
-def _notification_url(occasion: Occasion) -> str:
-    """The same for every recipient of a kind in a round, so notifications are written in bulk."""
-    if occasion.kind == ReminderKind.APPLICATION_DEADLINE:
-        return occasion.round.get_absolute_url()
-    if occasion.kind == ReminderKind.OVERDUE_SUMMARY:
-        return _round_reports_path(occasion.round)
-    return reverse("applications:mine")
-
-
-def _deadline(occasion: Occasion) -> dt.datetime:
-    if occasion.kind == ReminderKind.APPLICATION_DEADLINE:
-        return occasion.round.closes_at
-    if occasion.kind == ReminderKind.OVERDUE_SUMMARY:
-        return occasion.round.reporting_deadline
-    return occasion.report.due_at
-
-
-def reminder_subject(occasion: Occasion) -> str:
-    """What the reminder is about, in the active language; the e-mail's subject is 'Reminder: …'
-    of it, as the notification list shows it."""
-    with timezone.override(OSLO):
-        values = {"scheme": str(occasion.round.scheme), "year": occasion.round.year,
-                  "deadline": deadline_text(_deadline(occasion))}
-        if occasion.kind == ReminderKind.APPLICATION_DEADLINE:
-            return _("the application deadline for %(scheme)s %(year)s is %(deadline)s") % values
-        if occasion.kind == ReminderKind.REPORTING_DEADLINE:
-            return _("the report on the use of funds for %(scheme)s %(year)s is due %(deadline)s") % values
-        if occasion.kind == ReminderKind.REPORT_OVERDUE:
-            return _("the report on the use of funds for %(scheme)s %(year)s is overdue") % values
-        count = len(occasion.overdue_reports)
-        return ngettext("%(count)d overdue report in %(scheme)s %(year)s",
-                        "%(count)d overdue reports in %(scheme)s %(year)s", count) % {**values, "count": count}
-
-
-@dataclass
-class ReminderEmail:
-    subject: str
-    body: str
-    to: list[str]
-    language: str
-    kind: str
-    offset: int
-
-    def message(self, connection=None) -> EmailMessage:
-        return EmailMessage(
-            subject=self.subject, body=self.body, from_email=settings.DEFAULT_FROM_EMAIL, to=self.to,
-            connection=connection,
-            headers={"Content-Language": self.language, "Auto-Submitted": "auto-generated",
-                     "X-Tilskudd-Reminder": f"{self.kind}; offset={self.offset}"},
-        )
-
-    def send_with(self, connection) -> None:
-        self.message(connection).send(fail_silently=False)
-
-
-def reminder_email(*, occasion: Occasion, user) -> ReminderEmail:
-    """The e-mail to one recipient, in the organisation's language form (summaries in bokmål)."""
-    round_ = occasion.round
-    language = occasion.language
-    context = {
-        "occasion": occasion, "user": user, "round": round_, "office": round_.office.name,
-        "organisation": occasion.organisation, "report": occasion.report,
-        "reports": occasion.overdue_reports, "deadline": _deadline(occasion), "link": _link(occasion),
-        "has_application": occasion.application is not None,
-        "withdrawn": occasion.application is not None and occasion.application[1] == ApplicationStatus.WITHDRAWN,
-        "returned": occasion.report is not None and occasion.report.status == ReportStatus.RETURNED,
-    }
-    with translation.override(language), timezone.override(OSLO):
-        context["scheme"] = str(round_.scheme)
-        subject = _one_line(_("Reminder: %(subject)s") % {"subject": reminder_subject(occasion)})
-        body = _paragraphs(render_to_string(f"reporting/email/reminder_{occasion.kind}.txt", context))
-    return ReminderEmail(subject=subject, body=body, to=[user.email], language=language, kind=occasion.kind,
-                         offset=occasion.offset)
 
 
 # --- the calendar: what will go ---------------------------------------------------------------------------

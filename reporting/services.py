@@ -72,7 +72,7 @@ def report_totals(*, report: GrantReport) -> dict:
 
 
 def _lock(report: GrantReport) -> GrantReport:
-    return (GrantReport.objects.select_for_update()
+    return (GrantReport.objects.select_for_update(of=("self",))
             .select_related("application__round__office", "application__organisation").get(pk=report.pk))
 
 

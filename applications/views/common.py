@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from ..models import Application
-from ..permissions import can_edit_application, can_view_application, require
+from ..permissions import can_edit_application, can_view_application, is_applicant, require
 from ..selectors import application_get_full
 
 
@@ -21,6 +21,16 @@ def get_editable_application(request, pk) -> Application:
     application = get_application(request, pk)
     require(can_edit_application(request.user, application))
     return application
+
+
+def get_application_for_edit(request, pk) -> tuple[Application, str]:
+    """For edit pages: on GET, refuse (403) when the user may not edit; on POST, hand back the
+    reason instead, so the view can show what the user typed with it and nothing is lost."""
+    application = get_application(request, pk)
+    verdict = can_edit_application(request.user, application)
+    if not verdict and (request.method != "POST" or not is_applicant(request.user, application)):
+        require(verdict)  # a GET, or someone who never could edit (the office): plainly refused
+    return application, "" if verdict else str(verdict.reason)
 
 
 def is_autosave(request) -> bool:

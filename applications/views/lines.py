@@ -11,8 +11,14 @@ from ..forms import MeasureForm, ProjectForm
 from ..models import CompetenceMeasure, InnovationProject
 from ..permissions import can_edit_application
 from ..selectors import application_totals
-from ..services import ApplicationError, StaleEdit, line_remove, measure_save, project_save
-from .common import autosave_response, get_application, get_editable_application, is_autosave
+from ..services import ApplicationError, LineRuleError, StaleEdit, line_remove, measure_save, project_save
+from .common import (
+    autosave_response,
+    get_application,
+    get_application_for_edit,
+    get_editable_application,
+    is_autosave,
+)
 
 KINDS = {
     "measure": {"model": CompetenceMeasure, "form": MeasureForm, "save": measure_save, "pk_arg": "measure_pk",
@@ -56,18 +62,34 @@ def projects(request, pk):
 
 def _line_form(request, pk, kind, line_pk=None):
     spec = KINDS[kind]
-    application = get_editable_application(request, pk)
+    application, refusal = get_application_for_edit(request, pk)
     line = None
+    form_action = ""
+    conflict = None
     if line_pk is not None:
         line = next((item for item in _lines(application, kind) if item.pk == line_pk), None)
-        if line is None:
+        if line is None and request.method != "POST":
             raise Http404
+        if line is None:
+            # a colleague removed it while this page was open: keep the text, offer to add it anew
+            conflict = StaleEdit(removed=True)
+            form_action = reverse(spec["list"], kwargs={"pk": application.pk}) + "add/"
+            line_pk = None
     version = line.version if line else 0
     form_kwargs = _form_kwargs(kind, application)
-    conflict = None
     if request.method == "POST":
         form = spec["form"](request.POST, instance=line or spec["model"](application=application),
                             version=version, **form_kwargs)
+        if refusal or conflict:
+            if is_autosave(request):
+                return autosave_response(conflict=refusal or conflict, status=409)
+            if refusal:
+                form.add_error(None, _("Not saved: %(reason)s What you typed is kept below; copy it before you "
+                                       "leave.") % {"reason": refusal})
+            form.is_valid()
+            return render(request, spec["template"], {
+                "application": application, "form": form, "line": None, "conflict": conflict,
+                "form_action": form_action}, status=409)
         if form.is_valid():
             data = dict(form.cleaned_data)
             base = data.pop("version")
@@ -83,9 +105,18 @@ def _line_form(request, pk, kind, line_pk=None):
                 posted["version"] = stale.current_version
                 form = spec["form"](posted, instance=line, version=stale.current_version, **form_kwargs)
                 form.is_valid()
+            except LineRuleError as error:
+                for field, message in error.errors.items():
+                    form.add_error(field if field in form.fields else None, message)
+                if is_autosave(request):
+                    return autosave_response(errors=form.errors, version=version, status=400)
             except ApplicationError as error:
-                messages.error(request, str(error))
-                return redirect(application.get_absolute_url())
+                if is_autosave(request):
+                    return autosave_response(conflict=error, status=409)
+                form.add_error(None, _("Not saved: %(reason)s What you typed is kept below; copy it before you "
+                                       "leave.") % {"reason": error})
+                return render(request, spec["template"], {
+                    "application": application, "form": form, "line": line, "conflict": None}, status=409)
             else:
                 edit_url = reverse(spec["edit"], kwargs={"pk": application.pk, "line_pk": saved.pk})
                 if is_autosave(request):

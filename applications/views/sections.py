@@ -9,15 +9,17 @@ from django.utils.translation import gettext as _
 from ..completeness import competence_plan, competence_plan_is_up_to_date
 from ..forms import DetailsForm, PlanForm
 from ..services import ApplicationError, StaleEdit, application_details_save, application_plan_save
-from .common import autosave_response, get_editable_application, is_autosave
+from .common import autosave_response, get_application_for_edit, is_autosave
 
 
 def _section_view(request, pk, *, form_class, version_field, save, template, title, extra=None):
-    application = get_editable_application(request, pk)
+    application, refusal = get_application_for_edit(request, pk)
     version = getattr(application, version_field)
     conflict = None
     if request.method == "POST":
         form = form_class(request.POST, request.FILES, instance=application, version=version)
+        if refusal:
+            return _refused(request, template, form, application, title, refusal, extra)
         if form.is_valid():
             base_version = form.cleaned_data.get("version")
             base_version = version if base_version is None else base_version
@@ -35,8 +37,7 @@ def _section_view(request, pk, *, form_class, version_field, save, template, tit
             except ValidationError as error:
                 form.add_error("file" if "file" in form.fields else None, error)
             except ApplicationError as error:
-                messages.error(request, str(error))
-                return redirect(application.get_absolute_url())
+                return _refused(request, template, form, application, title, str(error), extra)
             else:
                 if is_autosave(request):
                     return autosave_response(version=getattr(saved, version_field))
@@ -51,6 +52,17 @@ def _section_view(request, pk, *, form_class, version_field, save, template, tit
     context = {"application": application, "form": form, "conflict": conflict, "section_title": title}
     context.update(extra(application) if extra else {})
     return render(request, template, context)
+
+
+def _refused(request, template, form, application, title, reason, extra=None):
+    """Nothing was saved: show why, with everything the user typed still in the form."""
+    if is_autosave(request):
+        return autosave_response(conflict=reason, status=409)
+    form.add_error(None, _("Not saved: %(reason)s What you typed is kept below; copy it before you leave.")
+                   % {"reason": reason})
+    context = {"application": application, "form": form, "conflict": None, "section_title": title}
+    context.update(extra(application) if extra else {})
+    return render(request, template, context, status=409)
 
 
 @login_required

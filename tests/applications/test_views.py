@@ -757,10 +757,20 @@ def _edit_url(name, application):
 @pytest.mark.parametrize("role", ["editor", "signatory"])
 @pytest.mark.parametrize("name", EDIT_PAGES)
 def test_after_submission_the_edit_pages_are_forbidden(request, submitted, role, name):
+    """Opening is refused; a post (a page left open from before) saves nothing but shows why,
+    with what the user typed still in the form, so no word is lost."""
     client = request.getfixturevalue(role)
     before = event_count(submitted)
     assert client.get(_edit_url(name, submitted)).status_code == 403
-    assert client.post(_edit_url(name, submitted), {"title": "Endret", "version": "1"}).status_code == 403
+    typed = {"title": "Endret tittel", "contact_name": "Endret navn", "competence_plan_adopted_by": "Endret av"}
+    response = client.post(_edit_url(name, submitted), {**typed, "version": "1"})
+    if name.endswith("_delete"):
+        assert response.status_code == 403  # a confirmation button: nothing typed to keep
+    else:
+        assert response.status_code == 409
+        page = response.content.decode()
+        assert "Not saved" in page and "can no longer be changed" in page
+        assert any(value in page for value in typed.values())
     assert event_count(submitted) == before
 
 
@@ -924,3 +934,29 @@ def test_start_page_queries_do_not_grow_with_the_number_of_open_rounds(editor, o
         RoundFactory()  # other offices' open rounds
         ApplicationFactory(round=RoundFactory(office=office, year=2015 + _, closed=True), organisation=organisation)
     assert count() == few
+
+
+def test_editing_a_line_a_colleague_removed_keeps_the_text_and_offers_to_add_it(editor, application):
+    measure = CompetenceMeasureFactory(application=application, title="Kurs i lindrende omsorg")
+    edit_url = url("measure_edit", application, line_pk=measure.pk)
+    measure.delete()
+    response = editor.post(edit_url, {"title": "Kurs i lindrende omsorg", "description": "Min lange tekst",
+                                      "version": "1"})
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "Min lange tekst" in page
+    assert f'action="{url("measures", application)}add/"' in page
+    assert not application.measures.exists()
+
+
+def test_the_service_refuses_a_sub_goal_of_another_scheme_and_a_rank_in_use(application):
+    from applications.services import LineRuleError, project_save
+
+    editor = member(application.organisation)
+    InnovationProjectFactory(application=application, priority_rank=1)
+    foreign_goal = SubGoalFactory()  # of another scheme
+    with pytest.raises(LineRuleError) as error:
+        project_save(application=application, user=editor,
+                     data={"title": "Nytt", "sub_goals": [foreign_goal], "priority_rank": 1})
+    assert set(error.value.errors) == {"sub_goals", "priority_rank"}
+    assert application.projects.count() == 1

@@ -16,9 +16,10 @@ from portal.models import Role
 from reporting.models import Reminder
 from reporting.reminders import reminders_planned, reminders_sweep
 from tests.applications.factories import ApplicationFactory
+# the browser journeys' fixtures (chromium, axe, logging in) for the one browser test below
 from tests.browser.conftest import _axe, axe_check, browser_context_args, browser_type_launch_args, login  # noqa: F401
 from tests.portal.factories import MembershipFactory, OfficeFactory, OrganisationFactory, UserFactory
-from tests.reporting.test_reminders import CLOSES, _grant, _members, _sent, _world
+from tests.reporting.test_reminders import _grant, _members, _sent, _world
 from tests.schemes.factories import oslo
 
 NOW = oslo(2020, 2, 8, 12)  # the 14-day reminders went yesterday; 7 and 1 are to come
@@ -155,6 +156,27 @@ def test_the_calendar_queries_do_not_grow_with_the_organisations(world, client_c
     reminders_sweep(now=oslo(2020, 2, 7, 2))  # their 14-day reminders go: more rows in both tables
     assert Reminder.objects.count() == 6 + 80
     assert count() == small
+
+
+def test_the_admin_lists_the_offices_reminders_read_only_with_a_link_to_the_calendar(world, client_class):
+    round_, _orgs = world
+    client = _admin_client(client_class, round_.office)
+    changelist = client.get(reverse("admin:reporting_reminder_changelist"))
+    assert changelist.status_code == 200
+    page = changelist.content.decode()
+    assert "signatory@rana.example" in page
+    assert reverse("reminders:round", kwargs={"round_pk": round_.pk}) in page
+    reminder = Reminder.objects.first()
+    assert client.get(reverse("admin:reporting_reminder_add")).status_code == 403
+    detail = client.post(reverse("admin:reporting_reminder_change", args=[reminder.pk]), {"offset": 99})
+    assert detail.status_code in (200, 403)
+    reminder.refresh_from_db()
+    assert reminder.offset == 14
+
+    other = _admin_client(client_class, OfficeFactory())
+    other_page = other.get(reverse("admin:reporting_reminder_changelist")).content.decode()
+    assert "signatory@rana.example" not in other_page
+    assert other.get(reverse("admin:reporting_reminder_change", args=[reminder.pk])).status_code in (302, 403, 404)
 
 
 @pytest.mark.browser

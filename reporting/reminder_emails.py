@@ -1,0 +1,140 @@
+"""The reminder e-mails: subject, body and links, in the organisation's language form (the office's
+summaries in bokmål). `reminders` decides what is due and sends; this module only composes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from applications.models import ApplicationStatus
+from portal.templatetags.portal_tags import deadline as deadline_text
+from schemes.models import Round
+
+from .models import ReminderKind, ReportStatus
+
+if TYPE_CHECKING:
+    from .reminders import Occasion
+
+OSLO = timezone.get_default_timezone()
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _paragraphs(text: str) -> str:
+    """Plain text from a template: no trailing spaces, at most one empty line in a row."""
+    lines = [line.rstrip() for line in text.strip().splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)) + "\n"
+
+
+def _path(name: str, **kwargs) -> str:
+    try:
+        return reverse(name, kwargs=kwargs)
+    except NoReverseMatch:
+        return ""
+
+
+def _absolute(path: str) -> str:
+    return settings.PORTAL_BASE_URL.rstrip("/") + path
+
+
+def _round_reports_path(round_: Round) -> str:
+    """The office's overview of the round's reports (its applications while that is not routed)."""
+    return (_path("reporting:round_reports", round_pk=round_.pk)
+            or _path("office:round_applications", round_pk=round_.pk) or "/")
+
+
+def _link(occasion: Occasion) -> str:
+    if occasion.kind == ReminderKind.APPLICATION_DEADLINE:
+        if occasion.application is not None:
+            return _absolute(reverse("applications:overview", kwargs={"pk": occasion.application[0]}))
+        return _absolute(occasion.round.get_absolute_url())
+    if occasion.kind == ReminderKind.OVERDUE_SUMMARY:
+        return _absolute(_round_reports_path(occasion.round))
+    return _absolute(occasion.report.get_absolute_url())
+
+
+def notification_url(occasion: Occasion) -> str:
+    """The same for every recipient of a kind in a round, so notifications are written in bulk."""
+    if occasion.kind == ReminderKind.APPLICATION_DEADLINE:
+        return occasion.round.get_absolute_url()
+    if occasion.kind == ReminderKind.OVERDUE_SUMMARY:
+        return _round_reports_path(occasion.round)
+    return reverse("applications:mine")
+
+
+def _deadline(occasion: Occasion) -> dt.datetime:
+    if occasion.kind == ReminderKind.APPLICATION_DEADLINE:
+        return occasion.round.closes_at
+    if occasion.kind == ReminderKind.OVERDUE_SUMMARY:
+        return occasion.round.reporting_deadline
+    return occasion.report.due_at
+
+
+def reminder_subject(occasion: Occasion) -> str:
+    """What the reminder is about, in the active language; the e-mail's subject is 'Reminder: …'
+    of it, as the notification list shows it."""
+    with timezone.override(OSLO):
+        values = {"scheme": str(occasion.round.scheme), "year": occasion.round.year,
+                  "deadline": deadline_text(_deadline(occasion))}
+        if occasion.kind == ReminderKind.APPLICATION_DEADLINE:
+            return _("the application deadline for %(scheme)s %(year)s is %(deadline)s") % values
+        if occasion.kind == ReminderKind.REPORTING_DEADLINE:
+            return _("the report on the use of funds for %(scheme)s %(year)s is due %(deadline)s") % values
+        if occasion.kind == ReminderKind.REPORT_OVERDUE:
+            return _("the report on the use of funds for %(scheme)s %(year)s is overdue") % values
+        count = len(occasion.overdue_reports)
+        return ngettext("%(count)d overdue report in %(scheme)s %(year)s",
+                        "%(count)d overdue reports in %(scheme)s %(year)s", count) % {**values, "count": count}
+
+
+@dataclass
+class ReminderEmail:
+    subject: str
+    body: str
+    to: list[str]
+    language: str
+    kind: str
+    offset: int
+
+    def message(self, connection=None) -> EmailMessage:
+        return EmailMessage(
+            subject=self.subject, body=self.body, from_email=settings.DEFAULT_FROM_EMAIL, to=self.to,
+            connection=connection,
+            headers={"Content-Language": self.language, "Auto-Submitted": "auto-generated",
+                     "X-Tilskudd-Reminder": f"{self.kind}; offset={self.offset}"},
+        )
+
+    def send_with(self, connection) -> None:
+        self.message(connection).send(fail_silently=False)
+
+
+def reminder_email(*, occasion: Occasion, user) -> ReminderEmail:
+    """The e-mail to one recipient, in the organisation's language form (summaries in bokmål)."""
+    round_ = occasion.round
+    language = occasion.language
+    context = {
+        "occasion": occasion, "user": user, "round": round_, "office": round_.office.name,
+        "organisation": occasion.organisation, "report": occasion.report,
+        "reports": occasion.overdue_reports, "deadline": _deadline(occasion), "link": _link(occasion),
+        "has_application": occasion.application is not None,
+        "withdrawn": occasion.application is not None and occasion.application[1] == ApplicationStatus.WITHDRAWN,
+        "returned": occasion.report is not None and occasion.report.status == ReportStatus.RETURNED,
+    }
+    with translation.override(language), timezone.override(OSLO):
+        context["scheme"] = str(round_.scheme)
+        subject = _one_line(_("Reminder: %(subject)s") % {"subject": reminder_subject(occasion)})
+        body = _paragraphs(render_to_string(f"reporting/email/reminder_{occasion.kind}.txt", context))
+    return ReminderEmail(subject=subject, body=body, to=[user.email], language=language, kind=occasion.kind,
+                         offset=occasion.offset)
