@@ -203,13 +203,15 @@ def decision_approve(*, decision: Decision, user, now=None) -> Decision:
         locked.approved_at = now
         locked.letter_language = locked_application.organisation.language_form
         locked.save()
-        transition_perform(application=locked_application, name="decide", user=user, now=now)
+        # the municipality learns of the decision from the letter, not before (see applicant_status)
+        transition_perform(application=locked_application, name="decide", user=user, now=now,
+                           visible_to_applicant=False)
         from reporting.services import report_create_for_decision
 
         report_create_for_decision(decision=locked)
         ApplicationEvent.objects.create(
             application=locked_application, actor=user, kind=EventKind.DECISION_APPROVED,
-            data={"outcome": locked.outcome, "total_awarded": locked.total_awarded},
+            data={"outcome": locked.outcome, "total_awarded": locked.total_awarded}, visible_to_applicant=False,
         )
         decision_pk = locked.pk
         transaction.on_commit(lambda: decision_letter_task.delay(decision_pk), robust=True)

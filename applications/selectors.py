@@ -187,3 +187,50 @@ def application_with_lines(*, pk: int) -> Application:
         .prefetch_related(*line_prefetches())
         .get(pk=pk)
     )
+
+
+def decision_is_sent(application: Application) -> bool:
+    decision = getattr(application, "decision", None)
+    return decision is not None and decision.status == "sent"
+
+
+def applicant_status(application: Application) -> str:
+    """The status as the applicant may see it: a decision exists for them only once its letter is
+    sent (an enkeltvedtak is made known by the letter); until then it is still in assessment."""
+    if application.status == ApplicationStatus.DECIDED and not decision_is_sent(application):
+        return ApplicationStatus.IN_ASSESSMENT
+    return application.status
+
+
+def next_step(application: Application, user) -> str:
+    """What the municipality should do next, in one sentence."""
+    from django.utils.translation import gettext as _
+
+    from .permissions import is_applicant
+
+    status = applicant_status(application) if is_applicant(user, application) else application.status
+    if status == "draft":
+        if application.round.is_open():
+            return _("Complete the sections and let the signatory submit before the deadline.")
+        return _("The deadline has passed; the draft was not submitted.")
+    if status == "returned":
+        return _("The County Governor asked for more information: change the application and send it again.")
+    if status in ("submitted", "in_assessment"):
+        return _("Submitted. The County Governor is assessing the application.")
+    if status == "decided":
+        return _("Decided. Report on the use of funds by the reporting deadline.")
+    if status == "withdrawn":
+        return _("Withdrawn. While the round is open you can start again.")
+    return ""
+
+
+def organisations_that_may_start(user, round_) -> list[tuple]:
+    """For the round page: the user's organisations with their application in the round, if any."""
+    from portal.selectors import organisations_for_user
+
+    from .permissions import can_start_application
+
+    organisations = list(organisations_for_user(user=user, roles=[Role.EDITOR, Role.SIGNATORY]))
+    existing = {a.organisation_id: a for a in Application.objects.filter(round=round_, organisation__in=organisations)}
+    return [(o, existing.get(o.pk)) for o in organisations
+            if o.pk in existing or can_start_application(user, round_, o)]

@@ -130,7 +130,7 @@ def transitions_available(*, application: Application, user, now=None) -> list[T
 
 
 def transition_perform(*, application: Application, name: str, user, data: dict | None = None,
-                       now=None, idempotent: bool = False) -> Application:
+                       now=None, idempotent: bool = False, visible_to_applicant: bool = True) -> Application:
     """Lock the row, check status, role and guard, write the new status and its event, atomically.
 
     With `idempotent=True`, an application already in the target status is returned unchanged:
@@ -156,6 +156,7 @@ def transition_perform(*, application: Application, name: str, user, data: dict 
         ApplicationEvent.objects.create(
             application=locked, kind=EventKind.STATUS_CHANGED, actor=user, from_status=source,
             to_status=transition.target, data={"transition": name, **(data or {})},
+            visible_to_applicant=visible_to_applicant,
         )
         if name in NOTIFY:
             application_id, audiences = locked.pk, NOTIFY[name]

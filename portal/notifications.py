@@ -62,6 +62,10 @@ def notification_text(notification: Notification) -> str:
         "report_approved": _("The report from %(organisation)s is approved."),
         "reminder": _("Reminder: %(subject)s"),
     }
+    if notification.kind == "reminder" and "reminder" in data:
+        from reporting.reminder_emails import reminder_subject_from
+
+        return texts["reminder"] % {"subject": reminder_subject_from(data)}
     template = texts.get(notification.kind)
     if template is None:
         return notification.kind

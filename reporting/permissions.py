@@ -26,6 +26,8 @@ def _office_id(report: GrantReport) -> int:
 def can_view_report(user, report: GrantReport) -> Verdict:
     """The municipality's own users, and the caseworkers and approvers of the round's office."""
     if _organisation_id(report) in organisation_ids_with_role(user, *ORGANISATION_ROLES):
+        if report.application.decision.status != "sent":
+            return Verdict(False, _("The decision has not been sent yet."))
         return ALLOWED
     if _office_id(report) in office_ids_with_role(user, *OFFICE_READERS):
         return ALLOWED

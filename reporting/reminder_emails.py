@@ -82,21 +82,39 @@ def _deadline(occasion: Occasion) -> dt.datetime:
     return occasion.report.due_at
 
 
+def reminder_facts(occasion: Occasion) -> dict:
+    """The facts a reminder's subject is made of: stored with its notification, so the text can be
+    composed again in whoever reads it's language (never stored translated)."""
+    return {"reminder": occasion.kind, "offset": occasion.offset, "round": occasion.round.pk,
+            "scheme": occasion.round.scheme.pk, "year": occasion.round.year,
+            "deadline": _deadline(occasion).isoformat(),
+            "count": len(occasion.overdue_reports) if occasion.kind == ReminderKind.OVERDUE_SUMMARY else 0}
+
+
+def reminder_subject_from(facts: dict, scheme=None) -> str:
+    """What the reminder is about, in the active language, from its facts."""
+    from schemes.models import Scheme
+
+    scheme = scheme or Scheme.objects.filter(pk=facts["scheme"]).first()
+    with timezone.override(OSLO):
+        values = {"scheme": str(scheme or ""), "year": facts["year"],
+                  "deadline": deadline_text(dt.datetime.fromisoformat(facts["deadline"]))}
+        kind = facts["reminder"]
+        if kind == ReminderKind.APPLICATION_DEADLINE:
+            return _("the application deadline for %(scheme)s %(year)s is %(deadline)s") % values
+        if kind == ReminderKind.REPORTING_DEADLINE:
+            return _("the report on the use of funds for %(scheme)s %(year)s is due %(deadline)s") % values
+        if kind == ReminderKind.REPORT_OVERDUE:
+            return _("the report on the use of funds for %(scheme)s %(year)s is overdue") % values
+        count = facts.get("count", 0)
+        return ngettext("%(count)d overdue report in %(scheme)s %(year)s",
+                        "%(count)d overdue reports in %(scheme)s %(year)s", count) % {**values, "count": count}
+
+
 def reminder_subject(occasion: Occasion) -> str:
     """What the reminder is about, in the active language; the e-mail's subject is 'Reminder: …'
     of it, as the notification list shows it."""
-    with timezone.override(OSLO):
-        values = {"scheme": str(occasion.round.scheme), "year": occasion.round.year,
-                  "deadline": deadline_text(_deadline(occasion))}
-        if occasion.kind == ReminderKind.APPLICATION_DEADLINE:
-            return _("the application deadline for %(scheme)s %(year)s is %(deadline)s") % values
-        if occasion.kind == ReminderKind.REPORTING_DEADLINE:
-            return _("the report on the use of funds for %(scheme)s %(year)s is due %(deadline)s") % values
-        if occasion.kind == ReminderKind.REPORT_OVERDUE:
-            return _("the report on the use of funds for %(scheme)s %(year)s is overdue") % values
-        count = len(occasion.overdue_reports)
-        return ngettext("%(count)d overdue report in %(scheme)s %(year)s",
-                        "%(count)d overdue reports in %(scheme)s %(year)s", count) % {**values, "count": count}
+    return reminder_subject_from(reminder_facts(occasion), scheme=occasion.round.scheme)
 
 
 @dataclass

@@ -60,7 +60,7 @@ from dataclasses import dataclass, field
 from django.core.mail import get_connection
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from applications.models import Application, ApplicationStatus
 from portal.models import LanguageForm, Membership, Organisation, OrganisationKind, Role
@@ -68,7 +68,7 @@ from portal.notifications import notify
 from schemes.models import Round
 
 from .models import GrantReport, Reminder, ReminderKind, ReportStatus
-from .reminder_emails import notification_url, reminder_email, reminder_subject
+from .reminder_emails import notification_url, reminder_email, reminder_facts
 
 logger = logging.getLogger(__name__)
 
@@ -428,9 +428,7 @@ def _notify(sent) -> None:
     (rounds × kinds × offsets × language forms), not one per recipient."""
     groups = defaultdict(list)
     for occasion, user in sent:
-        with translation.override(occasion.language):
-            data = {"subject": reminder_subject(occasion), "reminder": occasion.kind, "offset": occasion.offset,
-                    "round": occasion.round.pk}
+        data = reminder_facts(occasion)
         groups[(notification_url(occasion), json.dumps(data, sort_keys=True))].append(user)
     for (url, data), users in groups.items():
         notify(users=users, kind="reminder", data=json.loads(data), url=url)

@@ -24,9 +24,11 @@ def _with_everything(queryset: QuerySet[GrantReport]) -> QuerySet[GrantReport]:
 
 
 def reports_for_organisations(*, user) -> QuerySet[GrantReport]:
-    """The reports of the organisations the user edits or signs for."""
+    """The reports of the organisations the user edits or signs for, once the decision's letter is
+    sent (before that the decision, and so its report, is not yet known to them)."""
     return GrantReport.objects.filter(
-        application__organisation_id__in=organisation_ids_with_role(user, *ORGANISATION_ROLES))
+        application__organisation_id__in=organisation_ids_with_role(user, *ORGANISATION_ROLES),
+        application__decision__status="sent")
 
 
 def reports_for_offices(*, user) -> QuerySet[GrantReport]:

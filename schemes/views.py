@@ -34,7 +34,7 @@ def round_detail(request, pk):
         raise Http404
     may_start = []
     if request.user.is_authenticated:
-        from applications.views.overview import organisations_that_may_start
+        from applications.selectors import organisations_that_may_start
 
         may_start = organisations_that_may_start(request.user, round_)
     return render(request, "schemes/round_detail.html", {"round": round_, "scheme": round_.scheme,

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
@@ -175,6 +176,21 @@ def _saved_now(application) -> dict:
 
 
 @login_required
+@require_POST
+def start_assessment(request, pk):
+    """Take a submitted application into assessment (a POST: a link or prefetch must never do it)."""
+    application = _office_application(request, pk)
+    require(can_assess(request.user, application))
+    try:
+        assessment_start(application=application, user=request.user)
+    except (ApplicationError, TransitionError) as error:
+        messages.error(request, str(error))
+        return redirect("office:application", pk=application.pk)
+    messages.success(request, _("The application is in assessment."))
+    return redirect("office:assess", pk=application.pk)
+
+
+@login_required
 def assess(request, pk):
     application = _office_application(request, pk)
     require(can_assess(request.user, application))
@@ -206,12 +222,8 @@ def assess(request, pk):
                 return redirect("office:application", pk=application.pk)
         assessment = _assessment_of(application)
     else:
-        try:
-            assessment = assessment_start(application=application, user=request.user)
-        except (ApplicationError, TransitionError) as error:
-            messages.error(request, str(error))
-            return redirect("office:application", pk=application.pk)
-        application.refresh_from_db(fields=["status"])
+        # reading the form changes nothing; the first save (or "Start assessment") does
+        assessment = _assessment_of(application)
         form = _assessment_form(application, assessment)
     return render(request, "office/assess.html", {
         "application": application,

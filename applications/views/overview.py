@@ -6,7 +6,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from portal.models import Organisation
 from portal.selectors import organisations_for_user
 from portal.models import Role
 from schemes.models import Round
@@ -14,9 +13,11 @@ from schemes.selectors import rounds_open_and_upcoming
 
 from ..completeness import application_sections, competence_plan, competence_plan_is_up_to_date
 from ..forms import StartForm
-from ..models import Application
 from ..permissions import can_edit_application, can_start_application
 from ..selectors import (
+    applicant_status,
+    decision_is_sent,
+    next_step,
     application_history,
     application_previous,
     application_totals,
@@ -27,22 +28,13 @@ from ..workflow import transitions_available
 from .common import get_application
 
 
-def next_step(application: Application, user) -> str:
-    """What the municipality should do next, in one sentence."""
-    status = application.status
-    if status == "draft":
-        if application.round.is_open():
-            return _("Complete the sections and let the signatory submit before the deadline.")
-        return _("The deadline has passed; the draft was not submitted.")
-    if status == "returned":
-        return _("The County Governor asked for more information: change the application and send it again.")
-    if status in ("submitted", "in_assessment"):
-        return _("Submitted. The County Governor is assessing the application.")
-    if status == "decided":
-        return _("Decided. Report on the use of funds by the reporting deadline.")
-    if status == "withdrawn":
-        return _("Withdrawn. While the round is open you can start again.")
-    return ""
+def _shown_status(application, user):
+    """The status label this user may see (applicants see no decision before its letter)."""
+    from ..models import ApplicationStatus
+    from ..permissions import is_applicant
+
+    code = applicant_status(application) if is_applicant(user, application) else application.status
+    return ApplicationStatus(code).label
 
 
 @login_required
@@ -57,7 +49,7 @@ def my_applications(request):
             if (round_.pk, organisation.pk) not in started and can_start_application(request.user, round_, organisation):
                 can_start.append((round_, organisation))
     return render(request, "applications/my_applications.html", {
-        "applications": [(a, next_step(a, request.user)) for a in applications],
+        "applications": [(a, next_step(a, request.user), _shown_status(a, request.user)) for a in applications],
         "can_start": can_start,
         "organisations": organisations,
     })
@@ -103,6 +95,8 @@ def overview(request, pk):
         "can_edit": can_edit_application(request.user, application),
         "transitions": transitions_available(application=application, user=request.user),
         "next_step": next_step(application, request.user),
+        "shown_status": _shown_status(application, request.user),
+        "decision_sent": decision_is_sent(application),
         "plan": competence_plan(application),
         "plan_up_to_date": competence_plan_is_up_to_date(application),
         "previous": application_previous(application=application) if application.status == "draft" else None,
@@ -138,11 +132,3 @@ def history(request, pk):
         "application": application,
         "events": events,
     })
-
-
-def organisations_that_may_start(user, round_) -> list[tuple[Organisation, Application | None]]:
-    """For the round page: the user's organisations with their application in the round, if any."""
-    organisations = list(organisations_for_user(user=user, roles=[Role.EDITOR, Role.SIGNATORY]))
-    existing = {a.organisation_id: a for a in Application.objects.filter(round=round_, organisation__in=organisations)}
-    return [(o, existing.get(o.pk)) for o in organisations
-            if o.pk in existing or can_start_application(user, round_, o)]

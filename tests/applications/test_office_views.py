@@ -322,9 +322,19 @@ def started(application) -> int:
     return ApplicationEvent.objects.filter(application=application, to_status=ApplicationStatus.IN_ASSESSMENT).count()
 
 
-def test_opening_the_assessment_moves_a_submitted_application_to_in_assessment(caseworker, round_):
+def test_reading_the_assessment_form_changes_nothing(caseworker, round_):
+    """A GET (a link, a prefetch) must never move an application or write anything."""
     application = received(round_)
-    response = caseworker.get(office_url("assess", application))
+    assert caseworker.get(office_url("assess", application)).status_code == 200
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.SUBMITTED
+    assert started(application) == 0 and not Assessment.objects.filter(application=application).exists()
+
+
+def test_starting_the_assessment_moves_a_submitted_application_to_in_assessment(caseworker, round_):
+    application = received(round_)
+    assert caseworker.get(office_url("start_assessment", application)).status_code == 405
+    response = caseworker.post(office_url("start_assessment", application), follow=True)
     assert response.status_code == 200
     application.refresh_from_db()
     assert application.status == ApplicationStatus.IN_ASSESSMENT
@@ -336,15 +346,15 @@ def test_opening_the_assessment_moves_a_submitted_application_to_in_assessment(c
         assert f"{criterion.label} (weight {criterion.weight})" in page
         assert f'for="id_score_{criterion.pk}"' in page
     assert len(re.findall(r"<h1[\s>]", response.content.decode())) == 1
-    # opening it again changes nothing
-    caseworker.get(office_url("assess", application))
+    # starting it again changes nothing
+    caseworker.post(office_url("start_assessment", application))
     assert started(application) == 1
 
 
 def test_saving_scores_computes_the_weighted_score_and_saves_awards(caseworker, round_):
     application = received(round_)
     measure, project = application.measures.get(), application.projects.get()
-    caseworker.get(office_url("assess", application))
+    caseworker.post(office_url("start_assessment", application))
     criteria = list(round_.criteria.all())
     values = {c: (i % 6) for i, c in enumerate(criteria)}
 
@@ -380,7 +390,7 @@ def test_the_score_waits_until_every_criterion_is_scored(caseworker, round_):
 def test_an_award_above_the_amount_applied_is_refused_and_nothing_saved(caseworker, round_):
     application = received(round_, applied=200_000)
     measure, project = application.measures.get(), application.projects.get()
-    caseworker.get(office_url("assess", application))
+    caseworker.post(office_url("start_assessment", application))
     criteria = list(round_.criteria.all())
 
     response = caseworker.post(office_url("assess", application), assessment_post(

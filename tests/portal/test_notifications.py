@@ -409,3 +409,22 @@ def test_the_notifications_page_passes_axe(transactional_db, live_server, monkey
         assert page.locator("#notifications-link").inner_text().strip() == "Varsler"
         browser.close()
     assert violations == {LIST: [], f"{LIST}?page=2": []}
+
+
+@pytest.mark.django_db
+def test_a_reminder_notification_stores_facts_and_reads_in_the_readers_language():
+    from portal.models import Notification
+    from portal.notifications import notification_text
+    from tests.schemes.factories import RoundFactory, oslo
+
+    round_ = RoundFactory(closes_at=oslo(2026, 12, 22, 23, 59), opens_at=oslo(2026, 11, 1))
+    facts = {"reminder": "application_deadline", "offset": 7, "round": round_.pk, "scheme": round_.scheme.pk,
+             "year": round_.year, "deadline": round_.closes_at.isoformat(), "count": 0}
+    notification = Notification(user=UserFactory(), kind="reminder", data=facts)
+    assert all(not isinstance(v, str) or v in (facts["reminder"], facts["deadline"]) for v in facts.values())
+    with translation.override("en"):
+        assert "application deadline" in notification_text(notification) and "22.12.2026 at 23:59" in (
+            notification_text(notification))
+    with translation.override("nb"):
+        assert "søknadsfrist" in notification_text(notification).lower()
+        assert "22.12.2026 kl. 23:59" in notification_text(notification)

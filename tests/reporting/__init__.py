@@ -20,9 +20,10 @@ def no_letters(monkeypatch):
     monkeypatch.setattr(tasks, "decision_letter_task", Recorder())
 
 
-def decided(round_, *applied, awarded=None, caseworker=None, approver=None, **kwargs) -> Application:
+def decided(round_, *applied, awarded=None, caseworker=None, approver=None, sent=True, **kwargs) -> Application:
     """A decided application in `round_` with one competence measure per amount applied for.
-    `awarded` gives each measure's award in the same order (default: all it applied for)."""
+    `awarded` gives each measure's award in the same order (default: all it applied for).
+    With `sent` (default) its letter has gone out, so the municipality knows of the decision."""
     application = applying_for(round_, *applied, **kwargs)
     caseworker = caseworker or staff(round_.office, Role.CASEWORKER)
     approver = approver or staff(round_.office, Role.APPROVER)
@@ -32,6 +33,10 @@ def decided(round_, *applied, awarded=None, caseworker=None, approver=None, **kw
     decision = decision_propose(application=application, user=caseworker,
                                 reasons="Søknadene i runden er større enn budsjettet.")
     decision_approve(decision=decision, user=approver)
+    if sent:
+        from django.utils import timezone
+
+        type(decision).objects.filter(pk=decision.pk).update(status="sent", sent_at=timezone.now(), sent_by=approver)
     application.refresh_from_db()
     return application
 

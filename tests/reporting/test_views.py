@@ -8,6 +8,7 @@ import re
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
@@ -445,3 +446,21 @@ def test_permissions_allow_and_refuse(round_, report):
     assert not can_submit_report(signatory, submitted)
     report_approve(report=submitted, user=caseworker)
     assert not can_edit_report(signatory, stored(report))
+
+
+def test_before_the_letter_is_sent_the_municipality_sees_no_decision_and_no_report(round_):
+    """An enkeltvedtak is made known by its letter: approved but unsent, it does not exist for them."""
+    application = decided(round_, 100_000, sent=False)
+    own = client_for(Client, member(application.organisation, Role.SIGNATORY))
+    with translation.override("en"):
+        page = text(own.get(reverse("applications:overview", kwargs={"pk": application.pk}),
+                            HTTP_ACCEPT_LANGUAGE="en"))
+    assert 'id="report-link"' not in page
+    assert own.get(reverse("reporting:report", kwargs={"pk": application.pk})).status_code == 404
+    history = own.get(reverse("applications:history", kwargs={"pk": application.pk})).content.decode()
+    assert "decision_approved" not in history
+    from applications.models import ApplicationEvent
+
+    visible = ApplicationEvent.objects.filter(application=application, visible_to_applicant=True)
+    assert not visible.filter(to_status="decided").exists()
+    assert not visible.filter(kind="decision_approved").exists()
