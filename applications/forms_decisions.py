@@ -34,7 +34,7 @@ class BoardSortForm(forms.Form):
 class BoardAcceptForm(forms.Form):
     """Accept the suggestion for all applications, or for the ticked ones."""
 
-    scope = forms.ChoiceField(choices=[("all", "all"), ("selected", "selected")])
+    scope = forms.ChoiceField(choices=[("all", _("All applications")), ("selected", _("The ticked applications"))])
     applications = forms.TypedMultipleChoiceField(coerce=int, required=False)
     sort = forms.ChoiceField(choices=BoardSortForm.SORTS, required=False)
 

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import (
@@ -398,3 +399,25 @@ __all__ = [
     "application_details_save", "application_plan_save", "attachment_add", "attachment_remove", "measure_save",
     "project_save", "line_remove", "application_submit", "application_withdraw", "application_reopen",
 ]
+
+
+def documents_missing(*, older_than_minutes: int = 10) -> tuple[list[tuple[int, int]], list[int]]:
+    """Submissions without their receipt and approved decisions without their letter, older than a
+    few minutes (so the first try has had its chance): what the catch-up task queues again."""
+    import datetime as dt
+
+    from django.db.models import Exists, OuterRef
+
+    from .models import Decision, DecisionStatus, Receipt
+
+    before = timezone.now() - dt.timedelta(minutes=older_than_minutes)
+    has_receipt = Receipt.objects.filter(application=OuterRef("pk"), submission_number=OuterRef("submission_count"))
+    receipts = list(
+        Application.objects.filter(submission_count__gt=0, submitted_at__lt=before)
+        .exclude(status__in=[ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN, ApplicationStatus.RETURNED])
+        .exclude(Exists(has_receipt.exclude(pdf="")))
+        .values_list("pk", "submission_count")
+    )
+    letters = list(Decision.objects.filter(status=DecisionStatus.APPROVED, letter_pdf="", approved_at__lt=before)
+                   .values_list("pk", flat=True))
+    return receipts, letters

@@ -44,3 +44,17 @@ def decision_letter_email_task(self, decision_id: int) -> bool:
 def information_request_notify_task(self, application_id: int) -> bool:
     """E-mail the municipality what the office asked for, once per request."""
     return information_request_email(application_id=application_id)
+
+
+@shared_task(name="applications.documents_catch_up")
+def documents_catch_up_task() -> dict:
+    """Periodic (Celery beat): queue again the receipts and decision letters whose task was lost
+    (a broker outage at commit) or gave up. Both tasks are idempotent, so this is always safe."""
+    from .services import documents_missing
+
+    receipts, letters = documents_missing()
+    for application_id, submission_number in receipts:
+        receipt_create_task.delay(application_id, submission_number)
+    for decision_id in letters:
+        decision_letter_task.delay(decision_id)
+    return {"receipts": len(receipts), "letters": len(letters)}

@@ -35,7 +35,7 @@ class GrantReport(models.Model):
                                        help_text=_("How the grant was used, in all, and what it achieved."))
     auditor_statement = models.FileField(_("auditor's statement"), upload_to="reports/%Y/", blank=True)
     auditor_statement_name = models.CharField(_("file name"), max_length=255, blank=True)
-    version = models.PositiveIntegerField(default=0, editable=False)
+    version = models.PositiveIntegerField(_("version"), default=0, editable=False)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True, editable=False)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                      related_name="+", verbose_name=_("submitted by"), editable=False)
@@ -69,7 +69,7 @@ class ReportLine(models.Model):
     participants_completed = models.PositiveIntegerField(_("participants who completed"), null=True, blank=True)
     achievements = models.TextField(_("what was achieved against the sub-goals"), blank=True)
     overspend_explanation = models.TextField(_("why more was used than granted"), blank=True)
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
         verbose_name = _("report line")

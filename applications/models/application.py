@@ -37,11 +37,11 @@ class Application(models.Model):
         _("the municipality's priorities among its innovation projects"), blank=True
     )
     competence_raising_plan = models.TextField(_("plan for raising competence"), blank=True)
-    details_version = models.PositiveIntegerField(default=0, editable=False)
+    details_version = models.PositiveIntegerField(_("version of the contact section"), default=0, editable=False)
     # b. competence plan (the file itself is an Attachment of kind competence_plan)
     competence_plan_updated_on = models.DateField(_("competence plan last updated"), null=True, blank=True)
     competence_plan_adopted_by = models.CharField(_("competence plan adopted by"), max_length=200, blank=True)
-    plan_version = models.PositiveIntegerField(default=0, editable=False)
+    plan_version = models.PositiveIntegerField(_("version of the plan section"), default=0, editable=False)
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")

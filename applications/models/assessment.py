@@ -25,7 +25,7 @@ class Assessment(models.Model):
         _("weighted score (0–100)"), null=True, blank=True, editable=False,
         help_text=_("Computed from the criteria scores and the round's weights."),
     )
-    version = models.PositiveIntegerField(default=0, editable=False)
+    version = models.PositiveIntegerField(_("version"), default=0, editable=False)
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("started by")
     )

@@ -52,8 +52,8 @@ class ApplicationLine(models.Model):
         _("proposed award (NOK)"), null=True, blank=True, editable=False,
         help_text=_("Set by the County Governor's caseworker; between 0 and the amount applied for."),
     )
-    version = models.PositiveIntegerField(default=1, editable=False)
-    copied_from_id = models.BigIntegerField(null=True, blank=True, editable=False)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    copied_from_id = models.BigIntegerField(_("copied from line"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

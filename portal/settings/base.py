@@ -130,6 +130,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # One periodic sweep sends every reminder that is due (offsets live in the rounds, in the database).
 CELERY_BEAT_SCHEDULE = {
     "reminder-sweep": {"task": "reporting.sweep", "schedule": 300.0, "options": {"expires": 290}},
+    # receipts and letters whose task was lost or gave up are queued again (the tasks are idempotent)
+    "documents-catch-up": {"task": "applications.documents_catch_up", "schedule": 600.0,
+                           "options": {"expires": 590}},
 }
 
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")

@@ -8,7 +8,9 @@
   if (!form || !window.fetch || !window.FormData) { return; }
   var status = form.querySelector(".autosave-status");
   var versionInput = form.querySelector("input[name=version]");
-  var storageKey = "tilskudd-autosave:" + location.pathname;
+  // Kept per user, and forgotten at logout (portal.js), so a shared computer shows nobody's drafts.
+  var storagePrefix = "tilskudd-autosave:" + (document.body.dataset.user || "anonymous") + ":";
+  var storageKey = storagePrefix + location.pathname;
   var timer = null, dirty = false, stopped = false, inFlight = false;
   // The messages come translated from the template (data attributes on the status line).
   var text = status ? status.dataset : {};
@@ -78,7 +80,7 @@
           forgetLocally();
           history.replaceState(null, "", result.body.edit_url);
           form.setAttribute("action", result.body.edit_url);
-          storageKey = "tilskudd-autosave:" + result.body.edit_url;
+          storageKey = storagePrefix + result.body.edit_url;
         }
         if (!dirty) { forgetLocally(); } else { schedule(); }
         say(text.saved + result.body.saved_at);

@@ -471,3 +471,22 @@ def test_a_proposal_for_a_returned_application_cannot_be_approved(django_capture
         decision_approve(decision=decision, user=application.approver)
     decision.refresh_from_db()
     assert decision.status == DecisionStatus.PROPOSED
+
+
+def test_an_approved_decision_whose_letter_task_was_lost_is_found_by_the_catch_up(monkeypatch):
+    from applications import tasks
+    from applications.services import documents_missing
+
+    application = in_assessment()
+    set_awards(application, measure=240_000, project=150_000)
+    decision = decision_propose(application=application, user=application.caseworker, reasons=REASONS)
+    decision_approve(decision=decision, user=application.approver, now=APPROVED_AT)  # on_commit never runs here
+    decision.refresh_from_db()
+    assert not decision.letter_pdf
+    _receipts, letters = documents_missing()
+    assert letters == [decision.pk]
+    queued = []
+    monkeypatch.setattr(tasks.decision_letter_task, "delay", lambda pk: queued.append(pk))
+    monkeypatch.setattr(tasks.receipt_create_task, "delay", lambda *args: None)
+    tasks.documents_catch_up_task()
+    assert queued == [decision.pk]

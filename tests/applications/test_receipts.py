@@ -253,3 +253,30 @@ def test_the_page_footer_is_built_from_one_translated_sentence():
         assert page_counter_css() == '"Side " counter(page) " av " counter(pages)'
     with translation.override("en"):
         assert page_counter_css() == '"Page " counter(page) " of " counter(pages)'
+
+
+@pytest.mark.django_db
+def test_a_lost_receipt_or_letter_task_is_queued_again_by_the_catch_up(monkeypatch):
+    """A broker outage at commit loses the task; the periodic catch-up finds what is missing."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from applications import tasks
+    from applications.models import Decision
+    from applications.services import documents_missing
+    from tests.applications.factories import ApplicationFactory
+
+    long_ago = timezone.now() - dt.timedelta(hours=1)
+    lost = ApplicationFactory(submitted=True, submitted_at=long_ago)
+    ApplicationFactory(submitted=True)  # just submitted: its first try still has time
+    ApplicationFactory()  # a draft has no receipt to make
+    receipts, letters = documents_missing()
+    assert receipts == [(lost.pk, 1)] and letters == []
+
+    queued = []
+    monkeypatch.setattr(tasks.receipt_create_task, "delay", lambda *args: queued.append(("receipt", *args)))
+    monkeypatch.setattr(tasks.decision_letter_task, "delay", lambda *args: queued.append(("letter", *args)))
+    assert tasks.documents_catch_up_task() == {"receipts": 1, "letters": 0}
+    assert queued == [("receipt", lost.pk, 1)]
+    assert Decision.objects.count() == 0
