@@ -84,6 +84,13 @@ def decided_application_for_bodo(round_) -> Application:
     assessment_save(application=application, user=caseworker, scores={}, notes="", awards=awards, base_version=0)
     decision = decision_propose(application=application, user=caseworker, reasons="")
     decision_approve(decision=decision, user=approver)
+    # the letter goes out: only then does the municipality know of the decision and its report
+    from applications.decisions import decision_send
+    from applications.letters import decision_letter_create
+
+    decision_letter_create(decision_id=decision.pk)
+    decision.refresh_from_db()
+    decision_send(decision=decision, user=approver)
     application.refresh_from_db()
     assert application.status == ApplicationStatus.DECIDED
     return application
