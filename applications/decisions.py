@@ -320,3 +320,11 @@ def appeal_handle(*, appeal: Appeal, user, handling: str, notes: str = "", now=N
             data={"handling": handling},
         )
     return locked
+
+
+def letters_waiting_to_send(*, round_) -> dict:
+    """For the board: approved decisions whose letter is ready to send, and those still being made."""
+    from django.db.models import Count, Q
+
+    return Decision.objects.filter(application__round=round_, status=DecisionStatus.APPROVED).aggregate(
+        ready=Count("pk", filter=~Q(letter_pdf="")), waiting=Count("pk", filter=Q(letter_pdf="")))

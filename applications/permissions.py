@@ -103,3 +103,13 @@ def can_send_decision(user, application: Application) -> Verdict:
 def is_applicant(user, application: Application) -> bool:
     """Is the user one of the applying organisation's own (editor or signatory)?"""
     return bool(user_roles_for(application, user) & set(ORGANISATION_ROLES))
+
+
+def can_download_letter(user, application: Application) -> Verdict:
+    """The office's staff read the letter at once; the municipality's own users once it is sent."""
+    if can_see_office_side(user, application):
+        return ALLOWED
+    decision = getattr(application, "decision", None)
+    if is_applicant(user, application) and decision is not None and decision.status == "sent":
+        return ALLOWED
+    return Verdict(False, _("The decision letter is not available to you."))

@@ -234,3 +234,10 @@ def organisations_that_may_start(user, round_) -> list[tuple]:
     existing = {a.organisation_id: a for a in Application.objects.filter(round=round_, organisation__in=organisations)}
     return [(o, existing.get(o.pk)) for o in organisations
             if o.pk in existing or can_start_application(user, round_, o)]
+
+
+def information_request_latest(*, application: Application) -> ApplicationEvent | None:
+    """The office's newest request for more information, shown while the application is returned."""
+    if application.status != ApplicationStatus.RETURNED:
+        return None
+    return application.events.filter(kind="information_requested").order_by("-created_at", "-id").first()

@@ -6,7 +6,6 @@ in board.py and decisions.py perform the writes and say why when they refuse."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,7 +16,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from portal.models import Role
-from portal.permissions import office_ids_with_role, organisation_ids_with_role
+from portal.permissions import office_ids_with_role
 from schemes.models import Round
 
 from .. import board as board_services
@@ -25,10 +24,9 @@ from .. import decisions as decision_services
 from ..forms_decisions import AppealForm, AppealHandleForm, BoardAcceptForm, BoardSortForm, DecisionForm
 from ..models import Appeal, Application, ApplicationStatus, Decision, DecisionStatus, MeasureKind, Outcome
 from ..permissions import (
-    ORGANISATION_ROLES,
     can_approve_decision,
+    can_download_letter,
     can_propose_decision,
-    can_see_office_side,
     can_send_decision,
     can_work_on_round,
     require,
@@ -95,8 +93,7 @@ def board(request, round_pk):
     sort_form = BoardSortForm(request.GET or None)
     sort = sort_form.sort_key()
     board_ = board_services.board_for_round(round_=round_, sort=sort)
-    letters = Decision.objects.filter(application__round=round_, status=DecisionStatus.APPROVED).aggregate(
-        ready=Count("pk", filter=~Q(letter_pdf="")), waiting=Count("pk", filter=Q(letter_pdf="")))
+    letters = decision_services.letters_waiting_to_send(round_=round_)
     ratio = ""
     if board_.ratio is not None:
         ratio = _("%(ratio)s × the budget") % {"ratio": number_format(board_.ratio, decimal_pos=1)}
@@ -265,10 +262,8 @@ def letter(request, pk):
     decision_ = _decision_of(application)
     if not decision_.letter_pdf:
         raise Http404
-    if not can_see_office_side(request.user, application):
-        own = application.organisation_id in organisation_ids_with_role(request.user, *ORGANISATION_ROLES)
-        if not own or decision_.status != DecisionStatus.SENT:
-            raise Http404
+    if not can_download_letter(request.user, application):
+        raise Http404
     name = _("decision-%(reference)s.pdf") % {"reference": application.reference.replace("/", "-")}
     return _serve(decision_.letter_pdf, name, "application/pdf")
 

@@ -17,6 +17,7 @@ from ..permissions import can_edit_application, can_start_application
 from ..selectors import (
     applicant_status,
     decision_is_sent,
+    information_request_latest,
     next_step,
     application_history,
     application_previous,
@@ -24,7 +25,7 @@ from ..selectors import (
     applications_for_organisations,
 )
 from ..services import ApplicationError, application_start
-from ..workflow import transitions_available
+from ..workflow import transition_check, transitions_available
 from .common import get_application
 
 
@@ -96,6 +97,9 @@ def overview(request, pk):
         "transitions": transitions_available(application=application, user=request.user),
         "next_step": next_step(application, request.user),
         "shown_status": _shown_status(application, request.user),
+        "information_request": information_request_latest(application=application),
+        "reopen_refusal": transition_check(application=application, name="reopen", user=request.user)
+        if application.status == "withdrawn" else "",
         "decision_sent": decision_is_sent(application),
         "plan": competence_plan(application),
         "plan_up_to_date": competence_plan_is_up_to_date(application),
