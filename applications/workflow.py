@@ -90,9 +90,8 @@ EDITABLE_STATUSES = (S.DRAFT, S.RETURNED)
 NOTIFY = {
     "submit": ("organisation", "office"), "resubmit": ("organisation", "office"),
     "start_assessment": ("organisation",), "withdraw": ("organisation", "office"),
-    "reopen": ("organisation",), "report": ("office",), "close": ("organisation",),
-    "return_report": ("organisation",),
-}
+    "reopen": ("organisation",),
+}  # report, close and return_report are announced by reporting.services, with the report's own words
 
 
 def user_roles_for(application: Application, user) -> set[str]:

@@ -49,7 +49,17 @@ def notifications_mark_read(*, user, ids: Iterable[int] | None = None) -> int:
     return queryset.update(read_at=timezone.now())
 
 
-def notification_text(notification: Notification) -> str:
+def notification_texts(notifications) -> list[str]:
+    """The sentences of a page of notifications, with what they name read in one query each."""
+    from schemes.models import Scheme
+
+    notifications = list(notifications)
+    scheme_ids = {n.data.get("scheme") for n in notifications if n.kind == "reminder" and "reminder" in n.data}
+    schemes = Scheme.objects.in_bulk(scheme_ids - {None}) if scheme_ids else {}
+    return [notification_text(n, schemes=schemes) for n in notifications]
+
+
+def notification_text(notification: Notification, *, schemes: dict | None = None) -> str:
     """The sentence shown for a notification, in the current language."""
     data = notification.data
     texts = {
@@ -65,7 +75,8 @@ def notification_text(notification: Notification) -> str:
     if notification.kind == "reminder" and "reminder" in data:
         from reporting.reminder_emails import reminder_subject_from
 
-        return texts["reminder"] % {"subject": reminder_subject_from(data)}
+        scheme = (schemes or {}).get(data.get("scheme"))
+        return texts["reminder"] % {"subject": reminder_subject_from(data, scheme=scheme)}
     template = texts.get(notification.kind)
     if template is None:
         return notification.kind

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from schemes.models import Scheme
 from schemes.selectors import rounds_open_by_office
 
-from .notifications import notification_text, notifications_for, notifications_mark_read
+from .notifications import notification_texts, notifications_for, notifications_mark_read
 from .selectors import memberships_for_user
 
 NOTIFICATIONS_PER_PAGE = 25
@@ -37,7 +37,7 @@ def notifications(request):
     page = Paginator(notifications_for(user=request.user), NOTIFICATIONS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "portal/notifications.html", {
         "page": page,
-        "items": [(notification, notification_text(notification)) for notification in page],
+        "items": list(zip(page, notification_texts(page))),
     })
 
 

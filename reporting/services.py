@@ -142,7 +142,30 @@ def _report_transition(*, report: GrantReport, user, name: str, message: str = "
         locked.save()
         transition_perform(application=locked.application, name=transition.application_transition, user=user,
                            data={"report": name, **({"message": locked.return_message} if name == "return" else {})})
+        report_pk = locked.pk
+        transaction.on_commit(lambda: report_notify(report_id=report_pk, transition=name), robust=True)
     return locked
+
+
+def report_notify(*, report_id: int, transition: str) -> None:
+    """Submitted: the office's caseworkers hear of it. Approved or returned: the municipality's
+    users, with what is missing when it is returned."""
+    from django.urls import reverse
+
+    from portal.notifications import notify, office_users, organisation_users
+
+    report = GrantReport.objects.select_related("application__organisation", "application__round").get(pk=report_id)
+    application = report.application
+    data = {"organisation": application.organisation.name, "application": application.pk}
+    if transition == "submit":
+        notify(users=office_users(office_id=application.round.office_id), kind="report_submitted", data=data,
+               url=reverse("reporting:review", kwargs={"pk": application.pk}))
+    elif transition == "approve":
+        notify(users=organisation_users(organisation_id=application.organisation_id), kind="report_approved",
+               data=data, url=report.get_absolute_url())
+    elif transition == "return":
+        notify(users=organisation_users(organisation_id=application.organisation_id), kind="report_returned",
+               data={**data, "message": report.return_message}, url=report.get_absolute_url())
 
 
 def report_submit(*, report: GrantReport, user) -> GrantReport:

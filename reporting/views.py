@@ -114,15 +114,23 @@ def _save_from_post(request, report: GrantReport) -> SaveOutcome:
         if autosave:
             return SaveOutcome(form, report, response=autosave_response(
                 errors={"__all__": [str(error)]}, version=report.version, status=400))
-        messages.error(request, str(error))
-        return SaveOutcome(form, report, response=redirect(report.get_absolute_url()))
+        return SaveOutcome(form, report, response=_render_refused(request, report, str(error)))
     if autosave:
         return SaveOutcome(form, saved, saved=True, response=autosave_response(version=saved.version))
     return SaveOutcome(form, saved, saved=True)
 
 
-def _render_report(request, report: GrantReport, *, form=None, conflict=None):
-    may_edit = can_edit_report(request.user, report)
+def _render_refused(request, report: GrantReport, reason: str):
+    """Nothing was saved: show why, with everything the user typed still in the form (409)."""
+    form = ReportForm(request.POST, report=report, lines=list(report.lines.all()), version=report.version)
+    form.is_valid()
+    form.add_error(None, _("Not saved: %(reason)s What you typed is kept below; copy it before you leave.")
+                   % {"reason": reason})
+    return _render_report(request, report, form=form, refused=True, status=409)
+
+
+def _render_report(request, report: GrantReport, *, form=None, conflict=None, refused=False, status=200):
+    may_edit = can_edit_report(request.user, report) or refused
     if form is None and may_edit:
         form = ReportForm(report=report, lines=list(report.lines.all()), version=report.version)
     return render(request, "reporting/report.html", {
@@ -133,8 +141,8 @@ def _render_report(request, report: GrantReport, *, form=None, conflict=None):
         "form": form if may_edit else None,
         "conflict": conflict,
         "problems": report_problems(report=report) if may_edit else [],
-        "may_submit": can_submit_report(request.user, report),
-    })
+        "may_submit": can_submit_report(request.user, report) and not refused,
+    }, status=status)
 
 
 @login_required
@@ -151,9 +159,8 @@ def report(request, pk):
     may_edit = can_edit_report(request.user, report)
     if not may_edit:
         if is_autosave(request):
-            return autosave_response(errors={"__all__": [str(may_edit.reason)]}, version=report.version, status=400)
-        messages.error(request, may_edit.reason)
-        return redirect(report.get_absolute_url())
+            return autosave_response(errors={"__all__": [str(may_edit.reason)]}, version=report.version, status=409)
+        return _render_refused(request, report, str(may_edit.reason))
     outcome = _save_from_post(request, report)
     if outcome.response is not None:
         return outcome.response

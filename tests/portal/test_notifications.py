@@ -388,3 +388,24 @@ def test_a_reminder_notification_stores_facts_and_reads_in_the_readers_language(
     with translation.override("nb"):
         assert "søknadsfrist" in notification_text(notification).lower()
         assert "22.12.2026 kl. 23:59" in notification_text(notification)
+
+
+def test_reminder_notifications_cost_the_same_at_2_and_20(editor_client):
+    """Reminders name their scheme: read once per page, not once per notification."""
+    from tests.schemes.factories import RoundFactory
+
+    round_ = RoundFactory()
+    facts = {"reminder": "application_deadline", "offset": 7, "round": round_.pk, "scheme": round_.scheme.pk,
+             "year": round_.year, "deadline": round_.closes_at.isoformat(), "count": 0}
+
+    def queries_for(count):
+        Notification.objects.all().delete()
+        notify(users=[editor_client.user], kind="reminder", data=facts)
+        Notification.objects.bulk_create(Notification(user=editor_client.user, kind="reminder", data=facts)
+                                          for _ in range(count - 1))
+        with CaptureQueriesContext(connection) as queries:
+            response = editor_client.get(LIST)
+        assert response.status_code == 200 and round_.scheme.name in response.content.decode()
+        return len(queries)
+
+    assert queries_for(2) == queries_for(20)

@@ -307,3 +307,24 @@ def test_lines_saved_are_the_lines_given(round_):
     line = saved.lines.get()
     assert (line.amount_used, line.participants_completed, line.unused) == (90_000, 8, 10_000)
     assert saved.version == 1
+
+
+def test_report_transitions_tell_the_right_people_in_their_own_words(django_capture_on_commit_callbacks):
+    from portal.models import Notification
+    from portal.notifications import notification_text
+
+    round_ = RoundFactory()
+    application = decided(round_, 100_000)
+    report = application.report
+    signatory = member(application.organisation, Role.SIGNATORY)
+    caseworker = staff(round_.office, Role.CASEWORKER)
+    fill(report, signatory)
+    with django_capture_on_commit_callbacks(execute=True):
+        report_submit(report=GrantReport.objects.get(pk=report.pk), user=signatory)
+    assert Notification.objects.filter(user=caseworker, kind="report_submitted").count() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        report_return(report=GrantReport.objects.get(pk=report.pk), user=caseworker, message="Legg ved revisorerklæring.")
+    returned = Notification.objects.get(user=signatory, kind="report_returned")
+    with translation.override("en"):
+        assert "Legg ved revisorerklæring." in notification_text(returned)
+    assert not Notification.objects.filter(kind="status_changed", data__status="decided").exists()
