@@ -16,7 +16,6 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from applications.models import ApplicationStatus
 from portal.templatetags.portal_tags import deadline as deadline_text
 from schemes.models import Round
 
@@ -147,7 +146,6 @@ def reminder_email(*, occasion: Occasion, user) -> ReminderEmail:
         "organisation": occasion.organisation, "report": occasion.report,
         "reports": occasion.overdue_reports, "deadline": _deadline(occasion), "link": _link(occasion),
         "has_application": occasion.application is not None,
-        "withdrawn": occasion.application is not None and occasion.application[1] == ApplicationStatus.WITHDRAWN,
         "returned": occasion.report is not None and occasion.report.status == ReportStatus.RETURNED,
     }
     with translation.override(language), timezone.override(OSLO):

@@ -9,13 +9,19 @@ Series and catch-up
 A *series* is the reminders one organisation (or one office) gets about one deadline:
 
 - application deadline: each eligible organisation of a round in its application period that has
-  not submitted (no application, a draft, or a withdrawn one), at `round.application_reminder_days`
-  before `closes_at` (same local time of day, so a DST change does not move it by an hour);
-- reporting deadline: each report still missing (draft or returned), at
-  `round.reporting_reminder_days` before `report.due_at`;
-- report overdue: the same report, once, from the end of its deadline minute;
-- overdue summary: the round's caseworkers, once a day from `SUMMARY_HOUR` while reports are overdue;
-  the offset is the number of days since the round's reporting deadline (its local date).
+  not submitted (nothing started, or a draft), at `round.application_reminder_days` before
+  `closes_at` (same local time of day, so a DST change does not move it by an hour). A withdrawn
+  application is the organisation's own choice: it gets no reminders;
+- reporting deadline: each report still missing (draft or returned) whose decision letter has been
+  sent, at `round.reporting_reminder_days` before `report.due_at`. The report exists from the
+  decision's approval, but the municipality learns of the grant only from the letter
+  (`Decision.status` SENT): until then it gets no reminder, no overdue notice, and the report is
+  not in the caseworkers' summary;
+- report overdue: the same report, once, the day after its deadline: from `SUMMARY_HOUR` on the
+  local day after `due_at` (a deadline of 1 March 23:59 gets it on 2 March at 07:00);
+- overdue summary: the round's caseworkers, once a day from `SUMMARY_HOUR` while reports are overdue
+  (a report is overdue from the minute after its deadline minute, see `overdue_from`); the offset is
+  the number of days since the round's reporting deadline (its local date).
 
 At any moment only the *latest due* step of a series is sent (the smallest number of days), and
 none once its deadline has passed. A sweep that was down for a while therefore catches up with the
@@ -33,13 +39,23 @@ short transaction that commits *before* any e-mail goes:
    on them: those rows are this sweep's claim.
 
 Only then are the e-mails sent. A second sweep, a second beat or a retried task finds `sent_at` set
-and sends nothing. A send that fails (the mail server refuses) gives its claim back (`sent_at`
-emptied again), so a later sweep tries once more while the reminder is still useful. A worker that
-dies after the claim and before its e-mails went loses those reminders: they are recorded as sent
-and are not sent again. That is the choice: a reminder may be lost in a crash, never duplicated.
+and sends nothing. A send that fails gives its claim back (`sent_at` emptied again, so a later sweep
+tries once more while the reminder is still useful) only when it is certain that nothing went:
 
-`sent_at` therefore says "handed to the mail server, or lost in a crash"; a row with `sent_at` empty
-is a reminder that could not be sent and waits for the next try.
+- the mail server definitely refused it (`DEFINITE_REFUSALS`: recipients, sender or data refused,
+  answers the server gave before accepting the message);
+- the connection could not be opened, the e-mail could not be composed, or it was never tried
+  (see below).
+
+Any other error while sending (the connection dropped, a timeout, an unknown exception) may have
+come after the server accepted the message: that reminder keeps its claim and is logged as "may
+have been sent", and it is not sent again. The sweep then stops using the connection and gives back
+the claims of the reminders it had not yet tried. A worker that dies after the claim and before its
+e-mails went loses those reminders too: they are recorded as sent and are not sent again. That is
+the choice: a reminder may be lost, never duplicated.
+
+`sent_at` therefore says "handed to the mail server, perhaps handed to it, or lost in a crash"; a row
+with `sent_at` empty is a reminder that certainly did not go and waits for the next try.
 
 One person in two organisations: the key has no organisation, so a user who is editor in two
 organisations of the same round gets one reminder per offset, for the first organisation by name.
@@ -54,6 +70,7 @@ inserted in one statement and claimed in one update per `CLAIM_CHUNK` reminders.
 import datetime as dt
 import json
 import logging
+import smtplib
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -62,7 +79,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from applications.models import Application, ApplicationStatus
+from applications.models import Application, ApplicationStatus, DecisionStatus
 from portal.models import LanguageForm, Membership, Organisation, OrganisationKind, Role
 from portal.notifications import notify
 from schemes.models import Round
@@ -76,10 +93,12 @@ OSLO = timezone.get_default_timezone()
 SUMMARY_HOUR = 7  # the caseworkers' daily summary goes from 07:00 local time
 CLAIM_CHUNK = 1000  # reminders claimed per statement
 PENDING_REPORT = (ReportStatus.DRAFT, ReportStatus.RETURNED)
-NOT_SUBMITTED = (ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN)
+NOT_SUBMITTED = (ApplicationStatus.DRAFT,)  # with no application at all; never a withdrawn one
 ORGANISATION_RECIPIENTS = (Role.EDITOR, Role.SIGNATORY)
 MAX_OFFSET_DAYS = 365  # schemes.models.validate_reminder_days
 OVERDUE_OFFSET = 1
+# Refusals the mail server answered before accepting the message: certainly not sent, so tried again.
+DEFINITE_REFUSALS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError)
 
 Key = tuple[int, int, str, int]  # (recipient, round, kind, offset): the Reminder's unique key
 
@@ -128,12 +147,13 @@ class SweepResult:
     due: int = 0  # reminders due now, with those already sent
     claimed: int = 0
     sent: int = 0
-    failed: int = 0
+    failed: int = 0  # certainly not sent: claim given back, tried again by a later sweep
+    uncertain: int = 0  # may have been sent: claim kept, never tried again
     by_kind: dict[str, int] = field(default_factory=dict)
 
     def as_dict(self) -> dict:
         return {"due": self.due, "claimed": self.claimed, "sent": self.sent, "failed": self.failed,
-                "by_kind": dict(self.by_kind)}
+                "uncertain": self.uncertain, "by_kind": dict(self.by_kind)}
 
 
 # --- the steps of each series (pure: no database) --------------------------------------------------------
@@ -146,6 +166,13 @@ def _days_before(moment: dt.datetime, days: int) -> dt.datetime:
 def overdue_from(report: GrantReport) -> dt.datetime:
     """A deadline of 23:59 accepts the report until 23:59:59; it is overdue from the next minute."""
     return report.due_at.replace(second=0, microsecond=0) + dt.timedelta(minutes=1)
+
+
+def overdue_notice_at(report: GrantReport) -> dt.datetime:
+    """The overdue notice goes the day after the deadline: at `SUMMARY_HOUR` on the local day after
+    `due_at` (never before the report is overdue)."""
+    day_after = timezone.localdate(report.due_at, OSLO) + dt.timedelta(days=1)
+    return max(_at_summary_hour(day_after), overdue_from(report))
 
 
 def application_steps(round_: Round) -> list[Step]:
@@ -161,7 +188,7 @@ def reporting_steps(report: GrantReport, round_: Round) -> list[Step]:
 
 
 def overdue_steps(report: GrantReport) -> list[Step]:
-    return [Step(OVERDUE_OFFSET, overdue_from(report), None)]
+    return [Step(OVERDUE_OFFSET, overdue_notice_at(report), None)]
 
 
 def _pick(steps: list[Step], now: dt.datetime, *, upcoming: bool) -> list[Step]:
@@ -175,9 +202,12 @@ def _pick(steps: list[Step], now: dt.datetime, *, upcoming: bool) -> list[Step]:
     return picked
 
 
+def _at_summary_hour(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(SUMMARY_HOUR)), OSLO)
+
+
 def _summary_due_at(day: dt.date, first_overdue: dt.datetime) -> dt.datetime:
-    start = timezone.make_aware(dt.datetime.combine(day, dt.time(SUMMARY_HOUR)), OSLO)
-    return max(start, first_overdue)
+    return max(_at_summary_hour(day), first_overdue)
 
 
 def summary_offset(round_: Round, day: dt.date) -> int:
@@ -230,10 +260,16 @@ def _rounds_with_reminders_due(now: dt.datetime) -> list[Round]:
     return [round_ for round_ in rounds if _pick(application_steps(round_), now, upcoming=False)]
 
 
+def _pending_reports():
+    """Reports not in (draft or returned) that the municipality knows of: the decision letter has
+    been sent. A report exists from the decision's approval, but until the letter goes the decision
+    is the office's alone, and nobody is reminded of a report they have not heard of."""
+    return GrantReport.objects.filter(status__in=PENDING_REPORT, application__decision__status=DecisionStatus.SENT)
+
+
 def _missing_reports(now: dt.datetime):
-    """Reports not in, whose first reminder may be due by now (offsets are at most a year)."""
-    return GrantReport.objects.filter(status__in=PENDING_REPORT,
-                                      due_at__lte=now + dt.timedelta(days=MAX_OFFSET_DAYS + 1))
+    """Pending reports whose first reminder may be due by now (offsets are at most a year)."""
+    return _pending_reports().filter(due_at__lte=now + dt.timedelta(days=MAX_OFFSET_DAYS + 1))
 
 
 # --- the occasions: one source of truth for the sweep and the calendar ----------------------------------
@@ -386,41 +422,66 @@ def reminders_sweep(*, now: dt.datetime | None = None) -> SweepResult:
         return result  # everything due has gone (the usual sweep): nothing to claim
     claimed = _claim(wanted, new)
     result.claimed = len(claimed)
-    sent, failed = _send_all(claimed, wanted)
+    sent, failed, uncertain = _send_all(claimed, wanted)
     if failed:
-        # Nothing left the building for these: give the claim back so that a later sweep tries again.
+        # Certainly nothing left the building for these: give the claim back so that a later sweep tries again.
         Reminder.objects.filter(pk__in=failed).update(sent_at=None)
     _notify(sent)
-    result.sent, result.failed = len(sent), len(failed)
+    result.sent, result.failed, result.uncertain = len(sent), len(failed), len(uncertain)
     for occasion, _user in sent:
         result.by_kind[occasion.kind] = result.by_kind.get(occasion.kind, 0) + 1
     if claimed:
-        logger.info("Reminder sweep at %s: %s due, %s claimed, %s sent, %s failed.", now.isoformat(), result.due,
-                    result.claimed, result.sent, result.failed)
+        logger.info("Reminder sweep at %s: %s due, %s claimed, %s sent, %s failed, %s may have been sent.",
+                    now.isoformat(), result.due, result.claimed, result.sent, result.failed, result.uncertain)
     return result
 
 
 def _send_all(claimed, wanted):
-    sent, failed = [], []
+    """Send the claimed reminders, in the order they are wanted (time, then organisation). Returns
+    (sent: [(occasion, user)], failed: [pk] certainly not sent, uncertain: [pk] may have been sent)."""
+    order = {key: position for position, key in enumerate(wanted)}
+    claimed = sorted(claimed, key=lambda claim: order[claim[1]])
+    sent, failed, uncertain = [], [], []
     try:
         connection = get_connection()
         connection.open()
     except Exception:
         logger.exception("Reminders not sent: no connection to the mail server; they will be tried again.")
-        return [], [pk for pk, _key in claimed]
+        return [], [pk for pk, _key in claimed], []
     try:
-        for pk, key in claimed:
+        for position, (pk, key) in enumerate(claimed):
             occasion, user = wanted[key]
             try:
-                reminder_email(occasion=occasion, user=user).send_with(connection)
+                email = reminder_email(occasion=occasion, user=user)
             except Exception:
-                logger.exception("Reminder %s to %s was not sent; it will be tried again.", key, user.email)
+                logger.exception("Reminder %s to %s could not be composed; it will be tried again.", key, user.email)
                 failed.append(pk)
+                continue
+            try:
+                email.send_with(connection)
+            except DEFINITE_REFUSALS:
+                logger.exception("Reminder %s to %s was refused by the mail server; it will be tried again.",
+                                 key, user.email)
+                failed.append(pk)
+            except Exception:
+                # The server may have accepted it before the error: never send it again.
+                logger.exception("Reminder %s to %s may have been sent (the mail server did not confirm it); "
+                                 "it is recorded as sent and not tried again.", key, user.email)
+                uncertain.append(pk)
+                untried = [pk for pk, _key in claimed[position + 1:]]
+                if untried:
+                    # The connection is not to be trusted any more; these certainly did not go.
+                    logger.warning("%s reminders not tried after that error; they will be tried again.", len(untried))
+                    failed += untried
+                break
             else:
                 sent.append((occasion, user))
     finally:
-        connection.close()
-    return sent, failed
+        try:
+            connection.close()
+        except Exception:
+            logger.exception("The connection to the mail server could not be closed cleanly.")
+    return sent, failed, uncertain
 
 
 def _notify(sent) -> None:
@@ -443,7 +504,7 @@ def reminders_planned(*, round_: Round, now: dt.datetime | None = None) -> list[
 
     An unpublished round shows what would go once it is published; the sweep sends nothing for it."""
     now = now or timezone.now()
-    reports = GrantReport.objects.filter(application__round=round_, status__in=PENDING_REPORT)
+    reports = _pending_reports().filter(application__round=round_)
     snapshot = _snapshot(rounds=[round_] if now < round_.closes_at else [], reports=reports)
     occasions = _occasions(snapshot, now, upcoming=True)
     _attach_recipients(occasions)

@@ -12,14 +12,16 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from portal.models import Role
-from reporting.models import Reminder
+from applications.models import ApplicationStatus
+from portal.models import Role, User
+from reporting.models import Reminder, ReminderKind
 from reporting.reminders import reminders_planned, reminders_sweep
 from tests.applications.factories import ApplicationFactory
 # the browser journeys' fixtures (chromium, axe, logging in) for the one browser test below
 from tests.browser.conftest import _axe, axe_check, browser_context_args, browser_type_launch_args, login  # noqa: F401
 from tests.portal.factories import MembershipFactory, OfficeFactory, OrganisationFactory, UserFactory
-from tests.reporting.test_reminders import _grant, _members, _sent, _world
+from tests.reporting import decided, no_letters
+from tests.reporting.test_reminders import _grant, _members, _send_letter, _sent, _world
 from tests.schemes.factories import oslo
 
 NOW = oslo(2020, 2, 8, 12)  # the 14-day reminders went yesterday; 7 and 1 are to come
@@ -72,8 +74,14 @@ def test_what_is_planned_is_what_the_sweep_sends_at_each_time():
     """One source of truth: each planned reminder goes at its time, to the recipients listed."""
     round_, orgs = _world()
     ApplicationFactory(round=round_, organisation=orgs["narvik"])
+    ApplicationFactory(round=round_, organisation=orgs["rana"], status=ApplicationStatus.WITHDRAWN)
     _grant(ApplicationFactory(round=round_, organisation=orgs["bodo"], submitted=True))
+    # granted, but its decision letter never goes: the municipality is not reminded of the report
+    _grant(ApplicationFactory(round=round_, organisation=orgs["vefsn"], submitted=True), sent=False)
     planned = reminders_planned(round_=round_, now=oslo(2020, 1, 10))
+    assert {occasion.organisation.name for occasion in planned if occasion.organisation} == {"Narvik", "Bodø"}
+    overdue = [occasion for occasion in planned if occasion.kind == ReminderKind.REPORT_OVERDUE]
+    assert [occasion.due_at for occasion in overdue] == [oslo(2021, 3, 2, 7)]  # the day after the deadline
     expected = {(user.email, occasion.kind, occasion.offset): occasion.due_at
                 for occasion in planned for user in occasion.recipients}
     for moment in sorted({occasion.due_at for occasion in planned}):
@@ -95,6 +103,32 @@ def test_the_calendar_of_a_round_with_overdue_reports_shows_the_next_daily_summa
     planned, went = page.split('id="went-title"')
     assert "03.03.2021 kl. 07:00" in planned and "saksbehandler@fm.example" in planned
     assert "saksbehandler@fm.example" in went and "editor@bodo.example" in went
+
+
+def _planned_rows(client, round_, moment) -> list[str]:
+    with time_machine.travel(moment, tick=False):
+        page = client.get(reverse("reminders:round", kwargs={"round_pk": round_.pk})).content.decode()
+    return page.split('id="went-title"')[0].split("<tr>")[2:]  # past the table's head
+
+
+def test_the_calendar_plans_report_reminders_once_the_decision_letter_has_gone(world, client_class, monkeypatch):
+    no_letters(monkeypatch)
+    round_, orgs = world
+    vefsn = decided(round_, 150_000, organisation=orgs["vefsn"], sent=False,
+                    caseworker=User.objects.get(email="saksbehandler@fm.example"),
+                    approver=MembershipFactory(role=Role.APPROVER, office=round_.office).user)
+    client = _admin_client(client_class, round_.office)
+    moment = oslo(2021, 2, 1, 12)
+    assert _planned_rows(client, round_, moment) == []  # approved, but the municipality does not know yet
+
+    _send_letter(vefsn)
+    rows = _planned_rows(client, round_, moment)
+    when = [(row.split("</td>")[0].rsplit(">", 1)[1], "vefsn.example" in row) for row in rows]
+    # the 60-day reminder caught up with the next check, the 14- and 1-day ones, then the morning
+    # after the deadline the caseworkers' summary and the overdue notice
+    assert when == [("Ved neste gjennomgang", True), ("15.02.2021 kl. 23:59", True), ("28.02.2021 kl. 23:59", True),
+                    ("02.03.2021 kl. 07:00", False), ("02.03.2021 kl. 07:00", True)]
+    assert "saksbehandler@fm.example" in rows[-2]
 
 
 @pytest.mark.parametrize("role", [Role.CASEWORKER, Role.APPROVER])

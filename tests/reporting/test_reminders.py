@@ -10,7 +10,7 @@ import threading
 import uuid
 from collections import Counter
 from pathlib import Path
-from smtplib import SMTPException
+from smtplib import SMTPDataError, SMTPRecipientsRefused, SMTPSenderRefused, SMTPServerDisconnected
 
 import pytest
 import time_machine
@@ -20,13 +20,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from applications.models import Application, ApplicationStatus
+from applications.models import Application, ApplicationStatus, Decision, DecisionStatus, Outcome
 from portal.models import Membership, Notification, OrganisationKind, Role, User
 from reporting import reminder_emails
 from reporting import reminders as reminders_module
 from reporting.models import GrantReport, Reminder, ReminderKind, ReportStatus
-from reporting.reminders import reminders_sweep
+from reporting.reminders import reminders_planned, reminders_sweep
 from tests.applications.factories import ApplicationFactory
+from tests.reporting import decided, no_letters
 from tests.portal.factories import CountyFactory, MembershipFactory, OfficeFactory, OrganisationFactory, UserFactory
 from tests.schemes.factories import RoundFactory, SchemeFactory, oslo
 
@@ -91,9 +92,24 @@ def _both(slug, kind, offset):
     return [(f"editor@{slug}.example", kind, offset), (f"signatory@{slug}.example", kind, offset)]
 
 
-def _grant(application, *, due=REPORT_DUE, amount=150_000):
+def _decision(application, *, due, amount, sent, proposed_by):
+    """The approved decision a report is made from; `sent`: its letter has gone to the municipality."""
+    now = timezone.now()
+    return Decision(application=application, status=DecisionStatus.SENT if sent else DecisionStatus.APPROVED,
+                    outcome=Outcome.GRANTED, total_applied=amount, total_awarded=amount, reporting_deadline=due,
+                    proposed_by=proposed_by, proposed_at=now, approved_at=now, sent_at=now if sent else None)
+
+
+def _grant(application, *, due=REPORT_DUE, amount=150_000, sent=True):
+    """A granted application and its report, as approval leaves them; with `sent` (default) the
+    decision letter has gone, so the municipality knows of the report (see `decided` for the real path)."""
     Application.objects.filter(pk=application.pk).update(status=ApplicationStatus.DECIDED)
+    _decision(application, due=due, amount=amount, sent=sent, proposed_by=UserFactory()).save()
     return GrantReport.objects.create(application=application, due_at=due, total_awarded=amount)
+
+
+def _send_letter(application):
+    Decision.objects.filter(application=application).update(status=DecisionStatus.SENT, sent_at=timezone.now())
 
 
 # --- a whole round under a frozen clock --------------------------------------------------------------------
@@ -108,15 +124,21 @@ def test_a_whole_round_stepped_every_four_hours_sends_exactly_the_reminders_due(
         # Rana submits after the 14-day reminder, so gets no more
         (oslo(2020, 2, 10, 12), lambda: ApplicationFactory(round=round_, organisation=orgs["rana"], submitted=True)),
         (oslo(2020, 6, 1, 12), lambda: _grant(Application.objects.get(organisation=orgs["bodo"]))),
+        (oslo(2020, 6, 1, 12), lambda: _grant(Application.objects.get(organisation=orgs["rana"]))),
+        # Rana submits its report in the night after the deadline: late, but before the overdue notice
+        (oslo(2021, 3, 2, 3), lambda: GrantReport.objects.filter(application__organisation=orgs["rana"]).update(
+            status=ReportStatus.SUBMITTED)),
         (oslo(2021, 3, 4, 10), lambda: GrantReport.objects.update(status=ReportStatus.SUBMITTED)),
     ]
     expected_times = {
         (APPLICATION, 14): oslo(2020, 2, 6, 23, 59), (APPLICATION, 7): oslo(2020, 2, 13, 23, 59),
         (APPLICATION, 1): oslo(2020, 2, 19, 23, 59), (REPORTING, 60): oslo(2020, 12, 31, 23, 59),
         (REPORTING, 14): oslo(2021, 2, 15, 23, 59), (REPORTING, 1): oslo(2021, 2, 28, 23, 59),
-        (OVERDUE, 1): oslo(2021, 3, 2, 0, 0), (SUMMARY, 1): oslo(2021, 3, 2, 7), (SUMMARY, 2): oslo(2021, 3, 3, 7),
+        # the overdue notice the day after the deadline, with the caseworkers' summary
+        (OVERDUE, 1): oslo(2021, 3, 2, 7), (SUMMARY, 1): oslo(2021, 3, 2, 7), (SUMMARY, 2): oslo(2021, 3, 3, 7),
         (SUMMARY, 3): oslo(2021, 3, 4, 7),
     }
+    summaries = {}  # offset -> the summary's body
     sent_at = {}  # (recipient, kind, offset) -> the sweep that sent it
     now = OPENS - dt.timedelta(days=1)
     with time_machine.travel(now, tick=False) as traveller:
@@ -128,6 +150,9 @@ def test_a_whole_round_stepped_every_four_hours_sends_exactly_the_reminders_due(
             for sent in _sent(mail.outbox[before:]):
                 assert sent not in sent_at, f"{sent} sent twice"
                 sent_at[sent] = now
+            for message in mail.outbox[before:]:
+                if message.extra_headers["X-Tilskudd-Reminder"].startswith(SUMMARY):
+                    summaries[int(message.extra_headers["X-Tilskudd-Reminder"].split("=")[1])] = message.body
             now += step
             traveller.move_to(now)
 
@@ -136,18 +161,20 @@ def test_a_whole_round_stepped_every_four_hours_sends_exactly_the_reminders_due(
         + _both("narvik", APPLICATION, 7) + _both("vefsn", APPLICATION, 7)
         + _both("narvik", APPLICATION, 1) + _both("vefsn", APPLICATION, 1)
         + _both("bodo", REPORTING, 60) + _both("bodo", REPORTING, 14) + _both("bodo", REPORTING, 1)
-        + _both("bodo", OVERDUE, 1)
+        + _both("rana", REPORTING, 60) + _both("rana", REPORTING, 14) + _both("rana", REPORTING, 1)
+        + _both("bodo", OVERDUE, 1)  # and none to Rana, whose report came in before the morning after
         + [("saksbehandler@fm.example", SUMMARY, 1), ("saksbehandler@fm.example", SUMMARY, 2),
            ("saksbehandler@fm.example", SUMMARY, 3)]
     )
     assert Counter(_sent()) == Counter(expected)
-    assert len(mail.outbox) == 25
+    assert len(mail.outbox) == 31
     for (address, kind, offset), moment in sent_at.items():
         due = expected_times[(kind, offset)]
         assert due <= moment < due + step, f"{address} {kind} {offset} sent at {moment}, due at {due}"
+    assert all("Bodø" in body and "Rana" not in body for body in summaries.values()) and len(summaries) == 3
     # recorded once each, all sent; and each recipient has a notification per reminder
-    assert Reminder.objects.count() == 25 and not Reminder.objects.filter(sent_at__isnull=True).exists()
-    assert Notification.objects.filter(kind="reminder").count() == 25
+    assert Reminder.objects.count() == 31 and not Reminder.objects.filter(sent_at__isnull=True).exists()
+    assert Notification.objects.filter(kind="reminder").count() == 31
     assert set(Reminder.objects.filter(kind=APPLICATION).values_list("organisation__name", flat=True)) == {
         "Narvik", "Vefsn", "Rana"}
 
@@ -233,23 +260,18 @@ def test_a_round_not_published_or_not_yet_open_sends_nothing():
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("status", "reminded"), [
-    (ApplicationStatus.DRAFT, True), (ApplicationStatus.WITHDRAWN, True), (ApplicationStatus.SUBMITTED, False),
-    (ApplicationStatus.IN_ASSESSMENT, False), (ApplicationStatus.RETURNED, False),
+    (None, True), (ApplicationStatus.DRAFT, True), (ApplicationStatus.WITHDRAWN, False),
+    (ApplicationStatus.SUBMITTED, False), (ApplicationStatus.IN_ASSESSMENT, False), (ApplicationStatus.RETURNED, False),
 ])
 def test_who_has_not_submitted_is_reminded(status, reminded):
+    """Nothing started, or a draft. A withdrawn application was the organisation's own choice."""
     round_, orgs = _world()
-    ApplicationFactory(round=round_, organisation=orgs["bodo"], status=status)
+    if status is not None:
+        ApplicationFactory(round=round_, organisation=orgs["bodo"], status=status)
     reminders_sweep(now=CLOSES - dt.timedelta(hours=12))
     assert any(address.endswith("@bodo.example") for address, *_ in _sent()) is reminded
-
-
-@pytest.mark.django_db
-def test_a_withdrawn_application_is_told_it_can_start_again():
-    round_, orgs = _world()
-    ApplicationFactory(round=round_, organisation=orgs["bodo"], status=ApplicationStatus.WITHDRAWN)
-    reminders_sweep(now=CLOSES - dt.timedelta(hours=12))
-    body = next(m.body for m in mail.outbox if m.to == ["editor@bodo.example"])
-    assert "trukket" in body
+    planned = reminders_planned(round_=round_, now=CLOSES - dt.timedelta(days=3))
+    assert any(occasion.organisation == orgs["bodo"] for occasion in planned) is reminded
 
 
 @pytest.mark.django_db
@@ -331,11 +353,11 @@ def test_the_caseworkers_summary_lists_the_overdue_reports_once_a_day_from_seven
     MembershipFactory(role=Role.CASEWORKER, office=round_.office, user=UserFactory(email="kollega@fm.example"))
     MembershipFactory(role=Role.APPROVER, office=round_.office, user=UserFactory(email="leder@fm.example"))
 
-    # Bodø's overdue notice, and Narvik's 14-day reminder caught up (its 1-day one is due tonight);
-    # the caseworkers' summary waits until seven
-    assert reminders_sweep(now=oslo(2021, 3, 2, 6, 55)).by_kind == {OVERDUE: 2, REPORTING: 2}
+    # Narvik's 14-day reminder caught up (its 1-day one is due tonight); Bodø's overdue notice and the
+    # caseworkers' summary wait until seven
+    assert reminders_sweep(now=oslo(2021, 3, 2, 6, 55)).by_kind == {REPORTING: 2}
     result = reminders_sweep(now=oslo(2021, 3, 2, 7, 0))
-    assert result.by_kind == {SUMMARY: 2}
+    assert result.by_kind == {OVERDUE: 2, SUMMARY: 2}
     summary = next(m for m in mail.outbox if m.to == ["saksbehandler@fm.example"])
     assert summary.subject == "Påminnelse: 1 rapport på overtid i Kompetansetilskudd 2020"
     assert "Bodø: frist 01.03.2021 kl. 23:59, utkast, innvilget 250\xa0000 kr" in summary.body
@@ -348,6 +370,64 @@ def test_the_caseworkers_summary_lists_the_overdue_reports_once_a_day_from_seven
     assert len(summaries) == 1 and "2 rapporter på overtid" in summaries[0].subject
     assert ("saksbehandler@fm.example", SUMMARY, 3) in _sent()
     assert not {"leder@fm.example", "admin@fm.example"} & {a for a, *_ in _sent()}
+
+
+@pytest.mark.django_db
+def test_the_overdue_notice_goes_the_morning_after_though_the_report_is_overdue_from_the_next_minute():
+    round_, orgs = _world()
+    _granted_bodo(round_, orgs, due=oslo(2021, 3, 1, 12, 0))  # a deadline at noon
+    assert reminders_sweep(now=oslo(2021, 3, 1, 12, 0, 30)).by_kind == {}  # the deadline minute
+    # overdue from 12:01: the caseworkers' summary lists it that day ...
+    assert reminders_sweep(now=oslo(2021, 3, 1, 12, 1)).by_kind == {SUMMARY: 1}
+    assert "Bodø: frist 01.03.2021 kl. 12:00" in mail.outbox[-1].body
+    # ... but the municipality's overdue notice is the next day's, at seven
+    assert reminders_sweep(now=oslo(2021, 3, 2, 6, 59)).by_kind == {}
+    assert reminders_sweep(now=oslo(2021, 3, 2, 7)).by_kind == {OVERDUE: 2, SUMMARY: 1}
+    assert sorted(_sent()) == sorted([("saksbehandler@fm.example", SUMMARY, 0)] + _both("bodo", OVERDUE, 1)
+                                     + [("saksbehandler@fm.example", SUMMARY, 1)])
+
+
+@pytest.mark.django_db
+def test_a_report_whose_decision_letter_has_not_gone_gets_no_reminder_until_it_goes(monkeypatch):
+    """The report is made when the decision is approved; the municipality learns of it from the letter."""
+    no_letters(monkeypatch)
+    round_, orgs = _world()
+    caseworker = User.objects.get(email="saksbehandler@fm.example")
+    approver = MembershipFactory(role=Role.APPROVER, office=round_.office).user
+    people = {"caseworker": caseworker, "approver": approver}
+    narvik = decided(round_, 150_000, organisation=orgs["narvik"], **people)  # its letter has gone
+    bodo = decided(round_, 150_000, organisation=orgs["bodo"], sent=False, **people)
+    vefsn = decided(round_, 150_000, organisation=orgs["vefsn"], sent=False, **people)
+    assert bodo.decision.status == DecisionStatus.APPROVED and bodo.report.status == ReportStatus.DRAFT
+    assert bodo.report.due_at == REPORT_DUE
+
+    assert reminders_sweep(now=REPORT_DUE - dt.timedelta(hours=12)).by_kind == {REPORTING: 2}
+    assert sorted(_sent()) == sorted(_both("narvik", REPORTING, 1))
+    # Vefsn's letter goes on the last day: its reminder follows
+    _send_letter(vefsn)
+    mail.outbox.clear()
+    reminders_sweep(now=REPORT_DUE - dt.timedelta(hours=5))
+    assert sorted(_sent()) == sorted(_both("vefsn", REPORTING, 1))
+
+    # the day after: overdue notices to Narvik and Vefsn, and the summary lists only theirs
+    mail.outbox.clear()
+    reminders_sweep(now=oslo(2021, 3, 2, 8))
+    assert sorted(_sent()) == sorted(_both("narvik", OVERDUE, 1) + _both("vefsn", OVERDUE, 1)
+                                     + [("saksbehandler@fm.example", SUMMARY, 1)])
+    summary = next(m for m in mail.outbox if m.to == ["saksbehandler@fm.example"])
+    assert "2 rapporter på overtid" in summary.subject and "Bodø" not in summary.body
+    assert not Reminder.objects.filter(recipient__email__endswith="@bodo.example").exists()
+
+    # Bodø's letter goes late: its overdue notice follows, and it is in the next summary
+    _send_letter(bodo)
+    mail.outbox.clear()
+    reminders_sweep(now=oslo(2021, 3, 2, 9))
+    assert sorted(_sent()) == sorted(_both("bodo", OVERDUE, 1))
+    mail.outbox.clear()
+    reminders_sweep(now=oslo(2021, 3, 3, 7))
+    assert _sent() == [("saksbehandler@fm.example", SUMMARY, 2)]
+    assert "3 rapporter på overtid" in mail.outbox[0].subject and "Bodø" in mail.outbox[0].body
+    assert narvik.report.status == ReportStatus.DRAFT
 
 
 # --- language ------------------------------------------------------------------------------------------------
@@ -392,13 +472,19 @@ def test_the_notification_reads_in_the_recipients_language_form():
 # --- at most once when things go wrong ---------------------------------------------------------------------
 
 @pytest.mark.django_db
-def test_a_refused_send_is_tried_again_by_the_next_sweep_and_sent_once(monkeypatch):
+@pytest.mark.parametrize("refusal", [
+    SMTPRecipientsRefused({"editor@vefsn.example": (450, b"4.2.1 mailbox busy, try again later")}),
+    SMTPSenderRefused(451, b"4.3.0 try again later", "noreply@tilskudd.example"),
+    SMTPDataError(451, b"4.3.0 message not accepted, try again later"),
+], ids=["recipients", "sender", "data"])
+def test_a_refused_send_is_tried_again_by_the_next_sweep_and_sent_once(monkeypatch, refusal):
+    """The mail server definitely refused it: nothing went, so the claim is given back."""
     _world()
     real_send = reminder_emails.ReminderEmail.send_with
 
     def refuse_vefsn(self, connection):
         if self.to == ["editor@vefsn.example"]:
-            raise SMTPException("451 try again later")
+            raise refusal
         real_send(self, connection)
 
     moment = CLOSES - dt.timedelta(hours=12)
@@ -412,6 +498,55 @@ def test_a_refused_send_is_tried_again_by_the_next_sweep_and_sent_once(monkeypat
     assert (again.sent, again.failed) == (1, 0)
     assert Counter(address for address, *_ in _sent()) == Counter({address: 1 for address, *_ in _sent()})
     assert len(mail.outbox) == 8
+
+
+@pytest.mark.django_db
+def test_a_send_that_may_have_gone_is_never_tried_again(monkeypatch, caplog):
+    """The connection dropped after the message was handed over: perhaps it went. The claim is kept;
+    the reminders not yet tried on that connection are given back and go with the next sweep."""
+    _world()
+    real_send = reminder_emails.ReminderEmail.send_with
+    attempts = []
+
+    def drop_after_vefsn(self, connection):
+        attempts.extend(self.to)
+        if self.to == ["editor@vefsn.example"]:
+            raise SMTPServerDisconnected("Connection unexpectedly closed")
+        real_send(self, connection)
+
+    moment = CLOSES - dt.timedelta(hours=12)
+    with monkeypatch.context() as patch:
+        patch.setattr(reminder_emails.ReminderEmail, "send_with", drop_after_vefsn)
+        first = reminders_sweep(now=moment)
+        assert first.uncertain == 1 and first.sent + first.failed == 7
+        assert Reminder.objects.get(recipient__email="editor@vefsn.example").sent_at is not None
+        assert "may have been sent" in caplog.text
+        # the sweeps after it send the others, never Vefsn's editor's again
+        again = reminders_sweep(now=moment + dt.timedelta(minutes=5))
+        assert (again.sent, again.failed, again.uncertain) == (first.failed, 0, 0)
+        assert reminders_sweep(now=moment + dt.timedelta(minutes=10)).claimed == 0
+    assert attempts.count("editor@vefsn.example") == 1
+    assert sorted(address for address, *_ in _sent()) == sorted(
+        f"{role}@{slug}.example" for slug in ("bodo", "narvik", "vefsn", "rana") for role in ("editor", "signatory")
+        if (role, slug) != ("editor", "vefsn"))
+    assert not Reminder.objects.filter(sent_at__isnull=True).exists()
+
+
+@pytest.mark.django_db
+def test_no_connection_to_the_mail_server_sends_nothing_and_the_next_sweep_sends_all(monkeypatch):
+    _world()
+
+    class Unreachable:
+        def open(self):
+            raise ConnectionRefusedError(111, "Connection refused")
+
+    moment = CLOSES - dt.timedelta(hours=12)
+    with monkeypatch.context() as patch:
+        patch.setattr(reminders_module, "get_connection", Unreachable)
+        result = reminders_sweep(now=moment)
+    assert (result.claimed, result.sent, result.failed) == (8, 0, 8) and mail.outbox == []
+    assert Reminder.objects.filter(sent_at__isnull=True).count() == 8
+    assert reminders_sweep(now=moment + dt.timedelta(minutes=5)).sent == 8
 
 
 @pytest.mark.django_db
@@ -499,6 +634,9 @@ def _bulk_grant(round_, organisations, *, due):
     applications = Application.objects.bulk_create([
         Application(round=round_, organisation=organisation, status=ApplicationStatus.DECIDED, created_by=creator)
         for organisation in organisations
+    ])
+    Decision.objects.bulk_create([
+        _decision(application, due=due, amount=100_000, sent=True, proposed_by=creator) for application in applications
     ])
     GrantReport.objects.bulk_create([
         GrantReport(application=application, due_at=due, total_awarded=100_000) for application in applications
