@@ -11,12 +11,13 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from applications.permissions import require
+from portal.files import serve_stored_file
 from applications.services import ApplicationError, StaleEdit
 from applications.uploads import DOCX, ODT, PDF
 from applications.views.common import autosave_response, is_autosave
@@ -210,17 +211,9 @@ def auditor_statement(request, pk):
         report = _office_report(request, pk)
     if not report.auditor_statement:
         raise Http404
-    try:
-        handle = report.auditor_statement.open("rb")
-    except FileNotFoundError:
-        raise Http404
     name = report.auditor_statement_name or report.auditor_statement.name.rsplit("/", 1)[-1]
     content_type = CONTENT_TYPES.get(name.rsplit(".", 1)[-1].lower(), "application/octet-stream")
-    response = FileResponse(handle, as_attachment=True, filename=name, content_type=content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return serve_stored_file(report.auditor_statement, name, content_type=content_type)
 
 
 # --- the office's review ----------------------------------------------------------------------------------

@@ -26,7 +26,7 @@ from reporting.permissions import (
     can_view_round_reports,
 )
 from reporting.services import report_approve, report_return, report_submit
-from tests.applications.factories import MINIMAL_PDF, member, staff
+from tests.applications.factories import MINIMAL_PDF, ApplicationFactory, member, staff
 from tests.portal.factories import MembershipFactory
 from tests.reporting import decided, fill, no_letters
 from tests.schemes.factories import RoundFactory
@@ -481,3 +481,14 @@ def test_a_report_submitted_meanwhile_keeps_what_the_editor_typed(editor, signat
     page = response.content.decode()
     assert "Min nye, lange redegjørelse" in page and "Noe jeg skrev" in page
     assert stored(report).overall_account == "Midlene ble brukt som planlagt."
+
+
+def test_the_auditors_statement_is_a_sandboxed_download_for_its_own_only(signatory, report, client_class):
+    fill(report, signatory.user, upload=pdf())
+    response = signatory.get(reverse("reporting:auditor_statement", kwargs={"pk": report.application_id}))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+    assert response["Content-Type"] == "application/pdf"
+    assert response["X-Content-Type-Options"] == "nosniff" and "sandbox" in response["Content-Security-Policy"]
+    stranger = client_for(client_class, member(ApplicationFactory().organisation, Role.SIGNATORY))
+    assert stranger.get(reverse("reporting:auditor_statement", kwargs={"pk": report.application_id})).status_code == 404
