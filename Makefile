@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
-DEV_SETTINGS := portal.settings.dev
+DEV_SETTINGS := config.settings.dev
 
 .PHONY: run install test test-fast migrate messages compilemessages check clean
 
@@ -25,7 +25,7 @@ run: install
 	@echo "Serving http://127.0.0.1:8000 (Ctrl+C stops)"
 	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(PY) manage.py runserver 127.0.0.1:8000
 
-# The whole suite, against PostgreSQL and Redis (see portal/settings/test.py for the fallback).
+# The whole suite, against PostgreSQL and Redis (see config/settings/test.py for the fallback).
 test: install
 	@mkdir -p var
 	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(PY) manage.py makemigrations --check --dry-run
@@ -43,7 +43,7 @@ compilemessages: install
 	$(PY) manage.py compilemessages --ignore '.venv/*'
 
 check: install
-	DJANGO_SETTINGS_MODULE=portal.settings.production SECRET_KEY=check-only-$$(head -c 32 /dev/urandom | base64) \
+	DJANGO_SETTINGS_MODULE=config.settings.production SECRET_KEY=check-only-$$(head -c 32 /dev/urandom | base64) \
 	  ALLOWED_HOSTS=tilskudd.example $(PY) manage.py check --deploy --fail-level WARNING
 
 clean:

@@ -8,27 +8,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from schemes.models import Scheme
-from schemes.selectors import rounds_open_by_office
-
 from .notifications import notification_texts, notifications_for, notifications_mark_read
-from .selectors import memberships_for_user
 
 NOTIFICATIONS_PER_PAGE = 25
-
-
-def home(request):
-    return render(request, "portal/home.html", {
-        "schemes": Scheme.objects.all(),
-        "rounds_by_office": rounds_open_by_office(),
-    })
-
-
-@login_required
-def dashboard(request):
-    return render(request, "portal/dashboard.html", {
-        "memberships": memberships_for_user(user=request.user),
-    })
 
 
 @login_required

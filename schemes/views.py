@@ -9,6 +9,14 @@ from .models import Round, Scheme
 from .selectors import round_get_public, rounds_closed, rounds_open_by_office, scheme_get_public
 
 
+def home(request):
+    """The front page: the schemes and the rounds open now, by office."""
+    return render(request, "portal/home.html", {
+        "schemes": Scheme.objects.all(),
+        "rounds_by_office": rounds_open_by_office(),
+    })
+
+
 def scheme_detail(request, slug):
     try:
         scheme = scheme_get_public(slug=slug)

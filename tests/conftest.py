@@ -62,7 +62,7 @@ def reference_data(db):
 @pytest.fixture
 def demo(db):
     """The demo scheme, rounds and users, as `make run` has them."""
-    from portal.demo import demo_seed
+    from demo.seed import demo_seed
 
     demo_seed()
 

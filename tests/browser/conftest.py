@@ -70,7 +70,7 @@ def browser_context_args(browser_context_args):
 @pytest.fixture
 def demo_data(transactional_db, live_server):
     """Reference data plus the demo scheme, rounds and users, committed so the live server sees them."""
-    from portal.demo import demo_seed
+    from demo.seed import demo_seed
 
     return demo_seed()
 
@@ -113,7 +113,7 @@ def axe_check(_axe):
 @pytest.fixture
 def login(page, live_server):
     """`login(email, password=DEMO_PASSWORD)` logs `page` in through the real login form."""
-    from portal.demo import DEMO_PASSWORD
+    from demo.seed import DEMO_PASSWORD
 
     def do_login(email: str, password: str = DEMO_PASSWORD, next_url: str = ""):
         url = f"{live_server.url}/login/" + (f"?next={next_url}" if next_url else "")

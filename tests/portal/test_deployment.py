@@ -16,7 +16,7 @@ ROOT = Path(settings.BASE_DIR)
 def test_production_settings_pass_check_deploy_with_no_warnings():
     # the browser tests set DJANGO_ALLOW_ASYNC_UNSAFE for live_server; production never has it
     base = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    env = {**base, "DJANGO_SETTINGS_MODULE": "portal.settings.production",
+    env = {**base, "DJANGO_SETTINGS_MODULE": "config.settings.production",
            "SECRET_KEY": "x" * 20 + uuid.uuid4().hex + uuid.uuid4().hex, "ALLOWED_HOSTS": "tilskudd.example",
            "DATABASE_URL": "postgres://portal@127.0.0.1:5432/tilskuddsportalen"}
     result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -28,7 +28,7 @@ def test_production_settings_pass_check_deploy_with_no_warnings():
 
 def test_production_refuses_to_start_without_a_secret_key():
     env = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
-    env.update({"DJANGO_SETTINGS_MODULE": "portal.settings.production", "ALLOWED_HOSTS": "tilskudd.example"})
+    env.update({"DJANGO_SETTINGS_MODULE": "config.settings.production", "ALLOWED_HOSTS": "tilskudd.example"})
     result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env,
                             capture_output=True, text=True, timeout=120)
     assert result.returncode != 0
@@ -49,8 +49,8 @@ def test_compose_gives_every_variable_the_settings_read():
     compose = (ROOT / "docker-compose.yml").read_text()
     for variable in ("DATABASE_URL", "REDIS_URL", "EMAIL_URL", "SECRET_KEY", "ALLOWED_HOSTS"):
         assert f"{variable}:" in compose
-        assert variable in (ROOT / "portal" / "settings" / "base.py").read_text() + (
-            ROOT / "portal" / "settings" / "production.py").read_text()
+        assert variable in (ROOT / "config" / "settings" / "base.py").read_text() + (
+            ROOT / "config" / "settings" / "production.py").read_text()
 
 
 @pytest.mark.django_db
@@ -88,12 +88,12 @@ def test_seed_demo_refuses_production_without_the_flag():
 @pytest.mark.redis
 def test_a_real_task_goes_through_redis_to_a_worker_and_back(tmp_path):
     """Start a Celery worker process on its own queue, send a task through Redis, get the answer."""
-    from portal.celery import app
+    from config.celery import app
 
     queue = f"test-{uuid.uuid4().hex[:8]}"
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.test", "CELERY_TASK_ALWAYS_EAGER": "false"}
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", "CELERY_TASK_ALWAYS_EAGER": "false"}
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool", "solo", "--queues", queue,
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo", "--queues", queue,
          "--concurrency", "1", "--without-heartbeat", "--without-gossip", "--without-mingle", "--loglevel", "INFO",
          "-n", f"{queue}@%h"],
         cwd=ROOT, env=env, stdout=open(tmp_path / "worker.log", "w"), stderr=subprocess.STDOUT,

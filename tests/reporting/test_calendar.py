@@ -216,7 +216,7 @@ def test_the_admin_lists_the_offices_reminders_read_only_with_a_link_to_the_cale
 @pytest.mark.browser
 @pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="Debian's chromium is not installed")
 def test_the_calendar_pages_pass_axe(page, live_server, transactional_db, axe_check, login):  # noqa: F811
-    from portal.demo import DEMO_PASSWORD
+    from demo.seed import DEMO_PASSWORD
 
     now = timezone.now()
     round_, orgs = _world(opens=now - dt.timedelta(days=20), closes=now + dt.timedelta(days=5),

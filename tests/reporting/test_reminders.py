@@ -702,7 +702,7 @@ def test_the_beat_schedule_runs_the_sweep_every_five_minutes():
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_the_sweep_task_goes_through_redis_to_a_worker_that_sends_the_reminders(tmp_path):
-    from portal.celery import app
+    from config.celery import app
 
     now = timezone.now()
     _world(opens=now - dt.timedelta(days=10), closes=now + dt.timedelta(hours=12),
@@ -711,12 +711,12 @@ def test_the_sweep_task_goes_through_redis_to_a_worker_that_sends_the_reminders(
     database_url = (f"postgres://{database['USER']}:{database['PASSWORD'] or ''}@{database['HOST']}:"
                     f"{database['PORT'] or 5432}/{database['NAME']}")
     queue = f"test-{uuid.uuid4().hex[:8]}"
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.test", "CELERY_TASK_ALWAYS_EAGER": "false",
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", "CELERY_TASK_ALWAYS_EAGER": "false",
            "DATABASE_URL": database_url}
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     root = Path(settings.BASE_DIR)
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool", "solo", "--queues", queue,
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo", "--queues", queue,
          "--concurrency", "1", "--without-heartbeat", "--without-gossip", "--without-mingle", "--loglevel", "INFO",
          "-n", f"{queue}@%h"],
         cwd=root, env=env, stdout=open(tmp_path / "worker.log", "w"), stderr=subprocess.STDOUT,

@@ -29,6 +29,8 @@ INSTALLED_APPS = [
     "schemes",
     "applications",
     "reporting",
+    "home",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -43,8 +45,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
-ROOT_URLCONF = "portal.urls"
-WSGI_APPLICATION = "portal.wsgi.application"
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
     {

@@ -10,8 +10,8 @@ from django.utils import timezone
 from schemes.models import PriorityArea, Round, RoundDocument, Scheme, SubGoal, TargetGroup
 from schemes.services import round_create_default_criteria
 
-from .models import Membership, Office, Organisation, OrganisationKind, Role, User
-from .reference_data import reference_data_load
+from portal.models import Membership, Office, Organisation, OrganisationKind, Role, User
+from portal.reference_data import reference_data_load
 
 DEMO_PASSWORD = "demo-passord-2026"
 SCHEME_SLUG = "kompetanse-og-innovasjon"
