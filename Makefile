@@ -7,7 +7,7 @@ PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 DEV_SETTINGS := config.settings.dev
 
-.PHONY: run install test test-fast migrate messages compilemessages check clean
+.PHONY: run install test test-fast lint-imports migrate messages compilemessages check clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -29,7 +29,12 @@ run: install
 test: install
 	@mkdir -p var
 	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The layers contract in pyproject.toml: no module imports a layer above its own.
+lint-imports: install
+	$(VENV)/bin/lint-imports
 
 # Everything but the browser journeys.
 test-fast: install

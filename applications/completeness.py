@@ -4,17 +4,39 @@ The task list, the check page and the submission guard all read this one functio
 municipality is told is missing is exactly what stops a submission.
 """
 
-import datetime as dt
 from dataclasses import dataclass, field
 
+from django.db import models
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Application, AttachmentKind
+from schemes.rules import target_group_allows
 
-NOT_STARTED, IN_PROGRESS, COMPLETE = "not_started", "in_progress", "complete"
-STATE_LABELS = {NOT_STARTED: _("Not started"), IN_PROGRESS: _("In progress"), COMPLETE: _("Complete")}
+from .models import Application, AttachmentKind
+from .rules import competence_plan_is_up_to_date
+
+
+class SectionKey(models.TextChoices):
+    """The application's sections, each on its own page (and named in the history)."""
+
+    DETAILS = "details", _("Contact person and cover letter")
+    PLAN = "plan", _("Competence plan")
+    MEASURES = "measures", _("Competence measures")
+    PROJECTS = "projects", _("Innovation projects")
+
+
+class SectionState(models.TextChoices):
+    NOT_STARTED = "not_started", _("Not started")
+    IN_PROGRESS = "in_progress", _("In progress")
+    COMPLETE = "complete", _("Complete")
+
+
+def section_label(section: str) -> str:
+    """The section an event of the history is about ("Section saved" says which), or ""."""
+    return str(SectionKey(section).label) if section in SectionKey.values else ""
+
+
+NOT_STARTED, IN_PROGRESS, COMPLETE = SectionState.NOT_STARTED, SectionState.IN_PROGRESS, SectionState.COMPLETE
 
 
 @dataclass(frozen=True)
@@ -35,7 +57,20 @@ class Section:
 
     @property
     def state_label(self):
-        return STATE_LABELS[self.state]
+        return SectionState(self.state).label
+
+    @property
+    def is_complete(self) -> bool:
+        return self.state == SectionState.COMPLETE
+
+    @property
+    def is_in_progress(self) -> bool:
+        return self.state == SectionState.IN_PROGRESS
+
+    @property
+    def is_list(self) -> bool:
+        """Measures and projects: their pages list the lines, readable whether or not one may edit."""
+        return self.key in (SectionKey.MEASURES, SectionKey.PROJECTS)
 
 
 def _url(name, application, anchor="", **kwargs):
@@ -48,41 +83,22 @@ def competence_plan(application: Application):
     return max(plans, key=lambda a: (a.uploaded_at, a.pk)) if plans else None
 
 
-def competence_plan_is_up_to_date(application: Application, on: dt.date | None = None) -> bool | None:
-    """None when the plan has no date; else whether it is younger than the round allows."""
-    updated = application.competence_plan_updated_on
-    if not updated:
-        return None
-    on = on or timezone.localtime(application.round.closes_at).date()
-    months = application.round.competence_plan_max_age_months
-    return on <= _add_months(updated, months)
-
-
-def _add_months(day: dt.date, months: int) -> dt.date:
-    """The same day `months` later; the month's last day when it has no such day (31 -> 30)."""
-    import calendar
-
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def _details(application) -> Section:
     url = _url("details", application)
     problems = []
     if not application.contact_name:
-        problems.append(Problem("details", _("Give the contact person's name."), url + "#id_contact_name"))
+        problems.append(Problem(SectionKey.DETAILS, _("Give the contact person's name."), url + "#id_contact_name"))
     if not application.contact_email:
-        problems.append(Problem("details", _("Give the contact person's e-mail address."), url + "#id_contact_email"))
+        problems.append(Problem(SectionKey.DETAILS, _("Give the contact person's e-mail address."), url + "#id_contact_email"))
     if application.projects.all() and not application.project_priorities:
-        problems.append(Problem("details", _("State the municipality's priorities among its innovation projects."),
+        problems.append(Problem(SectionKey.DETAILS, _("State the municipality's priorities among its innovation projects."),
                                 url + "#id_project_priorities"))
     if application.measures.all() and not application.competence_raising_plan:
-        problems.append(Problem("details", _("Describe the plan for raising competence."),
+        problems.append(Problem(SectionKey.DETAILS, _("Describe the plan for raising competence."),
                                 url + "#id_competence_raising_plan"))
     started = application.details_version > 0
     state = COMPLETE if started and not problems else (IN_PROGRESS if started else NOT_STARTED)
-    return Section("details", _("Contact person and cover letter"), url, state, problems)
+    return Section(SectionKey.DETAILS, SectionKey.DETAILS.label, url, state, problems)
 
 
 def _plan(application) -> Section:
@@ -91,12 +107,12 @@ def _plan(application) -> Section:
     required = application.round.competence_plan_required and bool(application.measures.all())
     problems, notes = [], []
     if required and plan is None:
-        problems.append(Problem("plan", _("Upload the competence plan (PDF, DOCX or ODT)."), url + "#id_file"))
+        problems.append(Problem(SectionKey.PLAN, _("Upload the competence plan (PDF, DOCX or ODT)."), url + "#id_file"))
     if (required or plan) and not application.competence_plan_updated_on:
-        problems.append(Problem("plan", _("Give the date the competence plan was last updated."),
+        problems.append(Problem(SectionKey.PLAN, _("Give the date the competence plan was last updated."),
                                 url + "#id_competence_plan_updated_on"))
     if (required or plan) and not application.competence_plan_adopted_by:
-        problems.append(Problem("plan", _("Say who adopted the competence plan."), url + "#id_competence_plan_adopted_by"))
+        problems.append(Problem(SectionKey.PLAN, _("Say who adopted the competence plan."), url + "#id_competence_plan_adopted_by"))
     if competence_plan_is_up_to_date(application) is False:
         notes.append(_("The competence plan is not up to date: it is older than %(months)d months. "
                        "Municipalities with an up-to-date plan are prioritised.")
@@ -107,7 +123,7 @@ def _plan(application) -> Section:
         notes.append(_("Not required: the application has no competence measures."))
     else:
         state = COMPLETE if started and not problems else (IN_PROGRESS if started else NOT_STARTED)
-    return Section("plan", _("Competence plan"), url, state, problems, notes)
+    return Section(SectionKey.PLAN, SectionKey.PLAN.label, url, state, problems, notes)
 
 
 def _measures(application) -> Section:
@@ -118,15 +134,14 @@ def _measures(application) -> Section:
 
         def need(condition, message, field_name, edit=edit, measure=measure):
             if condition:
-                problems.append(Problem("measures", _("%(title)s: %(message)s") % {
+                problems.append(Problem(SectionKey.MEASURES, _("%(title)s: %(message)s") % {
                     "title": measure.title, "message": message}, f"{edit}#id_{field_name}"))
 
         need(not measure.kind, _("choose the kind of measure."), "kind")
         need(not measure.description, _("describe the measure."), "description")
         need(not measure.service_area, _("choose the service area."), "service_area")
         need(measure.target_group_id is None, _("choose the target group."), "target_group")
-        need(measure.target_group_id is not None and measure.target_group.only_for_mental_health
-             and not measure.concerns_mental_health,
+        need(not target_group_allows(measure.target_group, concerns_mental_health=measure.concerns_mental_health),
              _("staff of other agencies are a target group only for mental health and substance abuse measures."),
              "target_group")
         need(not measure.participants, _("give the number of participants."), "participants")
@@ -135,12 +150,12 @@ def _measures(application) -> Section:
         need(measure.own_funding is None, _("give the own funding (0 if none)."), "own_funding")
     has_lines = bool(application.measures.all()) or bool(application.projects.all())
     if not has_lines:
-        problems.append(Problem("measures", _("Add at least one competence measure or innovation project."),
+        problems.append(Problem(SectionKey.MEASURES, _("Add at least one competence measure or innovation project."),
                                 _url("measure_add", application)))
     state = NOT_STARTED if not application.measures.all() else (COMPLETE if not problems else IN_PROGRESS)
     if not application.measures.all() and application.projects.all():
         state = COMPLETE
-    return Section("measures", _("Competence measures"), url, state, problems)
+    return Section(SectionKey.MEASURES, SectionKey.MEASURES.label, url, state, problems)
 
 
 def _projects(application) -> Section:
@@ -151,7 +166,7 @@ def _projects(application) -> Section:
 
         def need(condition, message, field_name, edit=edit, project=project):
             if condition:
-                problems.append(Problem("projects", _("%(title)s: %(message)s") % {
+                problems.append(Problem(SectionKey.PROJECTS, _("%(title)s: %(message)s") % {
                     "title": project.title, "message": message}, f"{edit}#id_{field_name}"))
 
         need(not project.description, _("describe the project."), "description")
@@ -165,7 +180,7 @@ def _projects(application) -> Section:
         state = COMPLETE if application.measures.all() else NOT_STARTED
     else:
         state = COMPLETE if not problems else IN_PROGRESS
-    return Section("projects", _("Innovation projects"), url, state, problems)
+    return Section(SectionKey.PROJECTS, SectionKey.PROJECTS.label, url, state, problems)
 
 
 def application_sections(*, application: Application) -> list[Section]:

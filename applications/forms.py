@@ -2,55 +2,15 @@
 missing), but what is typed must make sense: numbers are numbers, amounts are not negative, an
 amount applied for is at most the cost, texts are plain text."""
 
-import re
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from portal.forms import MoneyField, PlainTextMixin
+from schemes.rules import TARGET_GROUP_ONLY_FOR_MENTAL_HEALTH, target_group_allows
+
 from .models import Application, CompetenceMeasure, InnovationProject, Partner
-
-MARKUP = re.compile(r"<\s*[a-zA-Z!/?]|&#?\w+;|javascript\s*:", re.IGNORECASE)
-MAX_KRONER = 10_000_000_000
-
-
-class MoneyField(forms.IntegerField):
-    """Whole kroner. Accepts '150 000', '150000 kr', 'kr 150 000'; refuses decimals and negatives."""
-
-    default_error_messages = {
-        "invalid": _("Write the amount in whole kroner, with digits only, for example 150 000."),
-        "min_value": _("The amount cannot be negative."),
-        "max_value": _("The amount is too large."),
-    }
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("min_value", 0)
-        kwargs.setdefault("max_value", MAX_KRONER)
-        kwargs.setdefault("required", False)
-        super().__init__(**kwargs)
-        self.widget.input_type = "text"
-        self.widget.attrs.update({"inputmode": "numeric", "autocomplete": "off", "class": "money"})
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            cleaned = value.replace("\xa0", "").replace(" ", "").replace("\u202f", "")
-            cleaned = re.sub(r"(?i)^(kr\.?|nok)|(kr\.?|nok|,-)$", "", cleaned)
-            if re.fullmatch(r"-?\d+[.,]\d+", cleaned):
-                raise ValidationError(_("Give whole kroner, without øre."), code="invalid")
-            value = cleaned
-        return super().to_python(value)
-
-
-class PlainTextMixin:
-    """Refuse HTML markup and scripts in every text field, with a message at the field."""
-
-    def clean(self):
-        cleaned = super().clean()
-        for name, value in list(cleaned.items()):
-            if isinstance(value, str) and MARKUP.search(value):
-                self.add_error(name, _("Write plain text: remove the markup (such as <…> tags or scripts)."))
-        return cleaned
 
 
 class VersionedForm(PlainTextMixin, forms.ModelForm):
@@ -117,10 +77,8 @@ class MeasureForm(VersionedForm):
         if total is not None and applied is not None and applied > total:
             self.add_error("amount_applied", _("The amount applied for cannot be more than the total cost."))
         group = cleaned.get("target_group")
-        if group is not None and group.only_for_mental_health and not cleaned.get("concerns_mental_health"):
-            self.add_error("target_group", _(
-                "Staff of other municipal and county agencies are a target group only for measures that concern "
-                "mental health and substance abuse."))
+        if not target_group_allows(group, concerns_mental_health=bool(cleaned.get("concerns_mental_health"))):
+            self.add_error("target_group", TARGET_GROUP_ONLY_FOR_MENTAL_HEALTH)
         return cleaned
 
 

@@ -8,26 +8,23 @@ idempotency key in `portal.mail.send_once` sends it once.
 
 import datetime as dt
 import logging
-import re
-import zoneinfo
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Prefetch
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
-from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from portal.mail import recipients_clean, send_once
+from portal.formatting import kroner
+from portal.mail import recipients_clean, render_email, send_once
 from portal.models import Organisation
-from portal.templatetags.portal_tags import kroner
+from portal.pdf import render_pdf
 from schemes.models import Round
 
 from .completeness import competence_plan
 from .models import (
+    MEASURE_FIELDS,
+    PROJECT_FIELDS,
     Application,
     ApplicationEvent,
     ApplicationStatus,
@@ -39,20 +36,15 @@ from .models import (
     Receipt,
 )
 from .selectors import application_totals
-from .services import MEASURE_FIELDS, PROJECT_FIELDS
 
 logger = logging.getLogger(__name__)
 
-OSLO = zoneinfo.ZoneInfo("Europe/Oslo")
 MONEY_FIELDS = {"total_cost", "own_funding", "amount_applied", "total_budget", "own_share"}
 APPLICATION_LABELS = [
     "organisation", "contact_name", "contact_email", "contact_phone", "project_priorities",
     "competence_raising_plan", "competence_plan_updated_on", "competence_plan_adopted_by", "submitted_at",
     "submitted_by",
 ]
-# The PDF archived with the case: PDF/A-2 level A is both an archive format and a tagged
-# (screen-reader friendly) PDF.
-PDF_VARIANT = "pdf/a-2a"
 
 
 # --- the PDF ---------------------------------------------------------------------------------------
@@ -85,24 +77,6 @@ def _line(obj, fields, number: int) -> dict:
         "rows": [(capfirst(obj._meta.get_field(name).verbose_name), _value(obj, name))
                  for name in fields if name != "title"],
     }
-
-
-def _css_string(text: str) -> str:
-    """`text` as a CSS string literal, safe inside a <style> element."""
-    return '"' + re.sub(r'[\\"<>\n]', lambda m: f"\\{ord(m.group()):x} ", text) + '"'
-
-
-def page_counter_css() -> str:
-    """The footer's 'Page 1 of 3' as a CSS `content` value, from one whole sentence for translators."""
-    mark = "\x00"
-    text = _("Page %(page)s of %(pages)s") % {"page": f"{mark}page{mark}", "pages": f"{mark}pages{mark}"}
-    parts = []
-    for index, piece in enumerate(text.split(mark)):
-        if index % 2:
-            parts.append(f"counter({piece})")
-        elif piece:
-            parts.append(_css_string(piece))
-    return mark_safe(" ".join(parts))
 
 
 def _labels() -> dict:
@@ -140,18 +114,13 @@ def receipt_context(*, application: Application) -> dict:
         "measures": [_line(m, MEASURE_FIELDS, i) for i, m in enumerate(measures, 1)],
         "projects": [_line(p, PROJECT_FIELDS, i) for i, p in enumerate(projects, 1)],
         "totals": application_totals(application=application),
-        "page_counter": page_counter_css(),
-        "language": translation.get_language(),
     }
 
 
 def receipt_render_pdf(*, application: Application) -> bytes:
     """The whole application as a PDF, in the organisation's language form and Norwegian time."""
-    from weasyprint import HTML  # heavy (pango); only the worker needs it
-
-    with translation.override(application.organisation.language_form), timezone.override(OSLO):
-        html = render_to_string("applications/pdf/receipt.html", receipt_context(application=application))
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(pdf_variant=PDF_VARIANT)
+    return render_pdf(template="applications/pdf/receipt.html", language=application.organisation.language_form,
+                      context=lambda: receipt_context(application=application))
 
 
 def receipt_file_name(*, application: Application, submission_number: int) -> str:
@@ -213,16 +182,6 @@ def receipt_recipients(*, application: Application) -> list[str]:
     return recipients_clean([signatory, application.contact_email])
 
 
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
-
-
-def _paragraphs(text: str) -> str:
-    """Plain-text body from a template: no trailing spaces, at most one empty line in a row."""
-    lines = [line.rstrip() for line in text.strip().splitlines()]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)) + "\n"
-
-
 def receipt_send(*, receipt: Receipt) -> bool:
     """E-mail the receipt once to the signatory and the contact person. True when it was sent now."""
     application = _application_for_receipt(receipt.application_id)
@@ -239,14 +198,14 @@ def receipt_send(*, receipt: Receipt) -> bool:
         "round": application.round,
         "receipt": receipt,
     }
-    with translation.override(language), timezone.override(OSLO):
-        subject = _one_line(render_to_string("applications/email/receipt_subject.txt", context))
-        body = _paragraphs(render_to_string("applications/email/receipt_body.txt", context))
+    subject, body = render_email(subject_template="applications/email/receipt_subject.txt",
+                                 body_template="applications/email/receipt_body.txt", context=context,
+                                 language=language)
     with receipt.pdf.open("rb") as file:
         pdf = file.read()
     sent = send_once(
         key=f"receipt:{receipt.application_id}:{receipt.submission_number}",
-        to=to, subject=subject, body=body, language=language,
+        to=to, subject=subject, body=body, language=language, office_id=application.round.office_id,
         attachments=[(receipt_file_name(application=application, submission_number=receipt.submission_number),
                       pdf, "application/pdf")],
     )

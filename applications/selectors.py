@@ -1,13 +1,28 @@
-"""Reads for applications. Every queryset starts from what the user may see."""
+"""Reads for applications. Every queryset a view uses starts from what the user may see."""
 
+import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from portal.models import Role
+from portal.models import OFFICE_ROLES, ORGANISATION_ROLES
 from portal.permissions import office_ids_with_role, organisation_ids_with_role
+from portal.selectors import organisations_for_user
 
-from .models import Application, ApplicationEvent, ApplicationStatus, CompetenceMeasure, InnovationProject
+from . import hooks
+from .permissions import can_start_application
+from .models import (
+    Application,
+    ApplicationEvent,
+    ApplicationStatus,
+    CompetenceMeasure,
+    EventKind,
+    InnovationProject,
+    Receipt,
+)
+from .rules import applicant_status, applicant_status_label
 
 
 def line_prefetches() -> tuple:
@@ -21,8 +36,8 @@ def line_prefetches() -> tuple:
 
 def applications_visible_to(*, user) -> QuerySet[Application]:
     """The organisation's own applications, and the submitted ones of the user's offices."""
-    organisations = organisation_ids_with_role(user, Role.EDITOR, Role.SIGNATORY)
-    offices = office_ids_with_role(user, Role.CASEWORKER, Role.APPROVER, Role.OFFICE_ADMIN)
+    organisations = organisation_ids_with_role(user, *ORGANISATION_ROLES)
+    offices = office_ids_with_role(user, *OFFICE_ROLES)
     return Application.objects.filter(
         Q(organisation_id__in=organisations)
         | (Q(round__office_id__in=offices) & ~Q(status=ApplicationStatus.DRAFT))
@@ -34,7 +49,8 @@ def application_get_full(*, user, pk: int) -> Application:
     Raises Application.DoesNotExist (a 404) when the user may not see it."""
     return (
         applications_visible_to(user=user)
-        .select_related("round__scheme", "round__office", "organisation__county", "submitted_by", "created_by")
+        .select_related("round__scheme", "round__office", "organisation__county", "submitted_by", "created_by",
+                        *hooks.status_mask_related())
         .prefetch_related(*line_prefetches(), "receipts")
         .get(pk=pk)
     )
@@ -42,10 +58,10 @@ def application_get_full(*, user, pk: int) -> Application:
 
 def applications_for_organisations(*, user) -> QuerySet[Application]:
     """The municipality's start page: its applications across rounds, newest round first."""
-    organisations = organisation_ids_with_role(user, Role.EDITOR, Role.SIGNATORY)
+    organisations = organisation_ids_with_role(user, *ORGANISATION_ROLES)
     return (
         Application.objects.filter(organisation_id__in=organisations)
-        .select_related("round__scheme", "round__office", "organisation")
+        .select_related("round__scheme", "round__office", "organisation", *hooks.status_mask_related())
         .order_by("-round__year", "organisation__name")
     )
 
@@ -60,6 +76,16 @@ def application_previous(*, application: Application) -> Application | None:
         .exclude(status=ApplicationStatus.WITHDRAWN)
         .order_by("-round__year")
         .first()
+    )
+
+
+def application_with_lines(*, pk: int) -> Application:
+    """One application with its lines and files prefetched, for rules that read them all (the
+    submission guard), unscoped: callers have already checked who may act."""
+    return (
+        Application.objects.select_related("round__scheme", "organisation")
+        .prefetch_related(*line_prefetches())
+        .get(pk=pk)
     )
 
 
@@ -112,7 +138,8 @@ def application_history(*, application: Application, include_internal: bool = Fa
     return events
 
 
-def section_snapshot(*, application: Application, section: str, version: int, object_id: int | None = None) -> dict | None:
+def section_values_at(*, application: Application, section: str, version: int,
+                      object_id: int | None = None) -> dict | None:
     """What a section (or one line) held at `version`, from the event written when it was saved; for a
     version no save wrote (as started, copied or seeded), from what the next save found before it wrote."""
     events = application.events.filter(section=section, object_id=object_id)
@@ -123,121 +150,54 @@ def section_snapshot(*, application: Application, section: str, version: int, ob
     return following.data["before"] if following else None
 
 
-def applications_for_office_round(*, user, round_, status: str = "", organisation_id: int | None = None,
-                                  mental_health: bool | None = None, plan_up_to_date: bool | None = None,
-                                  sort: str = "organisation") -> list[Application]:
-    """The caseworker's list: submitted (not draft) applications of the round, only of the user's
-    offices, filtered and sorted. Constant queries; the plan filter is computed per row."""
-    from .completeness import competence_plan_is_up_to_date
-
-    offices = office_ids_with_role(user, Role.CASEWORKER, Role.APPROVER)
-    queryset = (
-        Application.objects.filter(round=round_, round__office_id__in=offices)
-        .exclude(status=ApplicationStatus.DRAFT)
-        .select_related("organisation", "round", "assessment", "decision")
-        .prefetch_related("measures", "projects", "attachments")
-    )
-    if status:
-        queryset = queryset.filter(status=status)
-    if organisation_id:
-        queryset = queryset.filter(organisation_id=organisation_id)
-    if mental_health is not None:
-        with_mental_health = Q(measures__concerns_mental_health=True)
-        queryset = (queryset.filter(with_mental_health) if mental_health else queryset.exclude(with_mental_health))
-        queryset = queryset.distinct()
-    rows = list(queryset)
-    for application in rows:
-        application.plan_up_to_date = competence_plan_is_up_to_date(application)
-        application.totals = application_totals(application=application)
-        assessment = getattr(application, "assessment", None)
-        application.score = assessment.score if assessment else None
-    if plan_up_to_date is not None:
-        rows = [a for a in rows if bool(a.plan_up_to_date) == plan_up_to_date]
-    sorters = {
-        "organisation": lambda a: a.organisation.name,
-        "applied": lambda a: -a.totals.applied,
-        "score": lambda a: (a.score is None, -(a.score or 0)),
-        "submitted": lambda a: a.submitted_at or a.created_at,
-        "status": lambda a: list(ApplicationStatus.values).index(a.status),  # the workflow's order
-    }
-    rows.sort(key=sorters.get(sort, sorters["organisation"]))
-    return rows
-
-
-def rounds_for_offices(*, office_ids) -> QuerySet:
-    """The offices' rounds with how many applications were received and how many wait for assessment."""
-    from django.db.models import Count
-
-    from schemes.models import Round
-
-    in_play = ~Q(applications__status__in=[ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN])
-    return (
-        Round.objects.filter(office_id__in=office_ids).select_related("scheme", "office")
-        .annotate(received=Count("applications", filter=in_play),
-                  waiting=Count("applications", filter=Q(applications__status=ApplicationStatus.SUBMITTED)))
-        .order_by("-year", "office__name", "scheme__name")
-    )
-
-
-def application_with_lines(*, pk: int) -> Application:
-    """One application with its lines and files prefetched, for rules that read them all (the
-    submission guard), unscoped: callers have already checked who may act."""
-    return (
-        Application.objects.select_related("round__scheme", "organisation")
-        .prefetch_related(*line_prefetches())
-        .get(pk=pk)
-    )
-
-
-def decision_is_sent(application: Application) -> bool:
-    decision = getattr(application, "decision", None)
-    return decision is not None and decision.status == "sent"
-
-
-def applicant_status(application: Application) -> str:
-    """The status as the applicant may see it: a decision exists for them only once its letter is
-    sent (an enkeltvedtak is made known by the letter); until then it is still in assessment."""
-    if application.status == ApplicationStatus.DECIDED and not decision_is_sent(application):
-        return ApplicationStatus.IN_ASSESSMENT
-    return application.status
-
-
-def next_step(application: Application, user) -> str:
-    """What the municipality should do next, in one sentence."""
-    from django.utils.translation import gettext as _
-
-    from .permissions import is_applicant
-
-    status = applicant_status(application) if is_applicant(user, application) else application.status
-    if status == "draft":
+def application_next_step(*, application: Application, user, is_applicant: bool) -> str:
+    """What the municipality should do next, in one sentence (for an applicant, from the status
+    they may know)."""
+    status = applicant_status(application) if is_applicant else application.status
+    if status == ApplicationStatus.DRAFT:
         if application.round.is_open():
             return _("Complete the sections and let the signatory submit before the deadline.")
         return _("The deadline has passed; the draft was not submitted.")
-    if status == "returned":
+    if status == ApplicationStatus.RETURNED:
         return _("The County Governor asked for more information: change the application and send it again.")
-    if status in ("submitted", "in_assessment"):
+    if status in (ApplicationStatus.SUBMITTED, ApplicationStatus.IN_ASSESSMENT):
         return _("Submitted. The County Governor is assessing the application.")
-    if status == "decided":
+    if status == ApplicationStatus.DECIDED:
         return _("Decided. Report on the use of funds by the reporting deadline.")
-    if status == "withdrawn":
+    if status == ApplicationStatus.WITHDRAWN:
         return _("Withdrawn. While the round is open you can start again.")
     return ""
 
 
-def organisations_that_may_start(user, round_) -> list[tuple]:
-    """For the round page: the user's organisations with their application in the round, if any."""
-    from portal.selectors import organisations_for_user
-
-    from .permissions import can_start_application
-
-    organisations = list(organisations_for_user(user=user, roles=[Role.EDITOR, Role.SIGNATORY]))
-    existing = {a.organisation_id: a for a in Application.objects.filter(round=round_, organisation__in=organisations)}
+def organisations_that_may_start(*, user, round_) -> list[tuple]:
+    """For the round page: the user's organisations with their application in the round (marked with
+    the status its users may know), and those that may start one now."""
+    organisations = list(organisations_for_user(user=user, roles=ORGANISATION_ROLES))
+    existing = {a.organisation_id: a for a in Application.objects.filter(round=round_, organisation__in=organisations)
+                .select_related(*hooks.status_mask_related())}
+    for application in existing.values():
+        application.shown_status_label = applicant_status_label(application)
     return [(o, existing.get(o.pk)) for o in organisations
             if o.pk in existing or can_start_application(user, round_, o)]
 
 
 def information_request_latest(*, application: Application) -> ApplicationEvent | None:
-    """The office's newest request for more information, shown while the application is returned."""
+    """The office's newest request for more information (the message it was returned with), shown
+    while the application is returned."""
     if application.status != ApplicationStatus.RETURNED:
         return None
-    return application.events.filter(kind="information_requested").order_by("-created_at", "-id").first()
+    return (application.events.filter(kind=EventKind.STATUS_CHANGED, data__transition="return")
+            .order_by("-created_at", "-id").first())
+
+
+def receipts_missing(*, older_than: dt.timedelta = dt.timedelta(minutes=10)) -> list[tuple[int, int]]:
+    """(application, submission number) of submissions without their receipt, older than a few
+    minutes (so the first try has had its chance): what the catch-up task queues again."""
+    before = timezone.now() - older_than
+    has_receipt = Receipt.objects.filter(application=OuterRef("pk"), submission_number=OuterRef("submission_count"))
+    return list(
+        Application.objects.filter(submission_count__gt=0, submitted_at__lt=before)
+        .exclude(status__in=[ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN, ApplicationStatus.RETURNED])
+        .exclude(Exists(has_receipt.exclude(pdf="")))
+        .values_list("pk", "submission_count")
+    )

@@ -4,9 +4,19 @@ round this year, and a user for every role. Safe to run again: it only adds what
 import datetime as dt
 from dataclasses import dataclass
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from applications.models import Application
+from applications.services import (
+    application_details_save,
+    application_plan_save,
+    application_start,
+    application_submit,
+    measure_save,
+    project_save,
+)
 from schemes.models import PriorityArea, Round, RoundDocument, Scheme, SubGoal, TargetGroup
 from schemes.services import round_create_default_criteria
 
@@ -184,18 +194,6 @@ DEMO_PLAN_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<
 
 def _submitted_applications(round_, today: dt.date) -> None:
     """Three Nordland municipalities that have already applied (their users are not printed)."""
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from applications.models import Application
-    from applications.services import (
-        application_details_save,
-        application_plan_save,
-        application_start,
-        application_submit,
-        measure_save,
-        project_save,
-    )
-
     health_staff = round_.scheme.target_groups.get(code="health_care_staff")
     sub_goals = list(round_.scheme.sub_goals.all())
     for number, name, measures, projects in DEMO_SUBMITTED:

@@ -1,7 +1,12 @@
-from .models import OFFICE_ROLES
-from .notifications import unread_count
-from .permissions import office_ids_with_role
-from .selectors import affiliations_for_user
+from .models import Role
+from .permissions import is_office_staff
+from .selectors import affiliations_for_user, unread_count
+
+
+def enums(request) -> dict:
+    """The core's enums in every template, so templates compare with `Role.OFFICE_ADMIN`, never
+    with a string literal."""
+    return {"Role": Role}
 
 
 def affiliation(request):
@@ -12,5 +17,5 @@ def affiliation(request):
     if user is None or not user.is_authenticated:
         return {"user_affiliations": [], "is_office_staff": False, "notifications_unread": 0}
     return {"user_affiliations": affiliations_for_user(user=user),
-            "is_office_staff": bool(office_ids_with_role(user, *OFFICE_ROLES)),
+            "is_office_staff": is_office_staff(user),
             "notifications_unread": unread_count(user=user)}

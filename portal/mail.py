@@ -1,24 +1,57 @@
-"""E-mail sent at most once per idempotency key.
+"""E-mail, sent at most once: the one policy for every e-mail the portal sends (receipts, decision
+letters, requests for information, reminders).
 
-Tasks that send e-mail may run twice (a Celery retry, a redelivered message, two workers). Before
-sending, `send_once` commits a `SentEmail` row whose key is unique: whoever inserts it sends, every
-later call with the same key sends nothing. If sending fails the claim is removed again, so a retry
-can try once more. A worker that dies between the claim and the send leaves a row with `sent_at`
-empty: that e-mail is not sent again automatically (at most once, never twice), and the row shows
-an operator what to follow up.
+Tasks that send e-mail may run twice (a Celery retry, a redelivered message, two workers), so every
+e-mail is claimed in a row before it is sent, and the row says how it went:
+
+- **claimed** – the row is committed before sending; nobody else sends that e-mail meanwhile.
+- **sent** – the mail server accepted it.
+- **failed** – certainly not sent: the connection to the mail server could not be opened, or the
+  server refused the message before accepting it (recipients, sender or data refused). The claim
+  is given back, so a retry (the task's, or the next reminder sweep) tries once more.
+- **uncertain** – the connection broke (a timeout, a dropped line, an unknown error) after the
+  message may have reached the server. It is *never* sent again automatically: a duplicate letter
+  is worse than a missing one, which someone can follow up. The office sees it in its list of
+  e-mails that were not sent (`reminders.outbox`), with the error.
+
+A worker that dies between the claim and the send leaves a row that stays **claimed**: also never
+sent again, also shown to the office once it is older than `STALE_CLAIM`.
+
+`send_once` applies this to one keyed e-mail (a `SentEmail` row); the reminder sweep claims many at
+once in its own log and sends each through `deliver`, so both decide by the same function,
+`failure_is_certain`.
 """
 
+import datetime as dt
 import logging
+import re
+import smtplib
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 
-from .models import SentEmail
+from .models import Delivery, SentEmail
 
 logger = logging.getLogger(__name__)
+
+# Answers the mail server gives before it accepts a message: certainly nothing was sent.
+DEFINITE_REFUSALS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError)
+STALE_CLAIM = dt.timedelta(minutes=15)  # a claim older than this without an outcome: its worker died
+
+
+class EmailNotSent(Exception):
+    """Certainly not sent (the claim is given back as failed): the caller's task may retry."""
+
+
+def failure_is_certain(error: BaseException) -> bool:
+    """Did this error while sending certainly leave nothing at the mail server? (Then the e-mail may
+    be tried again; otherwise it may have gone, and is never tried again.)"""
+    return isinstance(error, DEFINITE_REFUSALS)
 
 
 def recipients_clean(addresses: Iterable[str | None]) -> list[str]:
@@ -32,6 +65,64 @@ def recipients_clean(addresses: Iterable[str | None]) -> list[str]:
     return result
 
 
+# --- composing ----------------------------------------------------------------------------------------
+
+def one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def paragraphs(text: str) -> str:
+    """Plain-text body from a template: no trailing spaces, at most one empty line in a row."""
+    lines = [line.rstrip() for line in text.strip().splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)) + "\n"
+
+
+def render_email(*, subject_template: str, body_template: str, context: dict, language: str) -> tuple[str, str]:
+    """Subject and body from two templates, in `language` and Norwegian time."""
+    with translation.override(language), timezone.override(timezone.get_default_timezone()):
+        return (one_line(render_to_string(subject_template, context)),
+                paragraphs(render_to_string(body_template, context)))
+
+
+# --- sending ------------------------------------------------------------------------------------------
+
+def open_connection():
+    """A connection to the mail server, opened. Raises EmailNotSent when it cannot be opened."""
+    connection = get_connection()
+    try:
+        connection.open()
+    except Exception as error:
+        raise EmailNotSent(f"No connection to the mail server: {error}") from error
+    return connection
+
+
+def deliver(message: EmailMessage, connection) -> tuple[str, str]:
+    """Send one message over an open connection: (Delivery.SENT, "") or, when it failed,
+    (Delivery.FAILED or Delivery.UNCERTAIN, the error), as `failure_is_certain` decides."""
+    try:
+        message.connection = connection
+        message.send(fail_silently=False)
+    except Exception as error:  # noqa: BLE001 - every failure is classified, none is lost
+        outcome = Delivery.FAILED if failure_is_certain(error) else Delivery.UNCERTAIN
+        return outcome, f"{type(error).__name__}: {error}"
+    return Delivery.SENT, ""
+
+
+def _claim(*, key: str, to: list[str], subject: str, office_id: int | None) -> SentEmail | None:
+    """Claim `key`, committed on its own: a new row, or a failed one taken back. None when the
+    e-mail was sent, is being sent, or may have been sent."""
+    try:
+        with transaction.atomic(durable=True):
+            return SentEmail.objects.create(key=key, recipients=to, subject=subject, office_id=office_id)
+    except IntegrityError:
+        pass
+    with transaction.atomic(durable=True):
+        retaken = SentEmail.objects.filter(key=key, status=Delivery.FAILED).update(
+            status=Delivery.CLAIMED, attempts=F("attempts") + 1, recipients=to, subject=subject,
+            claimed_at=timezone.now())
+    return SentEmail.objects.get(key=key) if retaken else None
+
+
 def send_once(
     *,
     key: str,
@@ -40,33 +131,52 @@ def send_once(
     body: str,
     attachments: Iterable[tuple[str, bytes, str]] = (),
     language: str = "nb",
+    office_id: int | None = None,
 ) -> bool:
-    """Send the e-mail unless one with `key` was already sent (or is being sent). True when it sent.
+    """Send the e-mail unless one with `key` was sent, is being sent or may have been sent. True
+    when it was sent now; False when nothing was sent now and nothing should be tried again.
+    Raises EmailNotSent when it certainly was not sent (the task may retry).
 
-    Must be called outside a transaction of the caller's own: the claim is committed on its own
-    (`durable=True` refuses to nest), otherwise a rollback of the caller would undo the claim of an
-    e-mail already sent."""
+    `office_id`: the office that sees the e-mail in its list if it is not sent. Must be called
+    outside a transaction of the caller's own: the claim is committed on its own (`durable=True`
+    refuses to nest), otherwise a rollback of the caller would undo the claim of an e-mail sent."""
     to = recipients_clean(to)
     if not to:
         raise ValueError("send_once needs at least one recipient.")
-    try:
-        with transaction.atomic(durable=True):
-            claim = SentEmail.objects.create(key=key, recipients=to, subject=subject)
-    except IntegrityError:
-        logger.info("E-mail %s was already sent; not sending it again.", key)
+    claim = _claim(key=key, to=to, subject=subject, office_id=office_id)
+    if claim is None:
+        logger.info("E-mail %s was already sent, is being sent or may have been sent; not sending it.", key)
         return False
-
-    message = EmailMessage(
-        subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=to,
-        headers={"Content-Language": language},
-    )
+    message = EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=to,
+                           headers={"Content-Language": language})
     for filename, content, mimetype in attachments:
         message.attach(filename, content, mimetype)
     try:
-        message.send(fail_silently=False)
-    except Exception:
-        # Nothing left the building: give the key back so that a retry may send it.
-        SentEmail.objects.filter(pk=claim.pk).delete()
+        connection = open_connection()
+    except EmailNotSent as error:
+        _record(claim, Delivery.FAILED, str(error))
         raise
-    SentEmail.objects.filter(pk=claim.pk).update(sent_at=timezone.now())
+    try:
+        outcome, error = deliver(message, connection)
+    finally:
+        _close(connection)
+    _record(claim, outcome, error)
+    if outcome == Delivery.FAILED:
+        raise EmailNotSent(error)
+    if outcome == Delivery.UNCERTAIN:
+        logger.error("E-mail %s may have been sent (the mail server did not confirm it): it is not tried "
+                     "again. %s", key, error)
+        return False
     return True
+
+
+def _record(claim: SentEmail, outcome: str, error: str) -> None:
+    SentEmail.objects.filter(pk=claim.pk).update(
+        status=outcome, error=error[:1000], sent_at=timezone.now() if outcome == Delivery.SENT else None)
+
+
+def _close(connection) -> None:
+    try:
+        connection.close()
+    except Exception:  # noqa: BLE001
+        logger.exception("The connection to the mail server could not be closed cleanly.")

@@ -2,9 +2,11 @@
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .validators import (
@@ -110,8 +112,6 @@ class Office(models.Model):
         ordering = ["name"]
 
     def __str__(self):
-        from django.utils.translation import get_language
-
         if get_language() == "en" and self.name_en:
             return self.name_en
         return self.name
@@ -172,8 +172,6 @@ class Organisation(models.Model):
         return self.name
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
         self.organisation_number = normalise_organisation_number(self.organisation_number)
         errors = {}
         if self.kind == OrganisationKind.MUNICIPALITY and not self.municipality_number:
@@ -254,20 +252,37 @@ class Membership(models.Model):
         return f"{self.user} – {self.get_role_display()} – {where}"
 
 
+class Delivery(models.TextChoices):
+    """How an e-mail went (see `portal.mail` for the one at-most-once policy)."""
+
+    CLAIMED = "claimed", _("Being sent")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Not sent")
+    UNCERTAIN = "uncertain", _("Perhaps sent: the mail server did not confirm it")
+
+
 class SentEmail(models.Model):
     """One e-mail the portal has claimed to send, by its idempotency key. The row is written and
-    committed before sending, so a retried or repeated task sends the same e-mail at most once."""
+    committed before sending, so a retried or repeated task sends the same e-mail at most once;
+    `status` says how it went, and the office named sees it when it was not sent."""
 
     key = models.CharField(_("key"), max_length=200, unique=True)
     recipients = models.JSONField(_("recipients"), default=list)
     subject = models.TextField(_("subject"))
+    office = models.ForeignKey(Office, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                               verbose_name=_("office"))
+    status = models.CharField(_("status"), max_length=20, choices=Delivery.choices, default=Delivery.CLAIMED)
+    error = models.TextField(_("error"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=1)
     created_at = models.DateTimeField(_("claimed"), auto_now_add=True)
+    claimed_at = models.DateTimeField(_("last claimed"), default=timezone.now)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("sent e-mail")
         verbose_name_plural = _("sent e-mails")
         ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["office", "status"], name="sentemail_office_status")]
 
     def __str__(self):
         return f"{self.subject} ({self.key})"

@@ -1,91 +1,83 @@
-"""Notifications: the one place that writes them, and the words they are shown with.
+"""The words notifications are shown with: a registry of kinds that each app fills in its
+`AppConfig.ready()`, so this core module knows no grant, application or report.
 
-`notify(users=..., kind=..., data=..., url=...)` is called after commit by the services that
-change something a user should know about. Texts are composed when shown (in the reader's
-language) from the kind and its data, never stored translated."""
+A notification stores its kind and the facts (`data`); the sentence is composed when it is shown,
+in the reader's language, by the function registered for its kind:
 
-from collections.abc import Iterable
+    notifications.register(CaseworkNotice.DECISION_SENT, sentence(_("The decision on ... is sent.")))
 
-from django.db.models import QuerySet
-from django.utils import timezone
-from django.utils.translation import gettext as _
+A kind whose texts need the database (a reminder names its scheme) registers a `context` function
+as well: it reads what a whole page of its notifications needs in one query.
 
-from .models import Notification, Role, User
+Writing notifications is `portal.services.notify`; reading them, `portal.selectors`."""
 
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
-def notify(*, users: Iterable[User], kind: str, data: dict | None = None, url: str = "") -> int:
-    """Write one notification per distinct user. Returns how many were written."""
-    unique = {user.pk: user for user in users if user is not None and user.is_active}
-    Notification.objects.bulk_create(
-        Notification(user_id=pk, kind=kind, data=data or {}, url=url) for pk in unique
-    )
-    return len(unique)
+from .models import Notification
 
-
-def organisation_users(*, organisation_id: int, roles=(Role.EDITOR, Role.SIGNATORY)) -> QuerySet[User]:
-    return User.objects.filter(is_active=True, memberships__organisation_id=organisation_id,
-                               memberships__role__in=roles).distinct()
+# text(data, context) -> the sentence, in the active language
+Text = Callable[[dict, dict], str]
+# context([data, ...]) -> what the texts of those notifications need, read at once
+Context = Callable[[list[dict]], dict]
 
 
-def office_users(*, office_id: int, roles=(Role.CASEWORKER,)) -> QuerySet[User]:
-    return User.objects.filter(is_active=True, memberships__office_id=office_id,
-                               memberships__role__in=roles).distinct()
+@dataclass(frozen=True)
+class NotificationKind:
+    kind: str
+    text: Text
+    context: Context | None = None
 
 
-def notifications_for(*, user) -> QuerySet[Notification]:
-    return Notification.objects.filter(user=user)
+_registry: dict[str, NotificationKind] = {}
 
 
-def unread_count(*, user) -> int:
-    if not user.is_authenticated:
-        return 0
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+def register(kind: str, text: Text, *, context: Context | None = None) -> None:
+    """Say how notifications of `kind` read. Called from AppConfig.ready(); registering a kind twice
+    (another app, the same name) is a mistake that fails at start-up."""
+    kind = str(kind)
+    if kind in _registry and _registry[kind].text is not text:
+        raise ValueError(f"The notification kind {kind!r} is registered twice.")
+    _registry[kind] = NotificationKind(kind=kind, text=text, context=context)
 
 
-def notifications_mark_read(*, user, ids: Iterable[int] | None = None) -> int:
-    queryset = Notification.objects.filter(user=user, read_at__isnull=True)
-    if ids is not None:
-        queryset = queryset.filter(pk__in=list(ids))
-    return queryset.update(read_at=timezone.now())
+def registered_kinds() -> set[str]:
+    return set(_registry)
 
 
-def notification_texts(notifications) -> list[str]:
-    """The sentences of a page of notifications, with what they name read in one query each."""
-    from schemes.models import Scheme
+def sentence(template, *, values: Callable[[dict], dict] | None = None) -> Text:
+    """A text that fills `template` (a lazily translated string with %(name)s placeholders) with
+    the notification's data, made readable by `values` if given. Data that does not fit the
+    template (an older notification) gives the template's first clause rather than an error."""
 
+    def text(data: dict, context: dict) -> str:
+        template_text = str(template)
+        try:
+            return template_text % (values(data) if values else data)
+        except (KeyError, TypeError, ValueError):
+            return template_text.split(":")[0]
+
+    return text
+
+
+def notification_texts(notifications: Iterable[Notification]) -> list[str]:
+    """The sentences of a page of notifications, in the current language, in the page's order;
+    what they name is read once per kind, however many there are."""
     notifications = list(notifications)
-    scheme_ids = {n.data.get("scheme") for n in notifications if n.kind == "reminder" and "reminder" in n.data}
-    schemes = Scheme.objects.in_bulk(scheme_ids - {None}) if scheme_ids else {}
-    return [notification_text(n, schemes=schemes) for n in notifications]
+    by_kind = defaultdict(list)
+    for notification in notifications:
+        by_kind[notification.kind].append(notification.data)
+    contexts = {kind: _registry[kind].context(data) for kind, data in by_kind.items()
+                if kind in _registry and _registry[kind].context is not None}
+    return [notification_text(n, context=contexts.get(n.kind, {})) for n in notifications]
 
 
-def notification_text(notification: Notification, *, schemes: dict | None = None) -> str:
-    """The sentence shown for a notification, in the current language."""
-    data = notification.data
-    texts = {
-        "status_changed": _("%(organisation)s's application is now: %(status)s."),
-        "information_requested": _("The County Governor asks %(organisation)s for more information: %(message)s"),
-        "decision_sent": _("The decision on %(organisation)s's application is sent."),
-        "decision_proposed": _("A decision on %(organisation)s's application waits for approval."),
-        "report_submitted": _("%(organisation)s has submitted its report."),
-        "report_returned": _("The County Governor returned %(organisation)s's report: %(message)s"),
-        "report_approved": _("The report from %(organisation)s is approved."),
-        "reminder": _("Reminder: %(subject)s"),
-    }
-    if notification.kind == "reminder" and "reminder" in data:
-        from reporting.reminder_emails import reminder_subject_from
-
-        scheme = (schemes or {}).get(data.get("scheme"))
-        return texts["reminder"] % {"subject": reminder_subject_from(data, scheme=scheme)}
-    template = texts.get(notification.kind)
-    if template is None:
+def notification_text(notification: Notification, *, context: dict | None = None) -> str:
+    """The sentence shown for one notification; an unknown kind shows as itself."""
+    spec = _registry.get(notification.kind)
+    if spec is None:
         return notification.kind
-    values = dict(data)
-    if "status" in values:
-        from applications.models import ApplicationStatus
-
-        values["status"] = str(ApplicationStatus(values["status"]).label).lower()
-    try:
-        return template % values
-    except (KeyError, TypeError, ValueError):
-        return template.split(":")[0]
+    if context is None and spec.context is not None:
+        context = spec.context([notification.data])
+    return spec.text(notification.data, context or {})

@@ -1,11 +1,16 @@
-"""Who may do what, answered in one place. Each function returns a Verdict: truthy when allowed,
-with the reason when not, so views and templates can say why."""
+"""Who may do what, answered in one place per app. Each `can_…(user, obj)` function takes the user
+first and returns a Verdict: truthy when allowed, with the reason when not, so views and templates
+can say why. Views turn a refusal into a 403 with `require`.
+
+This module holds what every app's permissions are built from: the user's roles, read once per
+request from their memberships, by organisation and by office."""
 
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
-from .models import Role
+from .models import OFFICE_ROLES, ORGANISATION_ROLES, Role
 
 
 @dataclass(frozen=True)
@@ -18,6 +23,12 @@ class Verdict:
 
 
 ALLOWED = Verdict(True)
+
+
+def require(verdict: Verdict) -> None:
+    """The one helper views call: raises PermissionDenied with the reason when not allowed."""
+    if not verdict:
+        raise PermissionDenied(verdict.reason)
 
 
 def _roles(user) -> set[tuple[str, int | None, int | None]]:
@@ -45,6 +56,21 @@ def office_ids_with_role(user, *roles: str) -> set[int]:
 
 def organisation_ids_with_role(user, *roles: str) -> set[int]:
     return {org for role, org, _office in _roles(user) if role in roles and org}
+
+
+def roles_for(user, *, organisation_id: int | None = None, office_id: int | None = None) -> set[str]:
+    """The roles the user holds in this organisation and/or this office (what a state machine asks
+    before a transition): editor and signatory in the organisation, the office roles in the office."""
+    return {
+        role for role, organisation, office in _roles(user)
+        if (organisation_id is not None and organisation == organisation_id and role in ORGANISATION_ROLES)
+        or (office_id is not None and office == office_id and role in OFFICE_ROLES)
+    }
+
+
+def is_office_staff(user) -> bool:
+    """Does the user work at any County Governor office (the menu then links to its casework)?"""
+    return bool(office_ids_with_role(user, *OFFICE_ROLES))
 
 
 def can_use_admin(user) -> Verdict:

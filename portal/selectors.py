@@ -2,7 +2,7 @@
 
 from django.db.models import QuerySet
 
-from .models import Membership, Office, Organisation
+from .models import ORGANISATION_ROLES, Membership, Notification, Office, Organisation, Role, User
 
 
 def memberships_for_user(*, user) -> QuerySet[Membership]:
@@ -28,3 +28,33 @@ def offices_for_user(*, user, roles) -> QuerySet[Office]:
 
 def organisations_for_user(*, user, roles) -> QuerySet[Organisation]:
     return Organisation.objects.filter(memberships__user=user, memberships__role__in=roles).distinct()
+
+
+def organisation_users(*, organisation_id: int, roles=ORGANISATION_ROLES) -> QuerySet[User]:
+    """The organisation's active users with one of `roles` (by default: its editors and signatories)."""
+    return User.objects.filter(is_active=True, memberships__organisation_id=organisation_id,
+                               memberships__role__in=roles).distinct()
+
+
+def office_users(*, office_id: int, roles=(Role.CASEWORKER,)) -> QuerySet[User]:
+    """The office's active users with one of `roles` (by default: its caseworkers)."""
+    return User.objects.filter(is_active=True, memberships__office_id=office_id,
+                               memberships__role__in=roles).distinct()
+
+
+def organisation_member_emails(*, organisation_id: int, roles) -> list[str]:
+    """The e-mail addresses of the organisation's active users with one of `roles`, by role, then address."""
+    return list(
+        Membership.objects.filter(organisation_id=organisation_id, role__in=roles, user__is_active=True)
+        .order_by("role", "user__email").values_list("user__email", flat=True)
+    )
+
+
+def notifications_for(*, user) -> QuerySet[Notification]:
+    return Notification.objects.filter(user=user)
+
+
+def unread_count(*, user) -> int:
+    if not user.is_authenticated:
+        return 0
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()

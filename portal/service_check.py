@@ -3,6 +3,8 @@
 import socket
 from urllib.parse import urlparse
 
+import redis
+
 
 def _port_open(host: str, port: int, timeout: float = 1.0) -> bool:
     try:
@@ -24,8 +26,6 @@ def redis_reachable(url: str) -> bool:
     if not _port_open(parsed.hostname or "127.0.0.1", parsed.port or 6379):
         return False
     try:
-        import redis
-
         return bool(redis.Redis.from_url(url, socket_connect_timeout=1).ping())
     except Exception:  # noqa: BLE001 - any failure means "not usable"
         return False

@@ -8,7 +8,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .notifications import notification_texts, notifications_for, notifications_mark_read
+from .notifications import notification_texts
+from .selectors import notifications_for
+from .services import notifications_mark_read
 
 NOTIFICATIONS_PER_PAGE = 25
 

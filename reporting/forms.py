@@ -9,9 +9,9 @@ the anchors `report_problems` links to."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from applications.forms import MoneyField, PlainTextMixin
-from applications.uploads import ALLOWED_DESCRIPTION
-from portal.templatetags.portal_tags import kroner
+from portal.forms import MoneyField, PlainTextMixin
+from portal.uploads import ALLOWED_DESCRIPTION
+from portal.formatting import kroner
 
 from .models import GrantReport, ReportLine
 

@@ -1,18 +1,23 @@
-"""Reports on the use of funds, and the log of reminders sent.
+"""Reports on the use of funds.
 
 A granted application gets one GrantReport, with one line per awarded measure or project (the
-awards copied from the decision, so the report reads against what was granted). Every reminder
-the sweep sends is a Reminder row, unique per recipient, round, kind and offset: the row is
-written before the e-mail goes, so no reminder is ever sent twice."""
+awards copied from the decision, so the report reads against what was granted)."""
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from applications.models import Application
-from schemes.models import Round
+from applications.models import Application, LinePart
+
+
+class ReportEvent(models.TextChoices):
+    """What happens to a report, written into the application's history (`ApplicationEvent.kind`);
+    registered in `applications.hooks` so that the history names it."""
+
+    REPORT_SUBMITTED = "report_submitted", _("Report submitted")
+    REPORT_APPROVED = "report_approved", _("Report approved")
+    REPORT_RETURNED = "report_returned", _("Report returned")
 
 
 class ReportStatus(models.TextChoices):
@@ -59,8 +64,7 @@ class GrantReport(models.Model):
 
 class ReportLine(models.Model):
     report = models.ForeignKey(GrantReport, on_delete=models.CASCADE, related_name="lines", verbose_name=_("report"))
-    part = models.CharField(_("part"), max_length=10, choices=[("measure", _("Competence measure")),
-                                                               ("project", _("Innovation project"))])
+    part = models.CharField(_("part"), max_length=10, choices=LinePart.choices)
     line_id = models.BigIntegerField(_("line"))
     title = models.CharField(_("title"), max_length=200)
     awarded = models.PositiveBigIntegerField(_("granted (NOK)"))
@@ -89,40 +93,3 @@ class ReportLine(models.Model):
     @property
     def overspent(self) -> bool:
         return self.amount_used is not None and self.amount_used > self.awarded
-
-
-class ReminderKind(models.TextChoices):
-    APPLICATION_DEADLINE = "application_deadline", _("Application deadline is near")
-    REPORTING_DEADLINE = "reporting_deadline", _("Reporting deadline is near")
-    REPORT_OVERDUE = "report_overdue", _("Report overdue")
-    OVERDUE_SUMMARY = "overdue_summary", _("Daily summary of overdue reports")
-
-
-class Reminder(models.Model):
-    """One reminder to one person. Claimed (inserted) before it is sent; the unique constraint
-    makes a second sweep, a second beat or a retried worker a no-op."""
-
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders",
-                                  verbose_name=_("recipient"))
-    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("round"))
-    kind = models.CharField(_("kind"), max_length=30, choices=ReminderKind.choices)
-    offset = models.IntegerField(_("offset (days)"), help_text=_(
-        "Days before the deadline; for overdue notices and summaries, days after it."))
-    organisation = models.ForeignKey("portal.Organisation", null=True, blank=True, on_delete=models.CASCADE,
-                                     related_name="+", verbose_name=_("organisation"))
-    created_at = models.DateTimeField(_("claimed"), auto_now_add=True)
-    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("reminder")
-        verbose_name_plural = _("reminders")
-        ordering = ["-created_at"]
-        constraints = [
-            models.UniqueConstraint(fields=["recipient", "round", "kind", "offset"], name="reminder_once"),
-        ]
-        indexes = [models.Index(fields=["round", "kind"]), models.Index(fields=["sent_at"],
-                                                                         condition=Q(sent_at__isnull=True),
-                                                                         name="reminder_unsent")]
-
-    def __str__(self):
-        return f"{self.get_kind_display()} ({self.offset}) – {self.recipient}"

@@ -5,15 +5,13 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
-from portal.models import OFFICE_ROLES, Role
-from schemes.models import Round
+from applications.models import Application
+from casework.rules import DECISION_KNOWN_STATUSES
+from casework.selectors import WORKING_ROLES
+from portal.models import OFFICE_ROLES, ORGANISATION_ROLES
 from portal.permissions import office_ids_with_role, organisation_ids_with_role
 
 from .models import GrantReport, ReportStatus
-from .services import repayments_for_round
-
-ORGANISATION_ROLES = (Role.EDITOR, Role.SIGNATORY)
-OFFICE_READERS = (Role.CASEWORKER, Role.APPROVER)
 
 
 def _with_everything(queryset: QuerySet[GrantReport]) -> QuerySet[GrantReport]:
@@ -28,19 +26,13 @@ def reports_for_organisations(*, user) -> QuerySet[GrantReport]:
     sent (before that the decision, and so its report, is not yet known to them)."""
     return GrantReport.objects.filter(
         application__organisation_id__in=organisation_ids_with_role(user, *ORGANISATION_ROLES),
-        application__decision__status="sent")
+        application__decision__status__in=DECISION_KNOWN_STATUSES)
 
 
 def reports_for_offices(*, user) -> QuerySet[GrantReport]:
     """The reports of the rounds of the user's offices (which role may read them is the
     permissions' to say, with a reason)."""
     return GrantReport.objects.filter(application__round__office_id__in=office_ids_with_role(user, *OFFICE_ROLES))
-
-
-def round_for_office(*, user, round_pk: int) -> Round | None:
-    """A round of one of the user's offices, or None."""
-    return (Round.objects.select_related("scheme", "office")
-            .filter(office_id__in=office_ids_with_role(user, *OFFICE_ROLES), pk=round_pk).first())
 
 
 def report_get_for_organisation(*, user, application_pk: int) -> GrantReport:
@@ -77,7 +69,7 @@ def reports_for_round(*, user, round_) -> RoundReports:
     number of reports."""
     reports = list(
         GrantReport.objects.filter(application__round=round_, application__round__office_id__in=office_ids_with_role(
-            user, *OFFICE_READERS))
+            user, *WORKING_ROLES))
         .select_related("application__organisation").prefetch_related("lines")
         .order_by("application__organisation__name", "pk")
     )
@@ -94,6 +86,19 @@ def reports_for_round(*, user, round_) -> RoundReports:
         rows=rows, awarded=sum(row.report.total_awarded for row in rows), used=sum(row.used or 0 for row in rows),
         to_be_repaid=sum(amount for _application, amount in repayments), repayments=repayments,
     )
+
+
+def repayments_for_round(*, round_) -> list[tuple[Application, int]]:
+    """Unused funds to be repaid, per application whose report is submitted or approved."""
+    reports = (GrantReport.objects.filter(application__round=round_,
+                                          status__in=[ReportStatus.SUBMITTED, ReportStatus.APPROVED])
+               .select_related("application__organisation").prefetch_related("lines"))
+    result = []
+    for report in reports:
+        unused = sum(line.unused for line in report.lines.all())
+        if unused:
+            result.append((report.application, unused))
+    return result
 
 
 def report_counts_by_status(*, rows: list[RoundReportRow]) -> list[tuple[str, int]]:

@@ -16,15 +16,17 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from applications.permissions import require
+from portal.autosave import autosave_response, is_autosave
+from portal.exceptions import ServiceError, StaleEdit
 from portal.files import serve_stored_file
-from applications.services import ApplicationError, StaleEdit
-from applications.uploads import DOCX, ODT, PDF
-from applications.views.common import autosave_response, is_autosave
-from applications.workflow import TransitionError
+from portal.permissions import require
+from portal.uploads import DOCX, ODT, PDF
+from schemes.models import Round
+from schemes.selectors import office_round_get
 
 from .forms import ReportForm, ReturnForm
 from .models import GrantReport, ReportStatus
+from .workflow import REPORT
 from .permissions import (
     can_edit_report,
     can_review_report,
@@ -33,15 +35,15 @@ from .permissions import (
     can_view_report,
     can_view_round_reports,
 )
+from .rules import report_problems, report_totals
 from .selectors import (
     report_counts_by_status,
     report_get_for_office,
     report_get_for_organisation,
     reports_for_offices,
     reports_for_round,
-    round_for_office,
 )
-from .services import report_approve, report_problems, report_return, report_save, report_submit, report_totals
+from .services import report_approve, report_return, report_save, report_submit
 
 CONTENT_TYPES = dict([PDF, DOCX, ODT])
 
@@ -111,7 +113,7 @@ def _save_from_post(request, report: GrantReport) -> SaveOutcome:
                 errors={"auditor_statement": error.messages}, version=report.version, status=400))
         form.add_error("auditor_statement", error)
         return SaveOutcome(form, report)
-    except (ApplicationError, TransitionError) as error:
+    except ServiceError as error:
         if autosave:
             return SaveOutcome(form, report, response=autosave_response(
                 errors={"__all__": [str(error)]}, version=report.version, status=400))
@@ -194,7 +196,7 @@ def submit(request, pk):
         report = outcome.report
     try:
         submitted = report_submit(report=report, user=request.user)
-    except (ApplicationError, TransitionError) as error:
+    except ServiceError as error:
         messages.error(request, str(error))
         return redirect(report.get_absolute_url())
     messages.success(request, _("The report is submitted to the County Governor. It can be read here but no longer "
@@ -225,6 +227,8 @@ def _render_review(request, report: GrantReport, *, return_form=None):
         "lines": list(report.lines.all()),
         "totals": report_totals(report=report),
         "may_review": can_review_report(request.user, report),
+        "transitions": {t.name: t for t in REPORT.available(report, request.user)},
+        "REPORT_REVIEWABLE": REPORT["approve"].sources,
         "return_form": return_form or ReturnForm(),
         "form": return_form,  # for the error summary
     })
@@ -243,7 +247,7 @@ def approve(request, pk):
     was_approved = report.status == ReportStatus.APPROVED
     try:
         report_approve(report=report, user=request.user)
-    except (ApplicationError, TransitionError) as error:
+    except ServiceError as error:
         messages.error(request, str(error))
         return redirect("reporting:review", pk=pk)
     if was_approved:
@@ -264,7 +268,7 @@ def return_report(request, pk):
         return _render_review(request, report, return_form=form)
     try:
         report_return(report=report, user=request.user, message=form.cleaned_data["message"])
-    except (ApplicationError, TransitionError) as error:
+    except ServiceError as error:
         messages.error(request, str(error))
         return redirect("reporting:review", pk=pk)
     messages.success(request, _("The report is returned to %(organisation)s with your message. It comes back here "
@@ -277,8 +281,9 @@ def return_report(request, pk):
 
 @login_required
 def round_reports(request, round_pk):
-    round_ = round_for_office(user=request.user, round_pk=round_pk)
-    if round_ is None:
+    try:
+        round_ = office_round_get(user=request.user, pk=round_pk)
+    except Round.DoesNotExist:
         raise Http404
     require(can_view_round_reports(request.user, round_))
     overview = reports_for_round(user=request.user, round_=round_)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.i18n import LocalizedContentMixin
 from portal.models import Office, OrganisationKind
+from portal.uploads import upload_inspect
 
 
 def _text(verbose: str, **kwargs):
@@ -275,8 +276,6 @@ class RoundDocument(models.Model):
             raise ValidationError(_("Give either a link or a file (one of them, not both)."))
         if self.file and not self.file._committed:
             # only documents a reader can open safely: PDF, DOCX or ODT, checked by content
-            from applications.uploads import upload_inspect
-
             inspected = upload_inspect(self.file.file)
             self.file.name = inspected.safe_name
 

@@ -6,6 +6,9 @@ from itertools import groupby
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
+from portal.models import OFFICE_ROLES
+from portal.permissions import office_ids_with_role
+
 from .models import Round, Scheme
 
 
@@ -45,3 +48,12 @@ def rounds_closed(*, now: dt.datetime | None = None, scheme: Scheme | None = Non
     now = now or timezone.now()
     return [r for r in rounds_public(scheme=scheme).order_by("-year", "office__name") if not r.is_open(now)
             and not r.has_not_opened(now)]
+
+
+def office_round_get(*, user, pk: int) -> Round:
+    """A round of one of the user's County Governor offices, whatever their role there ("a round of
+    my office"): every office page starts here, so another office's round is a 404, never a hint
+    that it exists. Which role may do what with it is each app's permissions' to say (a 403 with
+    the reason). Raises Round.DoesNotExist otherwise."""
+    return (Round.objects.select_related("scheme", "office")
+            .filter(office_id__in=office_ids_with_role(user, *OFFICE_ROLES)).get(pk=pk))

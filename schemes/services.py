@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import DEFAULT_CRITERIA_WEIGHTS, AssessmentCriterion, Round, RoundDocument
@@ -14,8 +15,6 @@ class RoundCopyError(Exception):
 
 def _one_year_later(moment: dt.datetime) -> dt.datetime:
     """The same local wall-clock time a year later (29 February becomes 28 February)."""
-    from django.utils import timezone
-
     local = timezone.localtime(moment)
     try:
         moved = local.replace(year=local.year + 1)
@@ -66,3 +65,10 @@ def round_copy_to_next_year(*, round: Round) -> Round:
         for d in documents
     )
     return copy
+
+
+def round_lock(*, round_id: int) -> None:
+    """Lock the round's row until the transaction ends: casework serialises on it whatever changes
+    the round's total proposed (award changes, approvals), so the budget guard cannot be raced.
+    Locks are always taken application first, then round."""
+    list(Round.objects.select_for_update().filter(pk=round_id).values_list("pk", flat=True))

@@ -2,9 +2,11 @@
 
 from django.http import Http404
 
-from portal.files import serve_stored_file
 from django.shortcuts import get_object_or_404, render
 
+from portal.files import serve_stored_file
+
+from .hooks import round_panels
 from .models import Round, Scheme
 from .selectors import round_get_public, rounds_closed, rounds_open_by_office, scheme_get_public
 
@@ -40,13 +42,8 @@ def round_detail(request, pk):
         round_ = round_get_public(pk=pk)
     except Round.DoesNotExist:
         raise Http404
-    may_start = []
-    if request.user.is_authenticated:
-        from applications.selectors import organisations_that_may_start
-
-        may_start = organisations_that_may_start(request.user, round_)
     return render(request, "schemes/round_detail.html", {"round": round_, "scheme": round_.scheme,
-                                                         "may_start": may_start})
+                                                         "panels": round_panels(request, round_)})
 
 
 def round_document(request, pk, document_pk):

@@ -127,3 +127,19 @@ def client_class():
     from django.test import Client
 
     return Client
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on loopback (tests/smtp.py); the portal sends through Django's SMTP backend
+    to it, so what a refusal, a dropped connection or a dead server does is the real protocol's."""
+    from tests.smtp import SmtpServer
+
+    server = SmtpServer()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_TIMEOUT = 5
+    yield server
+    server.stop()

@@ -2,27 +2,23 @@
 (competence measures and innovation projects), its files and its history."""
 
 from .application import Application, ApplicationStatus, Receipt
-from .assessment import (
-    Appeal,
-    AppealHandling,
-    Assessment,
-    CriterionScore,
-    Decision,
-    DecisionStatus,
-    Outcome,
-)
 from .events import ApplicationEvent, EventKind
 from .files import Attachment, AttachmentKind
 from .lines import (
+    LINE_MODELS,
+    MEASURE_FIELDS,
+    PROJECT_FIELDS,
+    FORMAL_EDUCATION_KINDS,
     CompetenceMeasure,
     InnovationProject,
+    LinePart,
     MeasureKind,
     Partner,
     ServiceArea,
 )
 
 __all__ = [
-    "Appeal", "AppealHandling", "Assessment", "CriterionScore", "Decision", "DecisionStatus", "Outcome",
-    "Application", "ApplicationStatus", "Receipt", "ApplicationEvent", "EventKind", "Attachment",
-    "AttachmentKind", "CompetenceMeasure", "InnovationProject", "MeasureKind", "Partner", "ServiceArea",
+    "Application", "ApplicationStatus", "LINE_MODELS", "MEASURE_FIELDS", "PROJECT_FIELDS", "Receipt", "ApplicationEvent", "EventKind", "Attachment",
+    "AttachmentKind", "CompetenceMeasure", "FORMAL_EDUCATION_KINDS", "InnovationProject", "LinePart", "MeasureKind",
+    "Partner", "ServiceArea",
 ]

@@ -2,10 +2,15 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .application import Application
+from ..hooks import event_kind_label
+from .application import Application, ApplicationStatus
 
 
 class EventKind(models.TextChoices):
+    """What the municipality's side does to its application. The layers above write events of
+    their own kinds into the same history (`casework.models.CaseworkEvent`, ...), registered in
+    `applications.hooks` so that the history names them."""
+
     CREATED = "created", _("Application started")
     SECTION_SAVED = "section_saved", _("Section saved")
     LINE_ADDED = "line_added", _("Line added")
@@ -17,24 +22,16 @@ class EventKind(models.TextChoices):
     STATUS_CHANGED = "status_changed", _("Status changed")
     RECEIPT_CREATED = "receipt_created", _("Receipt made")
     EMAIL_SENT = "email_sent", _("E-mail sent")
-    ASSESSMENT_SAVED = "assessment_saved", _("Assessment saved")
-    AWARDS_CHANGED = "awards_changed", _("Proposed awards changed")
-    INFORMATION_REQUESTED = "information_requested", _("More information requested")
-    DECISION_PROPOSED = "decision_proposed", _("Decision proposed")
-    DECISION_APPROVED = "decision_approved", _("Decision approved")
-    LETTER_CREATED = "letter_created", _("Decision letter made")
-    DECISION_SENT = "decision_sent", _("Decision letter sent")
-    APPEAL_REGISTERED = "appeal_registered", _("Appeal registered")
-    APPEAL_HANDLED = "appeal_handled", _("Appeal handled")
 
 
 class ApplicationEvent(models.Model):
-    """Who did what to an application, and when. Never changed once written."""
+    """Who did what to an application, and when: its whole history, the office's part included
+    (events the applicant may not see are `visible_to_applicant=False`). Never changed once written."""
 
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="events", verbose_name=_("application")
     )
-    kind = models.CharField(_("kind"), max_length=30, choices=EventKind.choices)
+    kind = models.CharField(_("kind"), max_length=30)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
         verbose_name=_("by"),
@@ -55,10 +52,20 @@ class ApplicationEvent(models.Model):
         indexes = [models.Index(fields=["application", "section", "object_id", "version"])]
 
     @property
-    def to_status_label(self) -> str:
-        from .application import ApplicationStatus
+    def is_status_change(self) -> bool:
+        return self.kind == EventKind.STATUS_CHANGED
 
+    @property
+    def is_section_save(self) -> bool:
+        return self.kind == EventKind.SECTION_SAVED
+
+    @property
+    def kind_label(self) -> str:
+        return event_kind_label(self.kind)
+
+    @property
+    def to_status_label(self) -> str:
         return str(ApplicationStatus(self.to_status).label) if self.to_status else ""
 
     def __str__(self):
-        return f"{self.get_kind_display()} – {self.created_at:%d.%m.%Y %H:%M}"
+        return f"{self.kind_label} – {self.created_at:%d.%m.%Y %H:%M}"

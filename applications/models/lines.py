@@ -10,6 +10,13 @@ from schemes.models import SubGoal, TargetGroup
 from .application import Application
 
 
+class LinePart(models.TextChoices):
+    """The application's two parts: each line is a competence measure or an innovation project."""
+
+    MEASURE = "measure", _("Competence measure")
+    PROJECT = "project", _("Innovation project")
+
+
 class MeasureKind(models.TextChoices):
     BASIC_EDUCATION = "basic_education", _("Basic education (grunnutdanning)")
     FURTHER_EDUCATION = "further_education", _("Further education with credits (videreutdanning)")
@@ -137,3 +144,12 @@ class InnovationProject(ApplicationLine):
 
     def partner_labels(self) -> list[str]:
         return [str(Partner(p).label) for p in Partner.values if p in (self.partners or [])]
+
+
+LINE_MODELS = {LinePart.MEASURE: CompetenceMeasure, LinePart.PROJECT: InnovationProject}
+
+# What the municipality writes on each line, in the order forms, receipts and the history show it.
+MEASURE_FIELDS = ["kind", "title", "description", "service_area", "concerns_mental_health", "target_group",
+                  "participants", "gives_credits", "total_cost", "amount_applied", "own_funding"]
+PROJECT_FIELDS = ["title", "description", "sub_goals", "partners", "starts_on", "ends_on", "total_budget",
+                  "amount_applied", "own_share", "priority_rank"]

@@ -1,9 +1,10 @@
-from django.http import Http404, JsonResponse
-from django.utils import timezone
-from django.utils.formats import date_format
+from django.http import Http404
+
+
+from portal.permissions import require
 
 from ..models import Application
-from ..permissions import can_edit_application, can_view_application, is_applicant, require
+from ..permissions import can_edit_application, can_view_application, is_applicant
 from ..selectors import application_get_full
 
 
@@ -31,20 +32,3 @@ def get_application_for_edit(request, pk) -> tuple[Application, str]:
     if not verdict and (request.method != "POST" or not is_applicant(request.user, application)):
         require(verdict)  # a GET, or someone who never could edit (the office): plainly refused
     return application, "" if verdict else str(verdict.reason)
-
-
-def is_autosave(request) -> bool:
-    return request.headers.get("X-Autosave") == "1" or request.POST.get("_autosave") == "1"
-
-
-def autosave_response(*, version=None, edit_url=None, errors=None, conflict=None, status=200):
-    payload = {"saved": status == 200, "version": version}
-    if status == 200:
-        payload["saved_at"] = date_format(timezone.localtime(), "H:i:s")
-    if edit_url:
-        payload["edit_url"] = edit_url
-    if errors:
-        payload["errors"] = {field: [str(e) for e in messages] for field, messages in errors.items()}
-    if conflict is not None:
-        payload["conflict"] = str(conflict)
-    return JsonResponse(payload, status=status)

@@ -11,14 +11,12 @@ from ..forms import MeasureForm, ProjectForm
 from ..models import CompetenceMeasure, InnovationProject
 from ..permissions import can_edit_application
 from ..selectors import application_totals
-from ..services import ApplicationError, LineRuleError, StaleEdit, line_remove, measure_save, project_save
-from .common import (
-    autosave_response,
-    get_application,
-    get_application_for_edit,
-    get_editable_application,
-    is_autosave,
-)
+from portal.autosave import autosave_response, is_autosave
+from portal.exceptions import ServiceError, StaleEdit
+
+from ..exceptions import LineRuleError
+from ..services import line_remove, measure_save, project_save
+from .common import get_application, get_application_for_edit, get_editable_application
 
 KINDS = {
     "measure": {"model": CompetenceMeasure, "form": MeasureForm, "save": measure_save, "pk_arg": "measure_pk",
@@ -110,7 +108,7 @@ def _line_form(request, pk, kind, line_pk=None):
                     form.add_error(field if field in form.fields else None, message)
                 if is_autosave(request):
                     return autosave_response(errors=form.errors, version=version, status=400)
-            except ApplicationError as error:
+            except ServiceError as error:
                 if is_autosave(request):
                     return autosave_response(conflict=error, status=409)
                 form.add_error(None, _("Not saved: %(reason)s What you typed is kept below; copy it before you "
@@ -172,7 +170,7 @@ def _line_delete(request, pk, kind, line_pk):
             messages.error(request, _("%(title)s was changed by someone else after you opened it, and was not "
                                       "removed. Check it and try again.") % {"title": line.title})
             return redirect(list_url)
-        except ApplicationError as error:
+        except ServiceError as error:
             messages.error(request, str(error))
             return redirect(application.get_absolute_url())
         messages.success(request, _("%(title)s removed.") % {"title": line.title})

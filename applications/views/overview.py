@@ -3,44 +3,47 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from portal.exceptions import ServiceError
+from portal.models import ORGANISATION_ROLES
 from portal.selectors import organisations_for_user
-from portal.models import Role
 from schemes.models import Round
 from schemes.selectors import rounds_open_and_upcoming
 
-from ..completeness import application_sections, competence_plan, competence_plan_is_up_to_date
+from ..completeness import application_sections, competence_plan, section_label
 from ..forms import StartForm
-from ..permissions import can_edit_application, can_start_application
+from ..hooks import overview_panels
+from ..models import ApplicationStatus
+from ..permissions import can_edit_application, can_start_application, is_applicant
+from ..rules import applicant_status_label, competence_plan_is_up_to_date
 from ..selectors import (
-    applicant_status,
-    decision_is_sent,
-    information_request_latest,
-    next_step,
     application_history,
+    application_next_step,
     application_previous,
     application_totals,
     applications_for_organisations,
+    information_request_latest,
 )
-from ..services import ApplicationError, application_start
-from ..workflow import transition_check, transitions_available
+from ..services import application_start
+from ..workflow import APPLICATION
 from .common import get_application
 
 
-def _shown_status(application, user):
+def _shown_status(application, user) -> str:
     """The status label this user may see (applicants see no decision before its letter)."""
-    from ..models import ApplicationStatus
-    from ..permissions import is_applicant
+    if is_applicant(user, application):
+        return applicant_status_label(application)
+    return application.get_status_display()
 
-    code = applicant_status(application) if is_applicant(user, application) else application.status
-    return ApplicationStatus(code).label
+
+def _next_step(application, user) -> str:
+    return application_next_step(application=application, user=user, is_applicant=is_applicant(user, application))
 
 
 @login_required
 def my_applications(request):
-    organisations = organisations_for_user(user=request.user, roles=[Role.EDITOR, Role.SIGNATORY])
+    organisations = organisations_for_user(user=request.user, roles=ORGANISATION_ROLES)
     applications = list(applications_for_organisations(user=request.user))
     started = {(a.round_id, a.organisation_id) for a in applications}
     can_start = []
@@ -50,7 +53,7 @@ def my_applications(request):
             if (round_.pk, organisation.pk) not in started and can_start_application(request.user, round_, organisation):
                 can_start.append((round_, organisation))
     return render(request, "applications/my_applications.html", {
-        "applications": [(a, next_step(a, request.user), _shown_status(a, request.user)) for a in applications],
+        "applications": [(a, _next_step(a, request.user), _shown_status(a, request.user)) for a in applications],
         "can_start": can_start,
         "organisations": organisations,
     })
@@ -64,7 +67,7 @@ def start(request, round_pk):
     if not form.is_valid():
         raise Http404
     organisation = get_object_or_404(
-        organisations_for_user(user=request.user, roles=[Role.EDITOR, Role.SIGNATORY]),
+        organisations_for_user(user=request.user, roles=ORGANISATION_ROLES),
         pk=form.cleaned_data["organisation"],
     )
     try:
@@ -72,7 +75,7 @@ def start(request, round_pk):
             round=round_, organisation=organisation, user=request.user,
             copy_previous=form.cleaned_data["copy_previous"],
         )
-    except ApplicationError as error:
+    except ServiceError as error:
         messages.error(request, str(error))
         return redirect(round_.get_absolute_url())
     if created:
@@ -94,16 +97,17 @@ def overview(request, pk):
         "problem_count": len(problems),
         "totals": application_totals(application=application),
         "can_edit": can_edit_application(request.user, application),
-        "transitions": transitions_available(application=application, user=request.user),
-        "next_step": next_step(application, request.user),
+        "transitions": {t.name: t for t in APPLICATION.available(application, request.user)},
+        "next_step": _next_step(application, request.user),
         "shown_status": _shown_status(application, request.user),
         "information_request": information_request_latest(application=application),
-        "reopen_refusal": transition_check(application=application, name="reopen", user=request.user)
-        if application.status == "withdrawn" else "",
-        "decision_sent": decision_is_sent(application),
+        "reopen_refusal": APPLICATION.check(application, "reopen", request.user)
+        if application.status == ApplicationStatus.WITHDRAWN else "",
+        "panels": overview_panels(request, application),
         "plan": competence_plan(application),
         "plan_up_to_date": competence_plan_is_up_to_date(application),
-        "previous": application_previous(application=application) if application.status == "draft" else None,
+        "previous": application_previous(application=application)
+        if application.status == ApplicationStatus.DRAFT else None,
     })
 
 
@@ -118,12 +122,6 @@ def summary(request, pk):
     })
 
 
-SECTION_LABELS = {
-    "details": gettext_lazy("Contact person and cover letter"),
-    "plan": gettext_lazy("Competence plan"),
-    "measures": gettext_lazy("Competence measures"),
-    "projects": gettext_lazy("Innovation projects"),
-}
 
 
 @login_required
@@ -131,7 +129,7 @@ def history(request, pk):
     application = get_application(request, pk)
     events = list(application_history(application=application))
     for event in events:  # "Section saved" says which section
-        event.section_label = SECTION_LABELS.get(event.section, "")
+        event.section_label = section_label(event.section)
     return render(request, "applications/history.html", {
         "application": application,
         "events": events,

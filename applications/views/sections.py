@@ -6,10 +6,15 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from ..completeness import competence_plan, competence_plan_is_up_to_date
+from portal.autosave import autosave_response, is_autosave
+from portal.exceptions import ServiceError, StaleEdit
+
+from ..completeness import SectionKey, competence_plan
 from ..forms import DetailsForm, PlanForm
-from ..services import ApplicationError, StaleEdit, application_details_save, application_plan_save
-from .common import autosave_response, get_application_for_edit, is_autosave
+from ..models import AttachmentKind
+from ..rules import competence_plan_is_up_to_date
+from ..services import application_details_save, application_plan_save
+from .common import get_application_for_edit
 
 
 def _section_view(request, pk, *, form_class, version_field, save, template, title, extra=None):
@@ -36,7 +41,7 @@ def _section_view(request, pk, *, form_class, version_field, save, template, tit
                 form.is_valid()
             except ValidationError as error:
                 form.add_error("file" if "file" in form.fields else None, error)
-            except ApplicationError as error:
+            except ServiceError as error:
                 return _refused(request, template, form, application, title, str(error), extra)
             else:
                 if is_autosave(request):
@@ -72,7 +77,7 @@ def details(request, pk):
                                         base_version=base_version)
 
     return _section_view(request, pk, form_class=DetailsForm, version_field="details_version", save=save,
-                         template="applications/section_details.html", title=_("Contact person and cover letter"))
+                         template="applications/section_details.html", title=SectionKey.DETAILS.label)
 
 
 @login_required
@@ -83,7 +88,7 @@ def plan(request, pk):
 
     def extra(application):
         return {"plan": competence_plan(application), "plan_up_to_date": competence_plan_is_up_to_date(application),
-                "plans": [a for a in application.attachments.all() if a.kind == "competence_plan"]}
+                "plans": [a for a in application.attachments.all() if a.kind == AttachmentKind.COMPETENCE_PLAN]}
 
     return _section_view(request, pk, form_class=PlanForm, version_field="plan_version", save=save,
-                         template="applications/section_plan.html", title=_("Competence plan"), extra=extra)
+                         template="applications/section_plan.html", title=SectionKey.PLAN.label, extra=extra)

@@ -7,12 +7,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from portal.exceptions import ServiceError
+
 from ..completeness import application_sections
 from ..forms import WithdrawForm
 from ..models import ApplicationStatus
 from ..selectors import application_previous, application_totals
-from ..services import ApplicationError, application_reopen, application_submit, application_withdraw
-from ..workflow import TransitionError, transition_check
+from ..services import application_copy_previous, application_reopen, application_submit, application_withdraw
+from ..workflow import APPLICATION
 from .common import get_application
 
 
@@ -21,13 +23,14 @@ def check(request, pk):
     application = get_application(request, pk)
     sections = application_sections(application=application)
     name = "resubmit" if application.status == ApplicationStatus.RETURNED else "submit"
+    submit_transition = APPLICATION[name] if application.status in APPLICATION[name].sources else None
     return render(request, "applications/check.html", {
         "application": application,
         "sections": sections,
         "problems": [p for s in sections for p in s.problems],
         "totals": application_totals(application=application),
-        "submit_refusal": transition_check(application=application, name=name, user=request.user)
-        if application.status in (ApplicationStatus.DRAFT, ApplicationStatus.RETURNED) else "",
+        "submit_transition": submit_transition,
+        "submit_refusal": APPLICATION.check(application, name, request.user) if submit_transition else "",
     })
 
 
@@ -38,7 +41,7 @@ def submit(request, pk):
     was_submitted = application.status == ApplicationStatus.SUBMITTED
     try:
         submitted = application_submit(application=application, user=request.user)
-    except (TransitionError, ApplicationError) as error:
+    except ServiceError as error:
         messages.error(request, str(error))
         return redirect("applications:check", pk=application.pk)
     if was_submitted:
@@ -52,12 +55,12 @@ def submit(request, pk):
 @login_required
 def withdraw(request, pk):
     application = get_application(request, pk)
-    refusal = transition_check(application=application, name="withdraw", user=request.user)
+    refusal = APPLICATION.check(application, "withdraw", request.user)
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             application_withdraw(application=application, user=request.user, reason=form.cleaned_data["reason"])
-        except (TransitionError, ApplicationError) as error:
+        except ServiceError as error:
             messages.error(request, str(error))
         else:
             messages.success(request, _("The application is withdrawn."))
@@ -73,7 +76,7 @@ def reopen(request, pk):
     application = get_application(request, pk)
     try:
         application_reopen(application=application, user=request.user)
-    except (TransitionError, ApplicationError) as error:
+    except ServiceError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, _("The application is a draft again. Submit it before the deadline."))
@@ -84,12 +87,10 @@ def reopen(request, pk):
 @require_POST
 def copy_previous(request, pk):
     """Copy last year's measures and projects into this (empty) draft."""
-    from ..services import application_copy_previous
-
     application = get_application(request, pk)
     try:
         count = application_copy_previous(application=application, user=request.user)
-    except ApplicationError as error:
+    except ServiceError as error:
         messages.error(request, str(error))
     else:
         if count:

@@ -28,7 +28,9 @@ INSTALLED_APPS = [
     "portal.apps.PortalConfig",
     "schemes",
     "applications",
+    "casework",
     "reporting",
+    "reminders",
     "home",
     "demo",
 ]
@@ -60,6 +62,10 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.affiliation",
+                "portal.context_processors.enums",
+                "applications.context_processors.enums",
+                "casework.context_processors.enums",
+                "reporting.context_processors.enums",
             ],
         },
     },
@@ -131,10 +137,10 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # One periodic sweep sends every reminder that is due (offsets live in the rounds, in the database).
 CELERY_BEAT_SCHEDULE = {
-    "reminder-sweep": {"task": "reporting.sweep", "schedule": 300.0, "options": {"expires": 290}},
+    "reminder-sweep": {"task": "reminders.sweep", "schedule": 300.0, "options": {"expires": 290}},
     # receipts and letters whose task was lost or gave up are queued again (the tasks are idempotent)
-    "documents-catch-up": {"task": "applications.documents_catch_up", "schedule": 600.0,
-                           "options": {"expires": 590}},
+    "receipts-catch-up": {"task": "applications.receipts_catch_up", "schedule": 600.0, "options": {"expires": 590}},
+    "letters-catch-up": {"task": "casework.letters_catch_up", "schedule": 600.0, "options": {"expires": 590}},
 }
 
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")

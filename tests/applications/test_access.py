@@ -10,6 +10,7 @@ from django.urls import reverse
 from applications import urls as application_urls
 from applications.models import Application, ApplicationEvent, ApplicationStatus, Attachment, Receipt
 from portal.models import Role
+from tests.helpers import stub_task
 from tests.applications.factories import (
     ApplicationFactory,
     CompetenceMeasureFactory,
@@ -84,9 +85,7 @@ def media(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def no_receipt_task(monkeypatch):
-    import applications.tasks
-
-    monkeypatch.setattr(applications.tasks.receipt_create_task, "delay", lambda *args: None)
+    stub_task(monkeypatch, "applications.tasks.receipt_create_task")
 
 
 def _application_b(office, status=ApplicationStatus.DRAFT):

@@ -4,10 +4,15 @@ what was applied for, and asking the municipality for more information."""
 import pytest
 from django.utils import translation
 
-from applications.assessments import assessment_save, assessment_start, information_request, weighted_score
+from casework.services.assessments import assessment_save, assessment_start, information_request
+from casework.rules import weighted_score
 from applications.models import ApplicationEvent, ApplicationStatus, EventKind
-from applications.services import ApplicationError, StaleEdit, application_submit
+from casework.models import CaseworkEvent
+from casework.exceptions import CaseworkError
+from portal.exceptions import StaleEdit
+from applications.services import application_submit
 from portal.models import Role
+from tests.helpers import stub_task
 from schemes.models import AssessmentCriterion
 from schemes.services import round_create_default_criteria
 from tests.applications.factories import (
@@ -73,21 +78,21 @@ def test_saving_scores_notes_and_awards(submitted, caseworker):
     assert assessment.notes == "Godt forankret i kompetanseplanen."
     assert submitted.measures.get().proposed_award == 150_000
     assert submitted.projects.get().proposed_award == 400_000
-    change = ApplicationEvent.objects.get(application=submitted, kind=EventKind.AWARDS_CHANGED)
+    change = ApplicationEvent.objects.get(application=submitted, kind=CaseworkEvent.AWARDS_CHANGED)
     assert change.visible_to_applicant is False
     assert {c["to"] for c in change.data["changes"]} == {150_000, 400_000}
 
 
 def test_an_award_above_what_was_applied_for_is_refused_and_nothing_is_saved(submitted, caseworker):
-    with pytest.raises(ApplicationError, match="cannot be more than"):
+    with pytest.raises(CaseworkError, match="cannot be more than"):
         assessment_save(application=submitted, user=caseworker, scores=all_scores(submitted, 3), notes="x",
                         awards=awards_for(submitted, 200_001, 0), base_version=0)
     assert submitted.measures.get().proposed_award is None
-    assert submitted.events.filter(kind=EventKind.ASSESSMENT_SAVED).count() == 0
+    assert submitted.events.filter(kind=CaseworkEvent.ASSESSMENT_SAVED).count() == 0
 
 
 def test_a_score_outside_0_to_5_is_refused(submitted, caseworker):
-    with pytest.raises(ApplicationError):
+    with pytest.raises(CaseworkError):
         assessment_save(application=submitted, user=caseworker, scores=all_scores(submitted, 6), notes="",
                         awards={}, base_version=0)
 
@@ -101,30 +106,28 @@ def test_a_stale_assessment_save_is_refused(submitted, caseworker):
 
 @pytest.mark.parametrize("role", [Role.APPROVER, Role.OFFICE_ADMIN])
 def test_only_caseworkers_assess(submitted, role):
-    with pytest.raises(ApplicationError):
+    with pytest.raises(CaseworkError):
         assessment_save(application=submitted, user=staff(submitted.round.office, role), scores={}, notes="",
                         awards={}, base_version=0)
 
 
 def test_a_caseworker_of_another_office_cannot_assess(submitted):
     other = ApplicationFactory(submitted=True)
-    with pytest.raises(ApplicationError):
+    with pytest.raises(CaseworkError):
         assessment_start(application=submitted, user=staff(other.round.office, Role.CASEWORKER))
 
 
 def test_asking_for_more_information_returns_it_and_the_municipality_can_send_it_again_after_the_deadline(
         submitted, caseworker, django_capture_on_commit_callbacks, monkeypatch):
-    from applications import tasks
-
-    notified = []
-    monkeypatch.setattr(tasks.information_request_notify_task, "delay", lambda pk: notified.append(pk), raising=False)
-    monkeypatch.setattr(tasks.receipt_create_task, "delay", lambda *args: None)
+    notified = stub_task(monkeypatch, "casework.tasks.information_request_email_task")
+    stub_task(monkeypatch, "applications.tasks.receipt_create_task")
     with django_capture_on_commit_callbacks(execute=True):
+        information_request(application=submitted, user=caseworker, message="Legg ved vedtatt kompetanseplan.")
         information_request(application=submitted, user=caseworker, message="Legg ved vedtatt kompetanseplan.")
     submitted.refresh_from_db()
     assert submitted.status == ApplicationStatus.RETURNED
-    assert notified == [submitted.pk]
-    event = submitted.events.get(kind=EventKind.INFORMATION_REQUESTED)
+    assert notified.first_args == [submitted.pk]  # a double click asks once
+    event = submitted.events.get(kind=EventKind.STATUS_CHANGED, to_status=ApplicationStatus.RETURNED)
     assert event.visible_to_applicant and event.data["message"] == "Legg ved vedtatt kompetanseplan."
 
     # the round closed meanwhile: the resubmission the office asked for is still accepted
@@ -139,7 +142,7 @@ def test_asking_for_more_information_returns_it_and_the_municipality_can_send_it
 
 
 def test_asking_for_more_information_needs_a_message(submitted, caseworker):
-    with pytest.raises(ApplicationError):
+    with pytest.raises(CaseworkError):
         information_request(application=submitted, user=caseworker, message="  ")
     submitted.refresh_from_db()
     assert submitted.status == ApplicationStatus.SUBMITTED

@@ -15,9 +15,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from applications.board import allocation_suggest, board_accept_suggestion, board_for_round, lines_for_amount
+from casework.allocation import allocation_suggest, lines_for_amount
+from casework.services.board import board_accept_suggestion
+from casework.selectors import board_for_round
 from applications.models import ApplicationEvent, CompetenceMeasure, EventKind
+from casework.models import CaseworkEvent
 from portal.models import Role
+from tests.helpers import stub_task
 from schemes.services import round_create_default_criteria
 from tests.applications.factories import (
     ApplicationFactory,
@@ -121,7 +125,7 @@ def test_a_proposal_exactly_at_the_budget_is_not_over_it(round_, caseworker):
 
 
 def test_a_partly_set_proposal_counts_on_the_board_as_it_does_for_approval(round_, caseworker):
-    from applications.decisions import round_total_proposed
+    from casework.selectors import round_total_proposed
 
     partly = applying_for(round_, 6_000_000, 1_000_000)
     assess(partly, caseworker, awards={("measure", partly.measures.order_by("pk").first().pk): 6_000_000})
@@ -163,10 +167,9 @@ def test_the_suggestion_gives_everyone_what_they_applied_for_when_the_budget_all
 
 def test_the_suggestion_keeps_what_approved_decisions_granted(round_, caseworker, four, office, monkeypatch):
     """An approved decision is fixed: the suggestion counts it as decided and shares out the rest."""
-    import applications.tasks as tasks
-    from applications.decisions import decision_approve, decision_propose
+    from casework.services.decisions import decision_approve, decision_propose
 
-    monkeypatch.setattr(tasks, "decision_letter_task", types.SimpleNamespace(delay=lambda pk: None), raising=False)
+    stub_task(monkeypatch, "casework.tasks.decision_letter_task")
     top, second, third, unscored = four
     assess(third, caseworker, awards="full")  # the caseworker's discretion: 4 000 000 to the third
     decision_approve(decision=decision_propose(application=third, user=caseworker, reasons=""),
@@ -212,7 +215,7 @@ def test_lines_for_amount_favours_rus_og_psykisk_helse_then_formal_education_the
                                              gives_credits=False, concerns_mental_health=True,
                                              amount_applied=250_000)
 
-    awards = lines_for_amount(application, 550_000)
+    awards = lines_for_amount(application.measures.all(), application.projects.all(), 550_000)
 
     assert awards == {
         ("measure", mental_health.pk): 250_000,  # rus og psykisk helse first, in full
@@ -220,7 +223,7 @@ def test_lines_for_amount_favours_rus_og_psykisk_helse_then_formal_education_the
         ("project", project.pk): 100_000,  # then the projects, which get what is left
         ("measure", other.pk): 0,
     }
-    assert sum(lines_for_amount(application, 10_000_000).values()) == 1_150_000  # never more than applied
+    assert sum(lines_for_amount(application.measures.all(), application.projects.all(), 10_000_000).values()) == 1_150_000  # never more than applied
 
 
 # --- accepting the suggestion -----------------------------------------------------------------------
@@ -237,7 +240,7 @@ def test_accepting_the_suggestion_sets_the_awards_and_writes_events(round_, case
     assert (board.total_proposed, board.remaining, board.over_budget) == (10_000_000, 0, False)
     second_lines = CompetenceMeasure.objects.filter(application=second).order_by("pk")
     assert [m.proposed_award for m in second_lines] == [3_000_000, 1_000_000]
-    changed = ApplicationEvent.objects.filter(kind=EventKind.AWARDS_CHANGED, actor=caseworker)
+    changed = ApplicationEvent.objects.filter(kind=CaseworkEvent.AWARDS_CHANGED, actor=caseworker)
     assert set(changed.values_list("application", flat=True)) == {top.pk, second.pk, third.pk, unscored.pk}
     assert all(not event.visible_to_applicant for event in changed)
     unscored.refresh_from_db()
@@ -343,7 +346,7 @@ def test_accepting_with_nothing_ticked_says_so_and_changes_nothing(caseworker_cl
         reverse("office:board_accept", kwargs={"round_pk": round_.pk}), {"scope": "selected"}, follow=True)
 
     assert "Tick the applications whose suggestion you accept, or accept it for all." in text(response)
-    assert not ApplicationEvent.objects.filter(kind=EventKind.AWARDS_CHANGED).exists()
+    assert not ApplicationEvent.objects.filter(kind=CaseworkEvent.AWARDS_CHANGED).exists()
 
 
 def test_an_approver_sees_the_board_but_cannot_accept_the_suggestion(approver_client, round_, four):

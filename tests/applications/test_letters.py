@@ -7,23 +7,18 @@ import io
 
 import pypdf
 import pytest
+
+from tests.helpers import stub_task
 from django.core import mail
 from django.utils import timezone, translation
 
-from applications.assessments import information_request
-from applications.decisions import decision_approve, decision_propose, decision_send
-from applications.letters import decision_letter_create, decision_letter_email, decision_letter_render_pdf
-from applications.models import (
-    ApplicationEvent,
-    ApplicationStatus,
-    CompetenceMeasure,
-    Decision,
-    DecisionStatus,
-    EventKind,
-    InnovationProject,
-)
-from applications.tasks import decision_letter_task, information_request_notify_task
-from portal.models import LanguageForm, Role, SentEmail
+from casework.services.assessments import information_request
+from casework.services.decisions import decision_approve, decision_propose, decision_send
+from casework.letters import decision_letter_create, decision_letter_email, decision_letter_render_pdf
+from applications.models import ApplicationEvent, ApplicationStatus, CompetenceMeasure, EventKind, InnovationProject
+from casework.models import CaseworkEvent, Decision, DecisionStatus
+from casework.tasks import decision_letter_task, information_request_email_task as information_request_notify_task
+from portal.models import Delivery, LanguageForm, Role, SentEmail
 from tests.applications.factories import ApplicationFactory, CompetenceMeasureFactory, InnovationProjectFactory
 from tests.portal.factories import CountyFactory, MembershipFactory, OfficeFactory, OrganisationFactory, UserFactory
 from tests.schemes.factories import RoundFactory, SchemeFactory, oslo
@@ -262,7 +257,7 @@ def test_approval_makes_the_letter_once_and_the_task_again_changes_nothing(djang
     assert decision.letter_pdf.open("rb").read() == first_content
     assert decision.letter_created_at is not None
     assert len(list((media / "decisions").rglob("*.pdf"))) == 1
-    events = ApplicationEvent.objects.filter(application_id=decision.application_id, kind=EventKind.LETTER_CREATED)
+    events = ApplicationEvent.objects.filter(application_id=decision.application_id, kind=CaseworkEvent.LETTER_CREATED)
     assert [(e.object_id, e.data, e.visible_to_applicant) for e in events] == [(decision.pk, {"language": "nb"}, False)]
     assert "Endret i ettertid." not in letter_text(decision)
 
@@ -277,7 +272,7 @@ def test_no_letter_for_a_decision_that_is_only_proposed(media):
     decision.refresh_from_db()
     assert not decision.letter_pdf
     assert not (media / "decisions").exists()
-    assert not ApplicationEvent.objects.filter(kind=EventKind.LETTER_CREATED).exists()
+    assert not ApplicationEvent.objects.filter(kind=CaseworkEvent.LETTER_CREATED).exists()
 
 
 def test_a_sent_decision_without_a_letter_still_gets_one():
@@ -364,7 +359,8 @@ def test_the_information_request_is_emailed_once_with_the_message_and_a_link(
     assert f"https://tilskudd.example/applications/{application.pk}/" in message.body
     assert "Statsforvalteren i Nordland har sendt søknaden fra Værøy kommune" in message.body
     assert "Søknadsfristen gjelder ikke" in message.body
-    request = ApplicationEvent.objects.get(application=application, kind=EventKind.INFORMATION_REQUESTED)
+    request = ApplicationEvent.objects.get(application=application, kind=EventKind.STATUS_CHANGED,
+                                           data__transition="return")
     assert SentEmail.objects.get().key == f"information-request:{application.pk}:{request.pk}"
     [sent] = ApplicationEvent.objects.filter(application=application, kind=EventKind.EMAIL_SENT)
     assert sent.data["what"] == "information_request"
@@ -401,7 +397,7 @@ def test_no_information_request_email_once_the_application_was_sent_again(django
 
 
 def test_sending_queues_the_email_as_a_task_that_can_retry(django_capture_on_commit_callbacks, monkeypatch):
-    from applications.tasks import decision_letter_email_task
+    from casework.tasks import decision_letter_email_task
 
     decision = decided(django_capture_on_commit_callbacks)
     queued = []
@@ -414,40 +410,45 @@ def test_sending_queues_the_email_as_a_task_that_can_retry(django_capture_on_com
     assert mail.outbox == []  # nothing is sent inside the request
 
 
-def test_an_email_that_failed_is_sent_by_the_tasks_retry(django_capture_on_commit_callbacks, monkeypatch):
-    from smtplib import SMTPException
-
-    from django.core.mail import EmailMessage
-
-    from applications.tasks import decision_letter_email_task
+def test_an_email_the_server_refused_is_sent_by_the_tasks_retry(django_capture_on_commit_callbacks, smtp_server):
+    from casework.tasks import decision_letter_email_task
 
     decision = decided(django_capture_on_commit_callbacks)
-    real_send = EmailMessage.send
-    attempts = []
-
-    def send_failing_once(self, fail_silently=False):
-        attempts.append(self.to)
-        if len(attempts) == 1:
-            raise SMTPException("421 try again later")
-        return real_send(self, fail_silently)
-
-    monkeypatch.setattr(EmailMessage, "send", send_failing_once)
+    smtp_server.refuse("*")
     with django_capture_on_commit_callbacks(execute=True):  # the failure is the task's, not the request's
         decision_send(decision=decision, user=decision.test_application.caseworker)
-    assert mail.outbox == []
-    assert not SentEmail.objects.exists()
+    claim = SentEmail.objects.get()
+    assert claim.status == Delivery.FAILED and claim.office_id == decision.application.round.office_id
+    assert smtp_server.messages == []
 
+    smtp_server.heal()
     decision_letter_email_task.delay(decision.pk)  # the retry
+    decision_letter_email_task.delay(decision.pk)  # a redelivered message: nothing more
 
-    assert len(attempts) == 2
-    assert len(mail.outbox) == 1
+    assert len(smtp_server.messages) == 1
+    claim.refresh_from_db()
+    assert claim.status == Delivery.SENT
+
+
+def test_a_letter_the_server_may_have_taken_is_not_sent_again(django_capture_on_commit_callbacks, smtp_server):
+    from casework.tasks import decision_letter_email_task
+
+    decision = decided(django_capture_on_commit_callbacks)
+    smtp_server.drop_after_data("radmann@varoy.example")
+    with django_capture_on_commit_callbacks(execute=True):
+        decision_send(decision=decision, user=decision.test_application.caseworker)
+    smtp_server.heal()
+    decision_letter_email_task.delay(decision.pk)
+
+    assert len(smtp_server.messages) == 1
+    assert SentEmail.objects.get().status == Delivery.UNCERTAIN
 
 
 # --- what the letter states is what was approved -------------------------------------------------
 
 def test_a_proposal_whose_amounts_applied_for_changed_cannot_be_approved():
     """Otherwise the letter would state the old amount applied for and possibly the wrong outcome."""
-    from applications.services import ApplicationError
+    from portal.exceptions import ServiceError
 
     application = in_assessment()
     set_awards(application, measure=240_000, project=400_000)
@@ -455,27 +456,27 @@ def test_a_proposal_whose_amounts_applied_for_changed_cannot_be_approved():
     assert decision.outcome == "granted"
     CompetenceMeasure.objects.filter(application=application).update(amount_applied=300_000, total_cost=600_000)
 
-    with translation.override("en"), pytest.raises(ApplicationError, match="proposed again"):
+    with translation.override("en"), pytest.raises(ServiceError, match="proposed again"):
         decision_approve(decision=decision, user=application.approver)
 
 
 def test_a_proposal_for_a_returned_application_cannot_be_approved(django_capture_on_commit_callbacks):
-    from applications.services import ApplicationError
+    from portal.exceptions import ServiceError
 
     application = in_assessment()
     set_awards(application, measure=240_000, project=150_000)
     decision = decision_propose(application=application, user=application.caseworker, reasons=REASONS)
     information_request(application=application, user=application.caseworker, message="Mangler plan.")
 
-    with pytest.raises(ApplicationError):
+    with pytest.raises(ServiceError):
         decision_approve(decision=decision, user=application.approver)
     decision.refresh_from_db()
     assert decision.status == DecisionStatus.PROPOSED
 
 
 def test_an_approved_decision_whose_letter_task_was_lost_is_found_by_the_catch_up(monkeypatch):
-    from applications import tasks
-    from applications.services import documents_missing
+    from casework import tasks
+    from casework.selectors import letters_missing
 
     application = in_assessment()
     set_awards(application, measure=240_000, project=150_000)
@@ -483,10 +484,7 @@ def test_an_approved_decision_whose_letter_task_was_lost_is_found_by_the_catch_u
     decision_approve(decision=decision, user=application.approver, now=APPROVED_AT)  # on_commit never runs here
     decision.refresh_from_db()
     assert not decision.letter_pdf
-    _receipts, letters = documents_missing()
-    assert letters == [decision.pk]
-    queued = []
-    monkeypatch.setattr(tasks.decision_letter_task, "delay", lambda pk: queued.append(pk))
-    monkeypatch.setattr(tasks.receipt_create_task, "delay", lambda *args: None)
-    tasks.documents_catch_up_task()
-    assert queued == [decision.pk]
+    assert letters_missing() == [decision.pk]
+    queued = stub_task(monkeypatch, "casework.tasks.decision_letter_task")
+    assert tasks.letters_catch_up_task() == 1
+    assert queued.first_args == [decision.pk]

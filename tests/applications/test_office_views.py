@@ -13,17 +13,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from applications.assessments import assessment_save, weighted_score
-from applications.models import (
-    Application,
-    ApplicationEvent,
-    ApplicationStatus,
-    Assessment,
-    CompetenceMeasure,
-    CriterionScore,
-    EventKind,
-    InnovationProject,
-)
+from casework.services.assessments import assessment_save
+from casework.rules import weighted_score
+from applications.models import Application, ApplicationEvent, ApplicationStatus, CompetenceMeasure, EventKind, InnovationProject
+from casework.models import CaseworkEvent, Assessment, CriterionScore
 from applications.services import application_submit
 from portal.models import Role
 from schemes.services import round_create_default_criteria
@@ -485,8 +478,8 @@ def test_request_information_returns_the_application_and_the_municipality_resubm
     assert [m for m in mailoutbox if message in m.body], "the municipality is told by e-mail"
     application.refresh_from_db()
     assert application.status == ApplicationStatus.RETURNED
-    assert ApplicationEvent.objects.filter(application=application, kind=EventKind.INFORMATION_REQUESTED,
-                                           data__message=message).exists()
+    assert ApplicationEvent.objects.filter(application=application, kind=EventKind.STATUS_CHANGED,
+                                           data__transition="return", data__message=message).exists()
     assert message in text(response)  # the office's history
 
     # the deadline passes; the municipality still sees the message, edits and sends it again
@@ -530,7 +523,7 @@ def test_a_returned_application_cannot_be_returned_again(caseworker, round_):
     response = caseworker.post(office_url("request_information", application), {"message": "Mer"})
     assert response.status_code == 200
     assert "This cannot be done while the application is returned for more information." in text(response)
-    assert not ApplicationEvent.objects.filter(application=application, kind=EventKind.INFORMATION_REQUESTED).exists()
+    assert not ApplicationEvent.objects.filter(application=application, data__transition="return").exists()
 
 
 # --- access ---------------------------------------------------------------------------------------

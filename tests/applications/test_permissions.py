@@ -2,15 +2,9 @@
 
 import pytest
 
-from applications.models import Decision
-from applications.permissions import (
-    can_assess,
-    can_download_letter,
-    can_edit_application,
-    can_view_application,
-    can_work_on_round,
-    is_applicant,
-)
+from casework.models import Decision
+from applications.permissions import can_edit_application, can_view_application, is_applicant
+from casework.permissions import can_assess, can_download_letter, can_work_on_round
 from portal.models import Role
 from tests.applications.factories import ApplicationFactory, member, staff
 

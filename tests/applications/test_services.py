@@ -9,25 +9,10 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import translation
 
 from applications import services
-from applications.models import (
-    Application,
-    ApplicationEvent,
-    ApplicationStatus,
-    AttachmentKind,
-    CompetenceMeasure,
-    EventKind,
-    InnovationProject,
-)
-from applications.services import (
-    ApplicationError,
-    StaleEdit,
-    application_copy_previous,
-    application_details_save,
-    application_start,
-    attachment_add,
-    line_remove,
-    measure_save,
-)
+from applications.models import Application, ApplicationEvent, ApplicationStatus, AttachmentKind, CompetenceMeasure, EventKind, InnovationProject
+from applications.exceptions import ApplicationError
+from portal.exceptions import StaleEdit
+from applications.services import application_copy_previous, application_details_save, application_start, attachment_add, line_remove, measure_save
 from portal.models import Role
 from tests.applications.factories import (
     ApplicationFactory,
@@ -106,14 +91,16 @@ def test_two_simultaneous_starts_make_one_application(monkeypatch):
     organisation = OrganisationFactory(county=round_.office.counties.first())
     users = [member(organisation, Role.EDITOR), member(organisation, Role.SIGNATORY)]
     barrier = threading.Barrier(len(users))
-    allowed = services.can_start_application
+    from applications.services import starting
+
+    allowed = starting.can_start_application
 
     def allowed_once_both_have_looked(*args, **kwargs):
         verdict = allowed(*args, **kwargs)
         barrier.wait(timeout=10)  # both have checked for an existing application; now both insert
         return verdict
 
-    monkeypatch.setattr(services, "can_start_application", allowed_once_both_have_looked)
+    monkeypatch.setattr(starting, "can_start_application", allowed_once_both_have_looked)
     results, errors = [None] * len(users), []
 
     def start(index, user):

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
-from applications.uploads import DOCX, ODT, PDF, safe_file_name, upload_inspect
+from portal.uploads import DOCX, ODT, PDF, safe_file_name, upload_inspect
 from tests.applications.factories import MINIMAL_PDF, pdf_upload
 
 

@@ -16,16 +16,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from applications.completeness import application_problems
-from applications.models import (
-    Application,
-    ApplicationEvent,
-    ApplicationStatus,
-    Attachment,
-    CompetenceMeasure,
-    EventKind,
-    InnovationProject,
-)
+from applications.models import Application, ApplicationEvent, ApplicationStatus, Attachment, CompetenceMeasure, EventKind, InnovationProject
 from portal.models import OrganisationKind, Role
+from tests.helpers import stub_task
 from tests.applications.factories import (
     ApplicationFactory,
     CompetenceMeasureFactory,
@@ -213,11 +206,7 @@ def media(settings, tmp_path):
 @pytest.fixture(autouse=True)
 def receipts_queued(monkeypatch):
     """Submissions queue the receipt task after commit; record instead of running it."""
-    import applications.tasks
-
-    calls = []
-    monkeypatch.setattr(applications.tasks.receipt_create_task, "delay", lambda *args: calls.append(args))
-    return calls
+    return stub_task(monkeypatch, "applications.tasks.receipt_create_task")
 
 
 @pytest.fixture
@@ -950,7 +939,8 @@ def test_editing_a_line_a_colleague_removed_keeps_the_text_and_offers_to_add_it(
 
 
 def test_the_service_refuses_a_sub_goal_of_another_scheme_and_a_rank_in_use(application):
-    from applications.services import LineRuleError, project_save
+    from applications.exceptions import LineRuleError
+    from applications.services import project_save
 
     editor = member(application.organisation)
     InnovationProjectFactory(application=application, priority_rank=1)

@@ -9,16 +9,11 @@ from django.utils import timezone, translation
 from applications.completeness import application_problems
 from applications.models import Application, ApplicationEvent, ApplicationStatus, EventKind
 from applications.permissions import can_edit_application
-from applications.services import (
-    ApplicationError,
-    application_details_save,
-    application_reopen,
-    application_submit,
-    application_withdraw,
-    measure_save,
-)
-from applications.workflow import TransitionError
+from applications.exceptions import ApplicationError
+from applications.services import application_details_save, application_reopen, application_submit, application_withdraw, measure_save
+from portal.exceptions import TransitionError
 from portal.models import Role
+from tests.helpers import stub_task
 from tests.applications.factories import ApplicationFactory, member, ready_to_submit
 from tests.schemes.factories import RoundFactory, oslo
 
@@ -31,22 +26,10 @@ def english():
         yield
 
 
-class FakeTask:
-    def __init__(self):
-        self.calls = []
-
-    def delay(self, *args):
-        self.calls.append(args)
-
-
 @pytest.fixture
 def receipt_task(monkeypatch):
     """Counts the receipts queued instead of rendering PDFs (receipts have their own tests)."""
-    import applications.tasks
-
-    fake = FakeTask()
-    monkeypatch.setattr(applications.tasks, "receipt_create_task", fake)
-    return fake
+    return stub_task(monkeypatch, "applications.tasks.receipt_create_task")
 
 
 def status_events(application):
@@ -71,7 +54,7 @@ def test_the_signatory_submits_and_a_receipt_is_queued(receipt_task, django_capt
     assert application.submitted_by == signatory
     assert application.submitted_at is not None
     assert application.submission_count == 1
-    assert receipt_task.calls == [(application.pk, 1)]
+    assert receipt_task == [(application.pk, 1)]
     event = status_events(application).get()
     assert (event.from_status, event.to_status, event.actor) == (ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED,
                                                                  signatory)
@@ -86,7 +69,7 @@ def test_an_editor_cannot_submit(receipt_task, django_capture_on_commit_callback
 
     assert reloaded(application).status == ApplicationStatus.DRAFT
     assert not status_events(application).exists()
-    assert receipt_task.calls == []
+    assert receipt_task == []
 
 
 def test_a_signatory_of_another_municipality_cannot_submit(receipt_task):
@@ -117,7 +100,7 @@ def test_an_incomplete_application_is_refused_with_its_problems_and_nothing_chan
     assert application.submission_count == 0
     assert application.submitted_at is None
     assert not status_events(application).exists()
-    assert receipt_task.calls == []
+    assert receipt_task == []
 
 
 def test_submitting_twice_submits_once(receipt_task, django_capture_on_commit_callbacks):
@@ -134,7 +117,7 @@ def test_submitting_twice_submits_once(receipt_task, django_capture_on_commit_ca
     assert scheduled_by_the_repeat == []
     assert reloaded(application).submission_count == 1
     assert status_events(application).count() == 1
-    assert receipt_task.calls == [(application.pk, 1)]
+    assert receipt_task == [(application.pk, 1)]
 
 
 def test_a_submitted_application_can_no_longer_be_changed(receipt_task):
@@ -203,7 +186,7 @@ def test_a_submission_after_the_deadline_is_refused(receipt_task, closes, grace,
     application = reloaded(application)
     assert application.status == ApplicationStatus.DRAFT
     assert application.submitted_at is None
-    assert receipt_task.calls == []
+    assert receipt_task == []
 
 
 def test_the_deadline_is_read_in_oslo_time_not_utc():
@@ -318,7 +301,7 @@ def test_a_returned_application_can_be_sent_again_after_the_deadline(receipt_tas
     assert application.status == ApplicationStatus.SUBMITTED
     assert application.submission_count == 2
     assert status_events(application).get().data["transition"] == "resubmit"
-    assert receipt_task.calls == [(application.pk, 2)]
+    assert receipt_task == [(application.pk, 2)]
 
 
 def test_a_draft_cannot_be_submitted_after_the_deadline(receipt_task):

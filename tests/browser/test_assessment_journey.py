@@ -3,7 +3,8 @@ proposes; the demo approver approves; the letters are sent. Every page visited g
 
 import pytest
 
-from applications.models import Application, ApplicationStatus, Decision, DecisionStatus
+from applications.models import Application, ApplicationStatus
+from casework.models import Decision, DecisionStatus
 
 CASEWORKER = "sara.saksbehandler@fylkesmannen.example"
 APPROVER = "geir.godkjenner@fylkesmannen.example"

@@ -7,6 +7,8 @@ import datetime as dt
 
 import pytest
 
+from tests.helpers import stub_task
+
 from applications.models import Application, ApplicationStatus
 
 EDITOR = "kari.redaktor@bodo.kommune.example"
@@ -16,13 +18,6 @@ APPROVER = "geir.godkjenner@fylkesmannen.example"
 MINIMAL_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>"
                b"endobj 3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]>>endobj\n"
                b"trailer<</Root 1 0 R>>\n%%EOF\n")
-
-
-class _NoTask:
-    """Receipts and decision letters are PDFs made by their own tasks; this journey does not need them."""
-
-    def delay(self, *args, **kwargs):
-        return None
 
 
 def _user(email):
@@ -36,16 +31,9 @@ def decided_application_for_bodo(round_) -> Application:
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.utils import timezone
 
-    from applications.assessments import assessment_save
-    from applications.decisions import decision_approve, decision_propose
-    from applications.services import (
-        application_details_save,
-        application_plan_save,
-        application_start,
-        application_submit,
-        measure_save,
-        project_save,
-    )
+    from casework.services.assessments import assessment_save
+    from casework.services.decisions import decision_approve, decision_propose
+    from applications.services import application_details_save, application_plan_save, application_start, application_submit, measure_save, project_save
     from portal.models import Organisation
 
     editor, signatory = _user(EDITOR), _user(SIGNATORY)
@@ -85,8 +73,8 @@ def decided_application_for_bodo(round_) -> Application:
     decision = decision_propose(application=application, user=caseworker, reasons="")
     decision_approve(decision=decision, user=approver)
     # the letter goes out: only then does the municipality know of the decision and its report
-    from applications.decisions import decision_send
-    from applications.letters import decision_letter_create
+    from casework.services.decisions import decision_send
+    from casework.letters import decision_letter_create
 
     decision_letter_create(decision_id=decision.pk)
     decision.refresh_from_db()
@@ -114,11 +102,10 @@ def log_out(page, live_server):
 @pytest.mark.django_db(transaction=True)
 def test_signatory_files_the_report_and_caseworker_approves_it(page, live_server, demo_data, login, axe_check,
                                                                monkeypatch):
-    import applications.tasks as tasks
     from schemes.models import Round
 
-    monkeypatch.setattr(tasks, "decision_letter_task", _NoTask())
-    monkeypatch.setattr(tasks, "receipt_create_task", _NoTask())
+    stub_task(monkeypatch, "casework.tasks.decision_letter_task")
+    stub_task(monkeypatch, "applications.tasks.receipt_create_task")
     round_ = Round.objects.exclude(year=2020).get(office__slug="fylkesmannen-i-nordland")
     application = decided_application_for_bodo(round_)
     report = application.report

@@ -1,13 +1,15 @@
-"""E-mail at most once per key: a repeated task sends nothing, a failed send can be tried again."""
+"""E-mail at most once per key, under the one policy of portal.mail: a repeated task sends nothing;
+an e-mail the mail server certainly did not take is tried again; one it may have taken is never
+sent again, and the office sees it. Failures are a real SMTP server's answers (tests/smtp.py)."""
 
-from smtplib import SMTPException
+import smtplib
 
 import pytest
 from django.core import mail
-from django.core.mail import EmailMessage
 
-from portal.mail import recipients_clean, send_once
-from portal.models import SentEmail
+from portal.mail import EmailNotSent, failure_is_certain, recipients_clean, send_once
+from portal.models import Delivery, SentEmail
+from tests.portal.factories import OfficeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -36,19 +38,51 @@ def test_different_keys_send_different_emails():
     assert len(mail.outbox) == 2
 
 
-def test_a_failed_send_leaves_no_claim_so_a_retry_sends(monkeypatch):
-    def broken_send(self, fail_silently=False):
-        raise SMTPException("421 try again later")
+def test_a_refused_email_is_recorded_as_not_sent_and_the_retry_sends_it_once(smtp_server):
+    smtp_server.refuse("radmann@kommune.example")
+    with pytest.raises(EmailNotSent):  # the caller's task retries
+        _send()
+    claim = SentEmail.objects.get()
+    assert (claim.status, claim.sent_at) == (Delivery.FAILED, None) and "450" in claim.error
+    assert smtp_server.messages == []
 
-    with monkeypatch.context() as patch:
-        patch.setattr(EmailMessage, "send", broken_send)
-        with pytest.raises(SMTPException):
-            _send()
-    assert not SentEmail.objects.exists()
-    assert mail.outbox == []
-
+    smtp_server.heal()
     assert _send() is True
-    assert len(mail.outbox) == 1
+    assert _send() is False  # and then never again
+    claim.refresh_from_db()
+    assert (claim.status, claim.attempts) == (Delivery.SENT, 2) and claim.sent_at is not None
+    assert smtp_server.recipients() == ["radmann@kommune.example"]
+
+
+def test_an_email_the_server_may_have_taken_is_never_sent_again(smtp_server, caplog):
+    smtp_server.drop_after_data("radmann@kommune.example")
+    assert _send() is False  # no exception: the task must not retry
+    assert "may have been sent" in caplog.text
+    claim = SentEmail.objects.get()
+    assert claim.status == Delivery.UNCERTAIN and claim.error
+
+    smtp_server.heal()
+    assert _send() is False
+    assert len(smtp_server.messages) == 1  # it did arrive once, and only once
+
+
+def test_no_mail_server_is_a_certain_failure_tried_again(smtp_server):
+    smtp_server.stop()
+    with pytest.raises(EmailNotSent):
+        _send(office_id=OfficeFactory().pk)
+    assert SentEmail.objects.get().status == Delivery.FAILED
+
+
+@pytest.mark.parametrize("error, certain", [
+    (smtplib.SMTPRecipientsRefused({}), True),
+    (smtplib.SMTPSenderRefused(451, b"later", "x@y"), True),
+    (smtplib.SMTPDataError(451, b"later"), True),
+    (smtplib.SMTPServerDisconnected("gone"), False),
+    (TimeoutError("timed out"), False),
+    (smtplib.SMTPException("421 try again later"), False),
+])
+def test_only_answers_before_the_server_accepts_are_certain(error, certain):
+    assert failure_is_certain(error) is certain
 
 
 def test_the_email_has_its_sender_recipients_attachment_and_language(settings):

@@ -15,12 +15,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from applications.assessments import information_request
-from applications.decisions import decision_approve, decision_propose, decision_send
+from casework.services.assessments import information_request
+from casework.services.decisions import decision_approve, decision_propose, decision_send
 from applications.services import application_submit
-from applications.workflow import TransitionError
+from portal.exceptions import TransitionError
 from portal.models import Notification, Role
-from portal.notifications import notification_text, notify, unread_count
+from portal.notifications import notification_text
+from portal.services import notify
+from portal.selectors import unread_count
 from schemes.services import round_create_default_criteria
 from tests.applications.factories import (
     MINIMAL_PDF,
@@ -31,6 +33,7 @@ from tests.applications.factories import (
     staff,
 )
 from tests.portal.factories import MembershipFactory, OfficeFactory, OrganisationFactory, UserFactory
+from tests.helpers import stub_task
 from tests.schemes.factories import RoundFactory
 
 pytestmark = pytest.mark.django_db
@@ -42,11 +45,9 @@ READ = reverse("portal:notifications_read")
 @pytest.fixture(autouse=True)
 def quiet_tasks(monkeypatch):
     """No receipts, letters or e-mails: the tasks' `delay` does nothing."""
-    import applications.tasks as tasks
-
-    for name in ("receipt_create_task", "decision_letter_task", "decision_letter_email_task",
-                 "information_request_notify_task"):
-        monkeypatch.setattr(getattr(tasks, name), "delay", lambda *args, **kwargs: None)
+    for task in ("applications.tasks.receipt_create_task", "casework.tasks.decision_letter_task",
+                 "casework.tasks.decision_letter_email_task", "casework.tasks.information_request_email_task"):
+        stub_task(monkeypatch, task)
 
 
 def open_page(pk: int) -> str:

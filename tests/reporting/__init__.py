@@ -1,23 +1,16 @@
 """Helpers for the report tests: a decided, granted application made through the real services
 (assessment, proposal by a caseworker, approval by another user), and a report filled in."""
 
-from applications.decisions import decision_approve, decision_propose
+from casework.services.decisions import decision_approve, decision_propose
 from applications.models import Application
 from portal.models import Role
 from tests.applications.factories import applying_for, assess, staff
+from tests.helpers import stub_task
 
 
 def no_letters(monkeypatch):
     """Approval queues the decision letter after commit; these tests have no use for the PDF."""
-    import applications.tasks as tasks
-
-    class Recorder:
-        calls: list[int] = []
-
-        def delay(self, decision_id):
-            self.calls.append(decision_id)
-
-    monkeypatch.setattr(tasks, "decision_letter_task", Recorder())
+    return stub_task(monkeypatch, "casework.tasks.decision_letter_task")
 
 
 def decided(round_, *applied, awarded=None, caseworker=None, approver=None, sent=True, **kwargs) -> Application:

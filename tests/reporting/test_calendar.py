@@ -14,8 +14,9 @@ from django.utils import timezone
 
 from applications.models import ApplicationStatus
 from portal.models import Role, User
-from reporting.models import Reminder, ReminderKind
-from reporting.reminders import reminders_planned, reminders_sweep
+from reminders.models import Reminder, ReminderKind
+from reminders.occasions import reminders_planned
+from reminders.sweep import reminders_sweep
 from tests.applications.factories import ApplicationFactory
 # the browser journeys' fixtures (chromium, axe, logging in) for the one browser test below
 from tests.browser.conftest import _axe, axe_check, browser_context_args, browser_type_launch_args, login  # noqa: F401
@@ -132,10 +133,11 @@ def test_the_calendar_plans_report_reminders_once_the_decision_letter_has_gone(w
 
 
 @pytest.mark.parametrize("role", [Role.CASEWORKER, Role.APPROVER])
-def test_office_staff_who_are_not_its_admins_get_404(world, client_class, role):
+def test_office_staff_who_are_not_its_admins_are_refused(world, client_class, role):
+    """Their own office's round: 403 with the reason (one rule for "a round of my office")."""
     round_, _orgs = world
     client = _admin_client(client_class, round_.office, role=role)
-    assert _page(client, round_).status_code == 404
+    assert _page(client, round_).status_code == 403
     assert client.get(reverse("reminders:rounds")).status_code == 404
 
 
@@ -195,22 +197,22 @@ def test_the_calendar_queries_do_not_grow_with_the_organisations(world, client_c
 def test_the_admin_lists_the_offices_reminders_read_only_with_a_link_to_the_calendar(world, client_class):
     round_, _orgs = world
     client = _admin_client(client_class, round_.office)
-    changelist = client.get(reverse("admin:reporting_reminder_changelist"))
+    changelist = client.get(reverse("admin:reminders_reminder_changelist"))
     assert changelist.status_code == 200
     page = changelist.content.decode()
     assert "signatory@rana.example" in page
     assert reverse("reminders:round", kwargs={"round_pk": round_.pk}) in page
     reminder = Reminder.objects.first()
-    assert client.get(reverse("admin:reporting_reminder_add")).status_code == 403
-    detail = client.post(reverse("admin:reporting_reminder_change", args=[reminder.pk]), {"offset": 99})
+    assert client.get(reverse("admin:reminders_reminder_add")).status_code == 403
+    detail = client.post(reverse("admin:reminders_reminder_change", args=[reminder.pk]), {"offset": 99})
     assert detail.status_code in (200, 403)
     reminder.refresh_from_db()
     assert reminder.offset == 14
 
     other = _admin_client(client_class, OfficeFactory())
-    other_page = other.get(reverse("admin:reporting_reminder_changelist")).content.decode()
+    other_page = other.get(reverse("admin:reminders_reminder_changelist")).content.decode()
     assert "signatory@rana.example" not in other_page
-    assert other.get(reverse("admin:reporting_reminder_change", args=[reminder.pk])).status_code in (302, 403, 404)
+    assert other.get(reverse("admin:reminders_reminder_change", args=[reminder.pk])).status_code in (302, 403, 404)
 
 
 @pytest.mark.browser

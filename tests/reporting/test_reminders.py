@@ -10,7 +10,6 @@ import threading
 import uuid
 from collections import Counter
 from pathlib import Path
-from smtplib import SMTPDataError, SMTPRecipientsRefused, SMTPSenderRefused, SMTPServerDisconnected
 
 import pytest
 import time_machine
@@ -20,12 +19,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from applications.models import Application, ApplicationStatus, Decision, DecisionStatus, Outcome
-from portal.models import Membership, Notification, OrganisationKind, Role, User
-from reporting import reminder_emails
-from reporting import reminders as reminders_module
-from reporting.models import GrantReport, Reminder, ReminderKind, ReportStatus
-from reporting.reminders import reminders_planned, reminders_sweep
+from applications.models import Application, ApplicationStatus
+from casework.models import Decision, DecisionStatus, Outcome
+from portal.models import Delivery, Membership, Notification, OrganisationKind, Role, User
+from reminders import sweep as reminders_module
+from reporting.models import GrantReport, ReportStatus
+from reminders.models import Reminder, ReminderKind
+from reminders.occasions import reminders_planned
+from reminders.sweep import reminders_sweep
 from tests.applications.factories import ApplicationFactory
 from tests.reporting import decided, no_letters
 from tests.portal.factories import CountyFactory, MembershipFactory, OfficeFactory, OrganisationFactory, UserFactory
@@ -472,80 +473,56 @@ def test_the_notification_reads_in_the_recipients_language_form():
 # --- at most once when things go wrong ---------------------------------------------------------------------
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("refusal", [
-    SMTPRecipientsRefused({"editor@vefsn.example": (450, b"4.2.1 mailbox busy, try again later")}),
-    SMTPSenderRefused(451, b"4.3.0 try again later", "noreply@tilskudd.example"),
-    SMTPDataError(451, b"4.3.0 message not accepted, try again later"),
-], ids=["recipients", "sender", "data"])
-def test_a_refused_send_is_tried_again_by_the_next_sweep_and_sent_once(monkeypatch, refusal):
-    """The mail server definitely refused it: nothing went, so the claim is given back."""
+def test_a_refused_reminder_is_tried_again_by_the_next_sweep_and_sent_once(smtp_server):
+    """The mail server refused it before accepting it: nothing went, so the claim is given back."""
     _world()
-    real_send = reminder_emails.ReminderEmail.send_with
-
-    def refuse_vefsn(self, connection):
-        if self.to == ["editor@vefsn.example"]:
-            raise refusal
-        real_send(self, connection)
-
+    smtp_server.refuse("editor@vefsn.example")
     moment = CLOSES - dt.timedelta(hours=12)
-    with monkeypatch.context() as patch:
-        patch.setattr(reminder_emails.ReminderEmail, "send_with", refuse_vefsn)
-        result = reminders_sweep(now=moment)
+    result = reminders_sweep(now=moment)
     assert (result.sent, result.failed) == (7, 1)
-    assert Reminder.objects.get(recipient__email="editor@vefsn.example").sent_at is None
+    refused = Reminder.objects.get(recipient__email="editor@vefsn.example")
+    assert (refused.sent_at, refused.delivery) == (None, Delivery.FAILED) and "450" in refused.error
 
+    smtp_server.heal()
     again = reminders_sweep(now=moment + dt.timedelta(minutes=5))
     assert (again.sent, again.failed) == (1, 0)
-    assert Counter(address for address, *_ in _sent()) == Counter({address: 1 for address, *_ in _sent()})
-    assert len(mail.outbox) == 8
+    assert Counter(smtp_server.recipients()) == Counter({address: 1 for address in smtp_server.recipients()})
+    assert len(smtp_server.messages) == 8
+    assert set(Reminder.objects.values_list("delivery", flat=True)) == {Delivery.SENT}
 
 
 @pytest.mark.django_db
-def test_a_send_that_may_have_gone_is_never_tried_again(monkeypatch, caplog):
+def test_a_reminder_that_may_have_gone_is_never_tried_again(smtp_server, caplog):
     """The connection dropped after the message was handed over: perhaps it went. The claim is kept;
     the reminders not yet tried on that connection are given back and go with the next sweep."""
     _world()
-    real_send = reminder_emails.ReminderEmail.send_with
-    attempts = []
-
-    def drop_after_vefsn(self, connection):
-        attempts.extend(self.to)
-        if self.to == ["editor@vefsn.example"]:
-            raise SMTPServerDisconnected("Connection unexpectedly closed")
-        real_send(self, connection)
-
+    smtp_server.drop_after_data("editor@vefsn.example")
     moment = CLOSES - dt.timedelta(hours=12)
-    with monkeypatch.context() as patch:
-        patch.setattr(reminder_emails.ReminderEmail, "send_with", drop_after_vefsn)
-        first = reminders_sweep(now=moment)
-        assert first.uncertain == 1 and first.sent + first.failed == 7
-        assert Reminder.objects.get(recipient__email="editor@vefsn.example").sent_at is not None
-        assert "may have been sent" in caplog.text
-        # the sweeps after it send the others, never Vefsn's editor's again
-        again = reminders_sweep(now=moment + dt.timedelta(minutes=5))
-        assert (again.sent, again.failed, again.uncertain) == (first.failed, 0, 0)
-        assert reminders_sweep(now=moment + dt.timedelta(minutes=10)).claimed == 0
-    assert attempts.count("editor@vefsn.example") == 1
-    assert sorted(address for address, *_ in _sent()) == sorted(
-        f"{role}@{slug}.example" for slug in ("bodo", "narvik", "vefsn", "rana") for role in ("editor", "signatory")
-        if (role, slug) != ("editor", "vefsn"))
+    first = reminders_sweep(now=moment)
+    assert first.uncertain == 1 and first.sent + first.failed == 7
+    dropped = Reminder.objects.get(recipient__email="editor@vefsn.example")
+    assert dropped.sent_at is not None and dropped.delivery == Delivery.UNCERTAIN
+    assert "may have been sent" in caplog.text
+    # the sweeps after it send the others, never Vefsn's editor's again
+    smtp_server.heal()
+    again = reminders_sweep(now=moment + dt.timedelta(minutes=5))
+    assert (again.sent, again.failed, again.uncertain) == (first.failed, 0, 0)
+    assert reminders_sweep(now=moment + dt.timedelta(minutes=10)).claimed == 0
+    assert sorted(smtp_server.recipients()) == sorted(
+        f"{role}@{slug}.example" for slug in ("bodo", "narvik", "vefsn", "rana") for role in ("editor", "signatory"))
     assert not Reminder.objects.filter(sent_at__isnull=True).exists()
 
 
 @pytest.mark.django_db
-def test_no_connection_to_the_mail_server_sends_nothing_and_the_next_sweep_sends_all(monkeypatch):
+def test_no_connection_to_the_mail_server_sends_nothing_and_the_next_sweep_sends_all(smtp_server, settings):
     _world()
-
-    class Unreachable:
-        def open(self):
-            raise ConnectionRefusedError(111, "Connection refused")
-
+    smtp_server.stop()
     moment = CLOSES - dt.timedelta(hours=12)
-    with monkeypatch.context() as patch:
-        patch.setattr(reminders_module, "get_connection", Unreachable)
-        result = reminders_sweep(now=moment)
-    assert (result.claimed, result.sent, result.failed) == (8, 0, 8) and mail.outbox == []
-    assert Reminder.objects.filter(sent_at__isnull=True).count() == 8
+    result = reminders_sweep(now=moment)
+    assert (result.claimed, result.sent, result.failed) == (8, 0, 8)
+    assert Reminder.objects.filter(sent_at__isnull=True, delivery=Delivery.FAILED).count() == 8
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"  # the server is back
     assert reminders_sweep(now=moment + dt.timedelta(minutes=5)).sent == 8
 
 
@@ -553,22 +530,23 @@ def test_no_connection_to_the_mail_server_sends_nothing_and_the_next_sweep_sends
 def test_a_worker_that_dies_while_sending_never_repeats_a_reminder_on_retry(monkeypatch):
     """The claim is committed before sending: a crash loses what was not yet sent, never repeats."""
     _world()
-    real_send = reminder_emails.ReminderEmail.send_with
+    real_deliver = reminders_module.deliver
     calls = []
 
-    def die_after_the_first(self, connection):
+    def die_after_the_first(message, connection):
         if calls:
             raise SystemExit("worker killed")
-        calls.append(self.to)
-        real_send(self, connection)
+        calls.append(message.to)
+        return real_deliver(message, connection)
 
     moment = CLOSES - dt.timedelta(hours=12)
     with monkeypatch.context() as patch:
-        patch.setattr(reminder_emails.ReminderEmail, "send_with", die_after_the_first)
+        patch.setattr(reminders_module, "deliver", die_after_the_first)
         with pytest.raises(SystemExit):
             reminders_sweep(now=moment)
     assert len(mail.outbox) == 1
     assert Reminder.objects.count() == 8 and not Reminder.objects.filter(sent_at__isnull=True).exists()
+    assert Reminder.objects.filter(delivery=Delivery.CLAIMED).count() == 8  # never confirmed: the office sees them
 
     retried = reminders_sweep(now=moment)  # acks_late: the task runs again
     assert retried.sent == 0 and len(mail.outbox) == 1
@@ -585,14 +563,14 @@ def test_two_sweeps_racing_in_two_threads_send_each_reminder_once(monkeypatch):
     expected = 2 * (4 + 10)
     # Both sweeps have read what exists (nothing) before either inserts: the worst case
     barrier = threading.Barrier(2, timeout=30)
-    real_existing = reminders_module._existing
+    real_existing = reminders_module.reminders_existing
 
     def existing_then_wait(keys):
         found = real_existing(keys)
         barrier.wait()
         return found
 
-    monkeypatch.setattr(reminders_module, "_existing", existing_then_wait)
+    monkeypatch.setattr(reminders_module, "reminders_existing", existing_then_wait)
     results, errors = [], []
 
     def sweep():
@@ -695,7 +673,7 @@ def test_the_sweep_queries_do_not_grow_from_5_to_356_organisations(reference_dat
 
 def test_the_beat_schedule_runs_the_sweep_every_five_minutes():
     schedule = settings.CELERY_BEAT_SCHEDULE["reminder-sweep"]
-    assert schedule["task"] == "reporting.sweep" and schedule["schedule"] == 300
+    assert schedule["task"] == "reminders.sweep" and schedule["schedule"] == 300
 
 
 @pytest.mark.redis
@@ -724,14 +702,14 @@ def test_the_sweep_task_goes_through_redis_to_a_worker_that_sends_the_reminders(
     eager = app.conf.task_always_eager
     app.conf.task_always_eager = False
     try:
-        result = app.send_task("reporting.sweep", queue=queue)
+        result = app.send_task("reminders.sweep", queue=queue)
         answer = result.get(timeout=90)
         assert result.status == "SUCCESS"
         assert answer["sent"] == 8 and answer["by_kind"] == {APPLICATION: 8}
         # the worker wrote the rows in the same (test) database; its e-mails went to its own locmem outbox
         assert Reminder.objects.filter(sent_at__isnull=False, kind=APPLICATION, offset=1).count() == 8
         assert mail.outbox == []
-        again = app.send_task("reporting.sweep", queue=queue).get(timeout=90)
+        again = app.send_task("reminders.sweep", queue=queue).get(timeout=90)
         assert again["sent"] == 0 and again["due"] == 8
     finally:
         app.conf.task_always_eager = eager

@@ -7,19 +7,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
 from applications.models import ApplicationEvent, ApplicationStatus, EventKind
-from applications.services import ApplicationError, StaleEdit
+from portal.exceptions import ServiceError
+from portal.exceptions import StaleEdit
 from portal.models import Role
 from reporting.models import GrantReport, ReportStatus
-from reporting.services import (
-    report_approve,
-    report_create_for_decision,
-    report_problems,
-    report_return,
-    report_save,
-    report_submit,
-    report_totals,
-    repayments_for_round,
-)
+from reporting.services import report_approve, report_create_for_decision, report_return, report_save, report_submit
+from reporting.rules import report_problems, report_totals
+from reporting.selectors import repayments_for_round
 from tests.applications.factories import member, pdf_upload, staff
 from tests.reporting import complete_lines, decided, fill, no_letters
 from tests.schemes.factories import RoundFactory
@@ -59,7 +53,7 @@ def people(application):
 
 def report_events(application):
     return list(ApplicationEvent.objects.filter(application=application, kind=EventKind.STATUS_CHANGED,
-                                                data__has_key="report").order_by("id"))
+                                                data__follows__startswith="grantreport.").order_by("id"))
 
 
 # --- which decisions get a report -------------------------------------------------------------------
@@ -139,7 +133,7 @@ def test_a_line_that_used_more_than_granted_needs_an_explanation(round_):
     line = report.lines.get()
     assert (f"id_line-{line.pk}-overspend_explanation", f"{line.title}: more was used than granted; explain why.") \
         in report_problems(report=report)
-    with pytest.raises(ApplicationError, match="more was used than granted"):
+    with pytest.raises(ServiceError, match="more was used than granted"):
         report_submit(report=report, user=signatory)
 
     report = fill(report, signatory, used=120_000, explanation="Flere ansatte enn planlagt fullførte.")
@@ -169,7 +163,7 @@ def test_a_save_on_a_stale_page_is_refused_and_writes_nothing(round_):
 def test_a_line_of_another_report_is_refused(round_):
     application, other = decided(round_, 100_000), decided(round_, 100_000)
     signatory, _editor = people(application)
-    with pytest.raises(ApplicationError):
+    with pytest.raises(ServiceError):
         report_save(report=application.report, user=signatory, data={}, base_version=0,
                     lines={other.report.lines.get().pk: {"amount_used": 1}})
     assert other.report.lines.get().amount_used is None
@@ -179,7 +173,7 @@ def test_the_office_and_other_municipalities_cannot_write_the_report(round_, cas
     application = decided(round_, 100_000)
     outsider = member(decided(round_, 100_000).organisation, Role.SIGNATORY)
     for user in (caseworker, outsider):
-        with pytest.raises(ApplicationError):
+        with pytest.raises(ServiceError):
             fill(application.report, user)
 
 
@@ -223,7 +217,7 @@ def test_a_return_needs_a_message(round_, caseworker):
     application = decided(round_, 100_000)
     signatory, _editor = people(application)
     report = report_submit(report=fill(application.report, signatory), user=signatory)
-    with pytest.raises(ApplicationError, match="Write what is missing"):
+    with pytest.raises(ServiceError, match="Write what is missing"):
         report_return(report=report, user=caseworker, message="   ")
     assert GrantReport.objects.get(pk=report.pk).status == ReportStatus.SUBMITTED
 
@@ -242,13 +236,13 @@ def test_an_editor_cannot_submit(round_):
     application = decided(round_, 100_000)
     signatory, editor = people(application)
     report = fill(application.report, editor)
-    with pytest.raises(ApplicationError, match="role"):
+    with pytest.raises(ServiceError, match="role"):
         report_submit(report=report, user=editor)
     assert GrantReport.objects.get(pk=report.pk).status == ReportStatus.DRAFT
 
     # nor "again" once the signatory has: the role is checked before the double-click shortcut
     report_submit(report=report, user=signatory)
-    with pytest.raises(ApplicationError, match="role"):
+    with pytest.raises(ServiceError, match="role"):
         report_submit(report=report, user=editor)
 
 
@@ -258,9 +252,9 @@ def test_only_a_caseworker_approves_or_returns(round_):
     approver = staff(round_.office, Role.APPROVER)
     report = report_submit(report=fill(application.report, signatory), user=signatory)
     for user in (approver, signatory, staff(RoundFactory().office, Role.CASEWORKER)):
-        with pytest.raises(ApplicationError, match="role"):
+        with pytest.raises(ServiceError, match="role"):
             report_approve(report=report, user=user)
-        with pytest.raises(ApplicationError, match="role"):
+        with pytest.raises(ServiceError, match="role"):
             report_return(report=report, user=user, message="Mangler.")
     assert GrantReport.objects.get(pk=report.pk).status == ReportStatus.SUBMITTED
 
@@ -269,13 +263,13 @@ def test_a_submitted_report_can_no_longer_be_changed(round_):
     application = decided(round_, 100_000)
     signatory, _editor = people(application)
     report = report_submit(report=fill(application.report, signatory), user=signatory)
-    with pytest.raises(ApplicationError, match="can no longer be changed"):
+    with pytest.raises(ServiceError, match="can no longer be changed"):
         fill(report, signatory, overall="Endret etterpå.")
 
 
 def test_a_draft_cannot_be_approved(round_, caseworker):
     application = decided(round_, 100_000)
-    with pytest.raises(ApplicationError, match="while the report is draft"):
+    with pytest.raises(ServiceError, match="while the report is draft"):
         report_approve(report=application.report, user=caseworker)
 
 

@@ -15,7 +15,7 @@ from django.utils import translation
 
 from applications.models import ApplicationStatus
 from portal.models import Role
-from portal.templatetags.portal_tags import kroner
+from portal.formatting import kroner
 from reporting.models import GrantReport, ReportStatus
 from reporting.permissions import (
     can_edit_report,

@@ -92,7 +92,7 @@ def test_the_front_page_needs_no_login_and_links_the_open_round(client, demo):
 
 
 def test_the_deadline_filter_uses_oslo_time_in_summer_and_winter():
-    from portal.templatetags.portal_tags import deadline
+    from portal.formatting import deadline_text as deadline
     from tests.schemes.factories import oslo
 
     with translation.override("nb"):
@@ -101,7 +101,7 @@ def test_the_deadline_filter_uses_oslo_time_in_summer_and_winter():
 
 
 def test_kroner_are_grouped_in_norwegian_and_english():
-    from portal.templatetags.portal_tags import kroner
+    from portal.formatting import kroner
 
     with translation.override("nb"):
         assert kroner(12_500_000) == "12\xa0500\xa0000 kr"

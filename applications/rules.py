@@ -1,0 +1,47 @@
+"""The application's own rules, each one named function:
+
+- `EDITABLE_STATUSES`, `NOT_IN_PLAY`: in which statuses the municipality may change it, and which
+  the office neither assesses nor counts.
+- `applicant_status`: the status as the applicant may know it. The office's side can be ahead of
+  what the municipality is told (a decision exists for them only once its letter is sent); the
+  layers above say what to hide through `applications.hooks`.
+- `competence_plan_is_up_to_date`: a plan younger than the round allows (months, to the day).
+- the rus og psykisk helse target-group rule is the scheme's: `schemes.rules.target_group_allows`.
+"""
+
+import calendar
+import datetime as dt
+
+from django.utils import timezone
+
+from . import hooks
+from .models import Application, ApplicationStatus
+
+
+EDITABLE_STATUSES = (ApplicationStatus.DRAFT, ApplicationStatus.RETURNED)  # the municipality may change it
+NOT_IN_PLAY = (ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN)  # the office neither assesses nor counts it
+
+
+def applicant_status(application: Application) -> str:
+    return hooks.masked_status(application)
+
+
+def applicant_status_label(application: Application) -> str:
+    return str(ApplicationStatus(applicant_status(application)).label)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day `months` later; the month's last day when it has no such day (31 -> 30)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def competence_plan_is_up_to_date(application: Application, on: dt.date | None = None) -> bool | None:
+    """None when the plan has no date; else whether, on `on` (the round's deadline by default), it
+    is at most the round's `competence_plan_max_age_months` old."""
+    updated = application.competence_plan_updated_on
+    if not updated:
+        return None
+    on = on or timezone.localtime(application.round.closes_at).date()
+    return on <= add_months(updated, application.round.competence_plan_max_age_months)

@@ -1,0 +1,22 @@
+"""The office's notifications: their kinds, and the sentences they are shown with (registered in
+`portal.notifications` by `CaseworkConfig.ready()`)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from portal import notifications
+
+
+class CaseworkNotice(models.TextChoices):
+    INFORMATION_REQUESTED = "information_requested", _("More information requested")
+    DECISION_PROPOSED = "decision_proposed", _("A decision waits for approval")
+    DECISION_SENT = "decision_sent", _("The decision is sent")
+
+
+def register() -> None:
+    notifications.register(CaseworkNotice.INFORMATION_REQUESTED, notifications.sentence(
+        _("The County Governor asks %(organisation)s for more information: %(message)s")))
+    notifications.register(CaseworkNotice.DECISION_SENT, notifications.sentence(
+        _("The decision on %(organisation)s's application is sent.")))
+    notifications.register(CaseworkNotice.DECISION_PROPOSED, notifications.sentence(
+        _("A decision on %(organisation)s's application waits for approval.")))

@@ -1,0 +1,60 @@
+"""May this user do this in the office's casework? Object-level (the round's office); each function
+takes the user first and returns a Verdict with the reason when it says no. Who may move a decision
+on is the decision's table (`workflow.DECISION`); these functions read it."""
+
+from django.utils.translation import gettext_lazy as _
+
+from applications.models import Application, ApplicationStatus
+from applications.permissions import is_applicant, is_office_staff_of, roles_of
+from portal.models import Role
+from portal.permissions import ALLOWED, Verdict, office_ids_with_role
+
+from .rules import decision_known_to_applicant
+from .selectors import WORKING_ROLES
+from .workflow import DECISION, PROPOSER_ROLES
+
+
+def can_work_on_round(user, round_) -> Verdict:
+    """Caseworkers and approvers of the round's office see its applications, board and exports."""
+    if round_.office_id in office_ids_with_role(user, *WORKING_ROLES):
+        return ALLOWED
+    return Verdict(False, _("Only the office's caseworkers and approvers see its rounds."))
+
+
+def can_assess(user, application: Application) -> Verdict:
+    """Caseworkers of the round's office assess submitted applications."""
+    if Role.CASEWORKER not in roles_of(user, application):
+        return Verdict(False, _("Only the office's caseworkers assess applications."))
+    if application.status in (ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN):
+        return Verdict(False, _("The application is %(status)s and cannot be assessed.") % {
+            "status": application.get_status_display().lower()})
+    return ALLOWED
+
+
+def can_propose_decision(user, application: Application) -> Verdict:
+    if roles_of(user, application) & set(PROPOSER_ROLES):
+        return ALLOWED
+    return Verdict(False, _("Only the office's caseworkers propose decisions."))
+
+
+def can_approve_decision(user, application: Application) -> Verdict:
+    """Approvers of the round's office approve decisions (the table's guard refuses their own proposals)."""
+    if roles_of(user, application) & set(DECISION["approve"].roles):
+        return ALLOWED
+    return Verdict(False, _("Only the office's approvers approve decisions."))
+
+
+def can_send_decision(user, application: Application) -> Verdict:
+    """Caseworkers and approvers of the round's office send letters and register and handle appeals."""
+    if roles_of(user, application) & set(DECISION["send"].roles):
+        return ALLOWED
+    return Verdict(False, _("Only the office's caseworkers and approvers send decisions and handle appeals."))
+
+
+def can_download_letter(user, application: Application) -> Verdict:
+    """The office's staff read the letter at once; the municipality's own users once it is sent."""
+    if is_office_staff_of(user, application):
+        return ALLOWED
+    if is_applicant(user, application) and decision_known_to_applicant(getattr(application, "decision", None)):
+        return ALLOWED
+    return Verdict(False, _("The decision letter is not available to you."))

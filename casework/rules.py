@@ -1,0 +1,79 @@
+"""The office's rules, each one named function, called everywhere it applies:
+
+- `decision_known_to_applicant` (and `DECISION_KNOWN_STATUSES` for querysets): the municipality
+  learns of a decision from its letter, not before (an enkeltvedtak is made known by the letter).
+  The application's status shown to it, its page, the letter download, the report and its
+  reminders all ask this.
+- `assessment_locked`: once a decision is approved, the assessment and awards no longer change.
+- `over_budget` / `budget_refusal`: the round's proposals may not add up to more than its budget;
+  a round without a budget has no money to give (the board shows it over budget, approval is refused).
+- `outcome_for`: granted, partly granted or rejected, from the awards.
+- `auditor_statement_required`: above the round's threshold (200 000 kr by default).
+- `weighted_score`: 0–100 from the criteria scores and the round's weights.
+- `appeal_deadline`: three weeks from the day the letter was sent (forvaltningsloven § 29).
+"""
+
+import datetime as dt
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.formatting import kroner
+
+from .models import MAX_CRITERION_SCORE, Decision, DecisionStatus, Outcome
+
+APPEAL_WEEKS = 3  # forvaltningsloven § 29
+DECISION_KNOWN_STATUSES = (DecisionStatus.SENT,)
+
+
+def decision_known_to_applicant(decision: Decision | None) -> bool:
+    return decision is not None and decision.status in DECISION_KNOWN_STATUSES
+
+
+def assessment_locked(decision: Decision | None) -> bool:
+    return decision is not None and decision.status != DecisionStatus.PROPOSED
+
+
+def over_budget(round_, total_proposed: int) -> bool:
+    return total_proposed > (round_.budget or 0)
+
+
+def budget_refusal(round_, total_proposed: int) -> str:
+    """"" when the round's proposals fit its budget; otherwise why an approval is refused."""
+    if not over_budget(round_, total_proposed):
+        return ""
+    if round_.budget is None:
+        return _("The round has no budget yet: the office administrator sets it before decisions are approved.")
+    return _("The round's proposals add up to %(total)s, more than its budget of %(budget)s. Reduce the "
+             "proposals before approving.") % {"total": kroner(total_proposed), "budget": kroner(round_.budget)}
+
+
+def outcome_for(lines: list[dict]) -> str:
+    """Granted when every line gets what it applied for, rejected when nothing is granted,
+    partly granted otherwise."""
+    awarded = sum(line["awarded"] or 0 for line in lines)
+    if awarded == 0:
+        return Outcome.REJECTED
+    if all((line["awarded"] or 0) == line["applied"] for line in lines):
+        return Outcome.GRANTED
+    return Outcome.PARTLY_GRANTED
+
+
+def auditor_statement_required(round_, total_awarded: int) -> bool:
+    return total_awarded > round_.auditor_statement_threshold
+
+
+def weighted_score(scores: dict[int, int], criteria) -> int | None:
+    """0–100 from criterion scores (0–5) and the round's weights; None until every criterion has a score."""
+    criteria = list(criteria)
+    if not criteria or any(c.pk not in scores for c in criteria):
+        return None
+    total_weight = sum(c.weight for c in criteria)
+    return round(100 * sum(scores[c.pk] * c.weight for c in criteria) / (MAX_CRITERION_SCORE * total_weight))
+
+
+def appeal_deadline(decision: Decision) -> dt.date | None:
+    """Three weeks from the day the letter was sent (forvaltningsloven § 29)."""
+    if not decision.sent_at:
+        return None
+    return timezone.localtime(decision.sent_at).date() + dt.timedelta(weeks=APPEAL_WEEKS)

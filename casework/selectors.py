@@ -1,0 +1,264 @@
+"""Reads for the office's casework. Every queryset a view uses starts from the user's offices."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.utils import timezone
+
+from applications.models import (
+    LINE_MODELS,
+    Application,
+    ApplicationStatus,
+    CompetenceMeasure,
+    InnovationProject,
+    LinePart,
+)
+from applications.rules import NOT_IN_PLAY, competence_plan_is_up_to_date
+from applications.selectors import application_totals
+from portal.models import Role
+from portal.permissions import office_ids_with_role
+from schemes.models import Round
+
+from .allocation import allocation_suggest, suggestion_order_key
+from .models import Assessment, Decision, DecisionStatus
+from .rules import assessment_locked, over_budget
+
+WORKING_ROLES = (Role.CASEWORKER, Role.APPROVER)  # who works on a round's applications
+
+
+def decision_or_none(application: Application) -> Decision | None:
+    """The application's decision, or None (read from `select_related("decision")` when loaded)."""
+    try:
+        return application.decision
+    except Decision.DoesNotExist:
+        return None
+
+
+def award_lines(application: Application) -> list[dict]:
+    """The application's lines as the office awards them now: part, id, kind, title, rus og psykisk
+    helse, applied, awarded (the proposed award, None while not set). A decision stores this list
+    when it is proposed, so what it granted can always be explained from what is stored."""
+    rows = []
+    for measure in application.measures.all():
+        rows.append({"part": LinePart.MEASURE.value, "id": measure.pk, "title": measure.title, "kind": measure.kind,
+                     "mental_health": measure.concerns_mental_health, "applied": measure.amount_applied or 0,
+                     "awarded": measure.proposed_award})
+    for project in application.projects.all():
+        rows.append({"part": LinePart.PROJECT.value, "id": project.pk, "title": project.title, "kind": "",
+                     "mental_health": False, "applied": project.amount_applied or 0,
+                     "awarded": project.proposed_award})
+    return rows
+
+
+def round_total_proposed(round_) -> int:
+    """Everything proposed in the round, over the applications still in play (as the board counts)."""
+    return sum(
+        model.objects.filter(application__round=round_).exclude(application__status__in=NOT_IN_PLAY)
+        .aggregate(total=Sum("proposed_award"))["total"] or 0
+        for model in LINE_MODELS.values()
+    )
+
+
+def letters_waiting_to_send(*, round_) -> dict:
+    """For the board: approved decisions whose letter is ready to send, and those still being made."""
+    return Decision.objects.filter(application__round=round_, status=DecisionStatus.APPROVED).aggregate(
+        ready=Count("pk", filter=~Q(letter_pdf="")), waiting=Count("pk", filter=Q(letter_pdf="")))
+
+
+def letters_missing(*, older_than: dt.timedelta = dt.timedelta(minutes=10)) -> list[int]:
+    """Approved decisions without their letter, older than a few minutes (the first try has had its
+    chance): what the catch-up task queues again."""
+    before = timezone.now() - older_than
+    return list(Decision.objects.filter(status=DecisionStatus.APPROVED, letter_pdf="", approved_at__lt=before)
+                .values_list("pk", flat=True))
+
+
+def assessment_of(application: Application) -> Assessment | None:
+    return Assessment.objects.filter(application=application).select_related("started_by").first()
+
+
+def criterion_rows(application: Application, assessment: Assessment | None) -> list[tuple]:
+    """(criterion, score or None) for each criterion of the round, in the round's order."""
+    saved = dict(assessment.scores.values_list("criterion_id", "score")) if assessment else {}
+    return [(criterion, saved.get(criterion.pk)) for criterion in application.round.criteria.all()]
+
+
+def lines_now(application: Application) -> list:
+    """The application's lines read afresh, in the order the assessment form shows them."""
+    return [*CompetenceMeasure.objects.filter(application=application).order_by("id"),
+            *InnovationProject.objects.filter(application=application).order_by("priority_rank", "id")]
+
+
+def rounds_for_offices(*, office_ids) -> QuerySet[Round]:
+    """The offices' rounds with how many applications were received and how many wait for assessment."""
+    in_play = ~Q(applications__status__in=NOT_IN_PLAY)
+    return (
+        Round.objects.filter(office_id__in=office_ids).select_related("scheme", "office")
+        .annotate(received=Count("applications", filter=in_play),
+                  waiting=Count("applications", filter=Q(applications__status=ApplicationStatus.SUBMITTED)))
+        .order_by("-year", "office__name", "scheme__name")
+    )
+
+
+SORTERS = {
+    "organisation": lambda a: a.organisation.name,
+    "applied": lambda a: -a.totals.applied,
+    "score": lambda a: (a.score is None, -(a.score or 0)),
+    "submitted": lambda a: a.submitted_at or a.created_at,
+    "status": lambda a: list(ApplicationStatus.values).index(a.status),  # the workflow's order
+}
+
+
+def applications_for_office_round(*, user, round_, status: str = "", organisation_id: int | None = None,
+                                  mental_health: bool | None = None, plan_up_to_date: bool | None = None,
+                                  sort: str = "organisation") -> list[Application]:
+    """The caseworker's list: submitted (not draft) applications of the round, only of the user's
+    offices, filtered and sorted. Constant queries; the plan filter is computed per row."""
+    queryset = (
+        Application.objects.filter(round=round_, round__office_id__in=office_ids_with_role(user, *WORKING_ROLES))
+        .exclude(status=ApplicationStatus.DRAFT)
+        .select_related("organisation", "round", "assessment", "decision")
+        .prefetch_related("measures", "projects", "attachments")
+    )
+    if status:
+        queryset = queryset.filter(status=status)
+    if organisation_id:
+        queryset = queryset.filter(organisation_id=organisation_id)
+    if mental_health is not None:
+        with_mental_health = Q(measures__concerns_mental_health=True)
+        queryset = (queryset.filter(with_mental_health) if mental_health else queryset.exclude(with_mental_health))
+        queryset = queryset.distinct()
+    rows = list(queryset)
+    for application in rows:
+        application.plan_up_to_date = competence_plan_is_up_to_date(application)
+        application.totals = application_totals(application=application)
+        assessment = getattr(application, "assessment", None)
+        application.score = assessment.score if assessment else None
+        application.has_mental_health = any(m.concerns_mental_health for m in application.measures.all())
+        decision = getattr(application, "decision", None)
+        application.decision_label = decision.get_status_display() if decision else ""
+    if plan_up_to_date is not None:
+        rows = [a for a in rows if bool(a.plan_up_to_date) == plan_up_to_date]
+    rows.sort(key=SORTERS.get(sort, SORTERS["organisation"]))
+    return rows
+
+
+def round_organisations(*, round_) -> list[tuple[int, str]]:
+    """(id, name) of the organisations with a submitted (not draft) application in the round."""
+    return list(
+        Application.objects.filter(round=round_).exclude(status=ApplicationStatus.DRAFT)
+        .order_by("organisation__name").values_list("organisation_id", "organisation__name")
+    )
+
+
+# --- the prioritisation board --------------------------------------------------------------------------
+
+@dataclass
+class BoardRow:
+    application: Application
+    applied: int
+    proposed: int | None  # None while some line has no proposed award
+    score: int | None
+    mental_health_applied: int
+    plan_up_to_date: bool | None
+    decided: int | None = None  # what an approved or sent decision granted: fixed
+    suggested: int = 0
+    rank: int | None = None
+    proposed_so_far: int = 0  # the awards set so far, also while some line has none (as the approval guard counts)
+
+    @property
+    def key(self) -> int:
+        return self.application.pk
+
+    @property
+    def decision_status(self) -> str:
+        decision = getattr(self.application, "decision", None)
+        return decision.get_status_display() if decision else ""
+
+
+@dataclass
+class Board:
+    """Every application of a round in play, with the budget and the trade-offs: what is applied
+    for, proposed, and suggested by score."""
+
+    round: Round
+    rows: list[BoardRow] = field(default_factory=list)
+
+    @property
+    def budget(self) -> int:
+        return self.round.budget or 0
+
+    @property
+    def total_applied(self) -> int:
+        return sum(r.applied for r in self.rows)
+
+    @property
+    def total_proposed(self) -> int:
+        return sum(r.proposed_so_far for r in self.rows)
+
+    @property
+    def total_suggested(self) -> int:
+        return sum(r.suggested for r in self.rows)
+
+    @property
+    def remaining(self) -> int:
+        return self.budget - self.total_proposed
+
+    @property
+    def over_budget(self) -> bool:
+        return over_budget(self.round, self.total_proposed)
+
+    @property
+    def ratio(self) -> Decimal | None:
+        """Applied for as a multiple of the budget, one decimal: 2.3 (shown "2,3 × budsjettet")."""
+        if not self.budget:
+            return None
+        return (Decimal(self.total_applied) / Decimal(self.budget)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+def _board_queryset(round_) -> QuerySet[Application]:
+    return (
+        Application.objects.filter(round=round_).exclude(status__in=NOT_IN_PLAY)
+        .select_related("organisation", "round", "assessment", "decision")
+        .prefetch_related(
+            Prefetch("measures", queryset=CompetenceMeasure.objects.order_by("id")),
+            Prefetch("projects", queryset=InnovationProject.objects.order_by("priority_rank", "id")),
+            "attachments",
+        )
+    )
+
+
+def _board_row(application: Application) -> BoardRow:
+    lines = [*application.measures.all(), *application.projects.all()]
+    totals = application_totals(application=application)
+    assessment = getattr(application, "assessment", None)
+    decision = getattr(application, "decision", None)
+    return BoardRow(
+        application=application, applied=totals.applied,
+        proposed=None if not lines or any(line.proposed_award is None for line in lines)
+        else sum(line.proposed_award for line in lines),
+        proposed_so_far=sum(line.proposed_award or 0 for line in lines),
+        score=assessment.score if assessment else None, mental_health_applied=totals.mental_health_applied,
+        plan_up_to_date=competence_plan_is_up_to_date(application),
+        decided=decision.total_awarded if assessment_locked(decision) else None,
+    )
+
+
+BOARD_SORTERS = {
+    "score": suggestion_order_key,
+    "name": lambda r: r.application.organisation.name,
+    "applied": lambda r: -r.applied,
+    "proposed": lambda r: -(r.proposed or 0),
+}
+
+
+def board_for_round(*, round_, sort: str = "score") -> Board:
+    """The round's board, recomputed from what is stored: constant queries, whatever its size."""
+    board = Board(round=round_, rows=[_board_row(application) for application in _board_queryset(round_)])
+    allocation_suggest(board.rows, board.budget)
+    for rank, row in enumerate(sorted(board.rows, key=suggestion_order_key), start=1):
+        row.rank = rank
+    board.rows.sort(key=BOARD_SORTERS.get(sort, suggestion_order_key))
+    return board

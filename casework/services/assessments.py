@@ -1,0 +1,150 @@
+"""Writes for the County Governor's assessment: scores, internal notes, proposed awards, and asking
+the municipality for more information. Views call these; they never write the models."""
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from applications.models import LINE_MODELS, Application, ApplicationEvent, ApplicationStatus
+from applications.workflow import APPLICATION
+from portal.exceptions import StaleEdit
+from portal.selectors import organisation_users
+from portal.services import notify
+from schemes.services import round_lock
+
+from ..exceptions import CaseworkError
+from ..models import MAX_CRITERION_SCORE, Assessment, CaseworkEvent, CriterionScore
+from ..notifications import CaseworkNotice
+from ..permissions import can_assess
+from ..rules import assessment_locked, weighted_score
+from ..tasks import information_request_email_task
+
+
+def _lock_for_assessment(application: Application, user) -> Application:
+    locked = (Application.objects.select_for_update(of=("self",)).select_related("round__office", "organisation")
+              .get(pk=application.pk))
+    verdict = can_assess(user, locked)
+    if not verdict:
+        raise CaseworkError(str(verdict.reason))
+    if assessment_locked(getattr(locked, "decision", None)):
+        raise CaseworkError(_("The decision is approved; the assessment can no longer be changed."))
+    return locked
+
+
+def _into_assessment(locked: Application, user) -> None:
+    """A submitted application is taken into assessment by the first thing the caseworker does."""
+    if locked.status == ApplicationStatus.SUBMITTED:
+        APPLICATION.perform(locked, "start_assessment", user=user)
+        locked.status = ApplicationStatus.IN_ASSESSMENT
+
+
+def assessment_start(*, application: Application, user) -> Assessment:
+    """Open the assessment; a submitted application moves to in assessment. Safe to call again."""
+    with transaction.atomic():
+        locked = _lock_for_assessment(application, user)
+        _into_assessment(locked, user)
+        assessment, _created = Assessment.objects.get_or_create(application=locked, defaults={"started_by": user})
+    return assessment
+
+
+def assessment_save(*, application: Application, user, scores: dict[int, int | None], notes: str,
+                    awards: dict[tuple[str, int], int | None], base_version: int) -> Assessment:
+    """Save scores per criterion, the internal notes and the proposed award per line, at once.
+
+    `awards` maps ("measure"|"project", line id) to kroner (or None). An award above the amount
+    applied for, or a criterion of another round, is refused and nothing is written."""
+    with transaction.atomic():
+        locked = _lock_for_assessment(application, user)
+        _into_assessment(locked, user)
+        assessment, _created = Assessment.objects.select_for_update().get_or_create(
+            application=locked, defaults={"started_by": user})
+        if base_version != assessment.version:
+            raise StaleEdit(current_version=assessment.version)
+        criteria = {c.pk: c for c in locked.round.criteria.all()}
+        if set(scores) - set(criteria):
+            raise CaseworkError(_("A criterion does not belong to this round."))
+        for criterion_pk, value in scores.items():
+            if value is None:
+                CriterionScore.objects.filter(assessment=assessment, criterion_id=criterion_pk).delete()
+                continue
+            if not 0 <= value <= MAX_CRITERION_SCORE:
+                raise CaseworkError(_("A score is between 0 and %(max)d.") % {"max": MAX_CRITERION_SCORE})
+            CriterionScore.objects.update_or_create(assessment=assessment, criterion_id=criterion_pk,
+                                                    defaults={"score": value})
+        stored = dict(assessment.scores.values_list("criterion_id", "score"))
+        if awards:
+            round_lock(round_id=locked.round_id)
+        changed_awards = _awards_save(locked, awards)
+        assessment.notes = notes
+        assessment.score = weighted_score(stored, criteria.values())
+        assessment.version += 1
+        assessment.save()
+        ApplicationEvent.objects.create(
+            application=locked, actor=user, kind=CaseworkEvent.ASSESSMENT_SAVED, visible_to_applicant=False,
+            version=assessment.version,
+            data={"score": assessment.score, "scores": {str(k): v for k, v in stored.items()}},
+        )
+        if changed_awards:
+            ApplicationEvent.objects.create(
+                application=locked, actor=user, kind=CaseworkEvent.AWARDS_CHANGED, visible_to_applicant=False,
+                data={"changes": changed_awards},
+            )
+    return assessment
+
+
+def _awards_save(application: Application, awards) -> list[dict]:
+    changes = []
+    for (part, line_pk), amount in awards.items():
+        line = LINE_MODELS[part].objects.select_for_update().filter(application=application, pk=line_pk).first()
+        if line is None:
+            raise CaseworkError(_("A line does not belong to this application."))
+        if amount is not None and amount > (line.amount_applied or 0):
+            raise CaseworkError(_("%(title)s: the award cannot be more than the %(applied)s kroner applied for.") % {
+                "title": line.title, "applied": line.amount_applied or 0})
+        if line.proposed_award != amount:
+            changes.append({"part": part, "id": line.pk, "title": line.title,
+                            "from": line.proposed_award, "to": amount})
+            line.proposed_award = amount
+            line.save(update_fields=["proposed_award", "updated_at"])
+    return changes
+
+
+def award_clear_when_above_applied(*, application: Application, line, user, **kwargs) -> None:
+    """Receiver of `applications.signals.line_changing`: when the municipality lowers what it applies
+    for below the award the office proposed, the award no longer holds; the caseworker must set it
+    again (an internal event says so)."""
+    if line.proposed_award is None or (line.amount_applied or 0) >= line.proposed_award:
+        return
+    part = next(part for part, model in LINE_MODELS.items() if isinstance(line, model))
+    ApplicationEvent.objects.create(
+        application=application, actor=user, kind=CaseworkEvent.AWARDS_CHANGED, visible_to_applicant=False,
+        data={"changes": [{"part": part, "id": line.pk, "title": line.title, "from": line.proposed_award,
+                           "to": None, "reason": "amount_applied_lowered"}]},
+    )
+    line.proposed_award = None
+
+
+def information_request(*, application: Application, user, message: str) -> Application:
+    """Return the application to the municipality saying what is missing. It can then change it and
+    send it again; the round's deadline does not apply to that resubmission. A repeated request
+    (a double click) returns it once and tells the municipality once."""
+    message = (message or "").strip()
+    if not message:
+        raise CaseworkError(_("Write what the municipality must add or change."))
+    with transaction.atomic():
+        locked = _lock_for_assessment(application, user)
+        _into_assessment(locked, user)
+        outcome = APPLICATION.perform(locked, "return", user=user, data={"message": message})
+        returned = outcome.object
+        if outcome.performed:  # the return's own event holds the message: the request's one record
+            application_id = returned.pk
+            transaction.on_commit(lambda: information_request_email_task.delay(application_id), robust=True)
+            transaction.on_commit(lambda: information_request_notify(application=returned, message=message),
+                                  robust=True)
+    return returned
+
+
+def information_request_notify(*, application: Application, message: str) -> None:
+    """Put the request in the notification list of the municipality's editors and signatories."""
+    notify(users=organisation_users(organisation_id=application.organisation_id),
+           kind=CaseworkNotice.INFORMATION_REQUESTED, url=application.get_absolute_url(),
+           data={"organisation": application.organisation.name, "message": message, "application": application.pk})

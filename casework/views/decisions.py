@@ -1,0 +1,133 @@
+"""One application's decision: the proposal form, the stored decision with the buttons its table
+allows this user, approving and sending, and the letter."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from applications.models import LinePart, MeasureKind
+from applications.selectors import applications_visible_to
+from portal.exceptions import ServiceError
+from portal.files import serve_stored_file
+from portal.permissions import require
+
+from ..forms import DecisionForm
+from ..models import DecisionStatus, Outcome
+from ..permissions import can_approve_decision, can_download_letter, can_propose_decision, can_send_decision
+from ..rules import appeal_deadline, auditor_statement_required, outcome_for, over_budget
+from ..selectors import award_lines, round_total_proposed
+from ..services.decisions import decision_approve, decision_propose, decision_send
+from ..workflow import DECISION
+from .common import decision_of, decision_url, office_application
+
+
+def _decision_form_initial(application, decision) -> dict:
+    if decision is not None:
+        return {"reasons": decision.reasons, "conditions": decision.conditions,
+                "reporting_deadline": timezone.localtime(decision.reporting_deadline).date()}
+    return {"reporting_deadline": timezone.localtime(application.round.reporting_deadline).date()}
+
+
+@login_required
+def decision(request, pk):
+    """The proposed awards and the outcome they give, the proposal form, the stored decision with
+    its status and the buttons its state allows, the letter and the appeals."""
+    application = office_application(request, pk)
+    decision_ = getattr(application, "decision", None)
+    lines = award_lines(application)
+    all_set = bool(lines) and all(line["awarded"] is not None for line in lines)
+    outcome = outcome_for(lines) if all_set else None
+    total_awarded = sum(line["awarded"] or 0 for line in lines)
+    transitions = {t.name: t for t in DECISION.available(decision_, request.user)}
+    may_propose = (can_propose_decision(request.user, application)
+                   and (decision_ is None or decision_.status == DecisionStatus.PROPOSED))
+
+    form = DecisionForm(request.POST or None, outcome=outcome, round_=application.round,
+                        initial=_decision_form_initial(application, decision_))
+    if request.method == "POST":
+        require(can_propose_decision(request.user, application))
+        if form.is_valid():
+            try:
+                decision_propose(
+                    application=application, user=request.user, reasons=form.cleaned_data["reasons"],
+                    conditions=form.cleaned_data["conditions"], reporting_deadline=form.reporting_deadline_at())
+            except ServiceError as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(request, _("The decision is proposed. An approver other than you must approve it."))
+                return redirect(decision_url(application.pk))
+
+    round_ = application.round
+    round_total = round_total_proposed(round_)
+    own_proposal = decision_ is not None and decision_.proposed_by_id == request.user.pk
+    return render(request, "casework/decision.html", {
+        "application": application,
+        "decision": decision_,
+        "lines": [{**line, "part_label": LinePart(line["part"]).label,
+                   "kind_label": dict(MeasureKind.choices).get(line["kind"], "")} for line in lines],
+        "all_set": all_set,
+        "outcome": outcome,
+        "outcome_label": dict(Outcome.choices).get(outcome, ""),
+        "total_applied": sum(line["applied"] for line in lines),
+        "total_awarded": total_awarded,
+        "auditor_required": auditor_statement_required(round_, total_awarded),
+        "form": form,
+        "can_propose": bool(may_propose),
+        # the table's guard refuses an approver's own proposal (four eyes): the page says so instead
+        "can_approve": "approve" in transitions and not own_proposal,
+        "own_proposal": "approve" in transitions and own_proposal,
+        "can_send": "send" in transitions,
+        "round_total": round_total,
+        "round_over_budget": over_budget(round_, round_total),
+        "appeals": list(decision_.appeals.select_related("registered_by")) if decision_ else [],
+        "appeal_deadline": appeal_deadline(decision_) if decision_ else None,
+    })
+
+
+@login_required
+@require_POST
+def approve(request, pk):
+    application = office_application(request, pk)
+    decision_ = decision_of(application)
+    require(can_approve_decision(request.user, application))
+    try:
+        decision_approve(decision=decision_, user=request.user)
+    except ServiceError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The decision is approved and the application is decided. The letter is "
+                                    "being made; send it when it is ready."))
+    return redirect(decision_url(application.pk))
+
+
+@login_required
+@require_POST
+def send(request, pk):
+    application = office_application(request, pk)
+    decision_ = decision_of(application)
+    require(can_send_decision(request.user, application))
+    try:
+        decision_send(decision=decision_, user=request.user)
+    except ServiceError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The decision letter is sent to %(organisation)s.") % {
+            "organisation": application.organisation})
+    return redirect(decision_url(application.pk))
+
+
+@login_required
+def letter(request, pk):
+    """The stored letter PDF: for the office's staff, and for the municipality's own members once
+    the decision is sent. Anyone else gets a 404, as if there were no letter."""
+    application = get_object_or_404(
+        applications_visible_to(user=request.user).select_related("round", "organisation", "decision"), pk=pk)
+    decision_ = decision_of(application)
+    if not decision_.letter_pdf or not can_download_letter(request.user, application):
+        raise Http404
+    name = _("decision-%(reference)s.pdf") % {"reference": application.reference.replace("/", "-")}
+    return serve_stored_file(decision_.letter_pdf, name, content_type="application/pdf")

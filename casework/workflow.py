@@ -1,0 +1,139 @@
+"""The life of a decision: its declared table of transitions, performed by `portal.workflow`.
+
+    (none) ──propose──▶ proposed ──approve──▶ approved ──send──▶ sent
+                         ▲   │
+                         └───┘ propose again (revise) while proposed
+
+A caseworker proposes (`services.decisions.decision_propose` writes the decision's content; a new
+decision starts as proposed). An approver who did not propose it approves (four eyes, also a
+database constraint): the application *follows* into "decided" in the same transaction, the
+`decision_approved` signal lets reporting create the report, and the letter is made once after
+commit. Sending e-mails the stored letter; only then does the municipality learn of the decision
+(`rules.decision_known_to_applicant`).
+"""
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from applications.models import Application, ApplicationEvent, ApplicationStatus
+from applications.permissions import roles_of as application_roles_of
+from applications.workflow import APPLICATION
+from portal.models import Role
+from portal.selectors import office_users, organisation_users
+from portal.services import notify
+from portal.workflow import Follow, Machine, Transition
+from schemes.services import round_lock
+
+from .models import CaseworkEvent, Decision, DecisionStatus
+from .notifications import CaseworkNotice
+from .rules import budget_refusal
+from .selectors import award_lines, round_total_proposed
+from .signals import decision_approved
+from .tasks import decision_letter_email_task, decision_letter_task
+
+D = DecisionStatus
+PROPOSER_ROLES = (Role.CASEWORKER,)  # who proposes (writes) a decision; the table says who moves it on
+
+
+def roles_of(user, decision: Decision) -> set[str]:
+    return application_roles_of(user, decision.application)
+
+
+def _lock(decision: Decision) -> Decision:
+    """Application, decision, round: the order every casework write takes its locks in. The round's
+    row serialises what changes its total proposed, so the budget guard cannot be raced."""
+    list(Application.objects.select_for_update(of=("self",)).filter(pk=decision.application_id).values_list("pk"))
+    locked = (Decision.objects.select_for_update(of=("self",))
+              .select_related("application__round__office", "application__round__scheme",
+                              "application__organisation")
+              .get(pk=decision.pk))
+    round_lock(round_id=locked.application.round_id)
+    return locked
+
+
+# --- guards -------------------------------------------------------------------------------------------
+
+def _may_approve(decision: Decision, user, now) -> str:
+    if decision.proposed_by_id == user.pk:
+        return _("You proposed this decision; another approver must approve it (four eyes).")
+    application = decision.application
+    if application.status != ApplicationStatus.IN_ASSESSMENT:
+        return _("Only an application in assessment can get a decision.")
+    # all of it: a changed amount applied for (after a return) changes the outcome too
+    if award_lines(application) != decision.lines:
+        return _("The awards changed after the decision was proposed; it must be proposed again.")
+    return budget_refusal(application.round, round_total_proposed(application.round))
+
+
+def _letter_is_made(decision: Decision, user, now) -> str:
+    if not decision.letter_pdf:
+        return _("The decision letter is still being made; try again in a moment.")
+    return ""
+
+
+# --- effects ------------------------------------------------------------------------------------------
+
+def _approved(decision, user, now, data) -> dict:
+    return {"approved_by": user, "approved_at": now,
+            "letter_language": decision.application.organisation.language_form}
+
+
+def _sent(decision, user, now, data) -> dict:
+    return {"sent_at": now, "sent_by": user}
+
+
+# --- event and side effects ---------------------------------------------------------------------------
+
+EVENTS = {"approve": CaseworkEvent.DECISION_APPROVED, "send": CaseworkEvent.DECISION_SENT}
+
+
+def _record(decision, transition, source, user, data) -> None:
+    ApplicationEvent.objects.create(
+        application_id=decision.application_id, actor=user, kind=EVENTS[transition.name], object_id=decision.pk,
+        data={"outcome": decision.outcome, "total_awarded": decision.total_awarded},
+        visible_to_applicant=not transition.internal,
+    )
+
+
+def _after(decision, transition, user, data) -> None:
+    decision_pk = decision.pk
+    if transition.name == "approve":
+        decision_approved.send(sender=Decision, decision=decision, user=user)
+        transaction.on_commit(lambda: decision_letter_task.delay(decision_pk), robust=True)
+    elif transition.name == "send":
+        transaction.on_commit(lambda: decision_letter_email_task.delay(decision_pk), robust=True)
+        transaction.on_commit(lambda: decision_notify(decision=decision, kind=CaseworkNotice.DECISION_SENT,
+                                                      user=user), robust=True)
+
+
+def decision_notify(*, decision: Decision, kind: str, user) -> None:
+    """After commit: a proposed decision goes to the office's other approvers (four eyes: not the one
+    who proposed it), a sent one to the municipality's editors and signatories."""
+    application = decision.application
+    data = {"organisation": application.organisation.name, "application": application.pk,
+            "outcome": decision.outcome}
+    if kind == CaseworkNotice.DECISION_PROPOSED:
+        users = office_users(office_id=application.round.office_id, roles=(Role.APPROVER,)).exclude(pk=user.pk)
+        url = reverse("office:decision", kwargs={"pk": application.pk})
+    else:
+        users, url = organisation_users(organisation_id=application.organisation_id), application.get_absolute_url()
+    notify(users=users, kind=kind, data=data, url=url)
+
+
+DECISION = Machine(
+    model=Decision,
+    roles_of=roles_of,
+    record=_record,
+    lock=_lock,
+    after=_after,
+    wrong_status=gettext_lazy("This cannot be done while the decision is %(status)s."),
+    transitions=[
+        Transition("approve", gettext_lazy("Approve decision"), (D.PROPOSED,), D.APPROVED, (Role.APPROVER,),
+                   _may_approve, _approved, internal=True,
+                   follows=(Follow(APPLICATION, "decide", of=lambda decision: decision.application),)),
+        Transition("send", gettext_lazy("Send decision letter"), (D.APPROVED,), D.SENT,
+                   (Role.CASEWORKER, Role.APPROVER), _letter_is_made, _sent),
+    ],
+)

@@ -1,0 +1,48 @@
+"""Form fields and checks every app's forms share: whole kroner, and plain text only."""
+
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+MARKUP = re.compile(r"<\s*[a-zA-Z!/?]|&#?\w+;|javascript\s*:", re.IGNORECASE)
+MAX_KRONER = 10_000_000_000
+
+
+class MoneyField(forms.IntegerField):
+    """Whole kroner. Accepts '150 000', '150000 kr', 'kr 150 000'; refuses decimals and negatives."""
+
+    default_error_messages = {
+        "invalid": _("Write the amount in whole kroner, with digits only, for example 150 000."),
+        "min_value": _("The amount cannot be negative."),
+        "max_value": _("The amount is too large."),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("max_value", MAX_KRONER)
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+        self.widget.input_type = "text"
+        self.widget.attrs.update({"inputmode": "numeric", "autocomplete": "off", "class": "money"})
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            cleaned = value.replace("\xa0", "").replace(" ", "").replace("\u202f", "")
+            cleaned = re.sub(r"(?i)^(kr\.?|nok)|(kr\.?|nok|,-)$", "", cleaned)
+            if re.fullmatch(r"-?\d+[.,]\d+", cleaned):
+                raise ValidationError(_("Give whole kroner, without øre."), code="invalid")
+            value = cleaned
+        return super().to_python(value)
+
+
+class PlainTextMixin:
+    """Refuse HTML markup and scripts in every text field, with a message at the field."""
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, value in list(cleaned.items()):
+            if isinstance(value, str) and MARKUP.search(value):
+                self.add_error(name, _("Write plain text: remove the markup (such as <…> tags or scripts)."))
+        return cleaned

@@ -1,0 +1,43 @@
+"""PDFs the portal makes (receipts, decision letters): HTML templates rendered by WeasyPrint as
+PDF/A-2a, in a given language form and Norwegian time, with 'Page 1 of 3' in the footer."""
+
+import re
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+# The PDF archived with the case: PDF/A-2 level A is both an archive format and a tagged
+# (screen-reader friendly) PDF.
+PDF_VARIANT = "pdf/a-2a"
+
+
+def _css_string(text: str) -> str:
+    """`text` as a CSS string literal, safe inside a <style> element."""
+    return '"' + re.sub(r'[\\"<>\n]', lambda m: f"\\{ord(m.group()):x} ", text) + '"'
+
+
+def page_counter_css() -> str:
+    """The footer's 'Page 1 of 3' as a CSS `content` value, from one whole sentence for translators."""
+    mark = "\x00"
+    text = _("Page %(page)s of %(pages)s") % {"page": f"{mark}page{mark}", "pages": f"{mark}pages{mark}"}
+    parts = []
+    for index, piece in enumerate(text.split(mark)):
+        if index % 2:
+            parts.append(f"counter({piece})")
+        elif piece:
+            parts.append(_css_string(piece))
+    return mark_safe(" ".join(parts))
+
+
+def render_pdf(*, template: str, context, language: str) -> bytes:
+    """The template as a PDF, written in `language` and Norwegian time. `context` is a dict, or a
+    function returning one, called in that language (for labels the context translates)."""
+    from weasyprint import HTML  # heavy (pango): imported by the worker that makes PDFs, not at start-up
+
+    with translation.override(language), timezone.override(timezone.get_default_timezone()):
+        values = context() if callable(context) else context
+        html = render_to_string(template, {**values, "page_counter": page_counter_css(), "language": language})
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(pdf_variant=PDF_VARIANT)

@@ -1,0 +1,48 @@
+"""The report's rules, each one named function:
+
+- `EDITABLE_REPORT_STATUSES`: the municipality writes its report while it is a draft or returned;
+- `report_problems`: what must be fixed before it can be submitted (the page lists them, the
+  submit transition's guard refuses while there are any);
+- `report_totals`: granted, used, unused (to be repaid).
+"""
+
+from django.utils.translation import gettext as _
+
+from applications.models import LinePart
+from portal.formatting import kroner
+
+from .models import GrantReport
+from .models import ReportStatus as R
+
+EDITABLE_REPORT_STATUSES = (R.DRAFT, R.RETURNED)
+
+
+def report_problems(*, report: GrantReport) -> list[tuple[str, str]]:
+    """What must be fixed before the report can be submitted: (field anchor, message)."""
+    problems = []
+    if not report.overall_account.strip():
+        problems.append(("id_overall_account", _("Write the overall account of how the grant was used.")))
+    if report.auditor_statement_required and not report.auditor_statement:
+        problems.append(("id_auditor_statement", _(
+            "Upload the auditor's statement: it is required when the grant exceeds %(threshold)s.") % {
+            "threshold": kroner(report.application.round.auditor_statement_threshold)}))
+    for line in report.lines.all():
+        prefix = f"id_line-{line.pk}-"
+        if line.amount_used is None:
+            problems.append((prefix + "amount_used", _("%(title)s: give the amount used.") % {"title": line.title}))
+        if line.part == LinePart.MEASURE and line.participants_completed is None:
+            problems.append((prefix + "participants_completed",
+                             _("%(title)s: give how many participants completed.") % {"title": line.title}))
+        if not line.achievements.strip():
+            problems.append((prefix + "achievements",
+                             _("%(title)s: say what was achieved against the sub-goals.") % {"title": line.title}))
+        if line.overspent and not line.overspend_explanation.strip():
+            problems.append((prefix + "overspend_explanation",
+                             _("%(title)s: more was used than granted; explain why.") % {"title": line.title}))
+    return problems
+
+
+def report_totals(*, report: GrantReport) -> dict:
+    lines = list(report.lines.all())
+    return {"awarded": sum(line.awarded for line in lines), "used": sum(line.amount_used or 0 for line in lines),
+            "unused": sum(line.unused for line in lines)}
