@@ -30,6 +30,7 @@ test: install
 	@mkdir -p var
 	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/ruff check .
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # The layers contract in pyproject.toml: no module imports a layer above its own.

@@ -17,7 +17,6 @@ from django.utils import timezone
 from . import hooks
 from .models import Application, ApplicationStatus
 
-
 EDITABLE_STATUSES = (ApplicationStatus.DRAFT, ApplicationStatus.RETURNED)  # the municipality may change it
 NOT_IN_PLAY = (ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN)  # the office neither assesses nor counts it
 

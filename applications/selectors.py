@@ -12,7 +12,6 @@ from portal.permissions import office_ids_with_role, organisation_ids_with_role
 from portal.selectors import organisations_for_user
 
 from . import hooks
-from .permissions import can_start_application
 from .models import (
     Application,
     ApplicationEvent,
@@ -22,6 +21,7 @@ from .models import (
     InnovationProject,
     Receipt,
 )
+from .permissions import can_start_application
 from .rules import applicant_status, applicant_status_label
 
 

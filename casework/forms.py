@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from applications.models import ApplicationStatus
+from applications.models import ApplicationStatus, LinePart
 from portal.formatting import kroner
 from portal.forms import MoneyField, PlainTextMixin
 
@@ -74,7 +74,7 @@ class AssessmentForm(PlainTextMixin, forms.Form):
     def __init__(self, *args, criteria, measures, projects, assessment=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.criteria = list(criteria)
-        self.lines = {"measure": list(measures), "project": list(projects)}
+        self.lines = {LinePart.MEASURE.value: list(measures), LinePart.PROJECT.value: list(projects)}
         saved_scores = dict(assessment.scores.values_list("criterion_id", "score")) if assessment else {}
         self.fields["base_version"].initial = assessment.version if assessment else 0
         self.fields["notes"].initial = assessment.notes if assessment else ""
@@ -126,11 +126,11 @@ class AssessmentForm(PlainTextMixin, forms.Form):
 
     @property
     def measure_award_rows(self):
-        return self.award_rows("measure")
+        return self.award_rows(LinePart.MEASURE)
 
     @property
     def project_award_rows(self):
-        return self.award_rows("project")
+        return self.award_rows(LinePart.PROJECT)
 
     def scores(self) -> dict[int, int | None]:
         return {criterion.pk: self.cleaned_data.get(f"score_{criterion.pk}") for criterion in self.criteria}

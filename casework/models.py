@@ -9,9 +9,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from schemes.models import AssessmentCriterion
-
 from applications.models import Application
+from schemes.models import AssessmentCriterion
 
 MAX_CRITERION_SCORE = 5
 

@@ -17,11 +17,10 @@ from applications.services import (
     measure_save,
     project_save,
 )
-from schemes.models import PriorityArea, Round, RoundDocument, Scheme, SubGoal, TargetGroup
-from schemes.services import round_create_default_criteria
-
 from portal.models import Membership, Office, Organisation, OrganisationKind, Role, User
 from portal.reference_data import reference_data_load
+from schemes.models import PriorityArea, Round, RoundDocument, Scheme, SubGoal, TargetGroup
+from schemes.services import round_create_default_criteria
 
 DEMO_PASSWORD = "demo-passord-2026"
 SCHEME_SLUG = "kompetanse-og-innovasjon"

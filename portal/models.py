@@ -163,7 +163,7 @@ class Organisation(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["municipality_number"],
-                condition=Q(kind="municipality"),
+                condition=Q(kind=OrganisationKind.MUNICIPALITY),
                 name="organisation_unique_municipality_number",
             ),
         ]
@@ -243,7 +243,7 @@ class Membership(models.Model):
                 name="membership_unique_office_role",
             ),
             models.UniqueConstraint(
-                fields=["user"], condition=Q(role="national_admin"), name="membership_unique_national_admin"
+                fields=["user"], condition=Q(role=Role.NATIONAL_ADMIN), name="membership_unique_national_admin"
             ),
         ]
 

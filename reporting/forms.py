@@ -9,9 +9,10 @@ the anchors `report_problems` links to."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from applications.models import LinePart
+from portal.formatting import kroner
 from portal.forms import MoneyField, PlainTextMixin
 from portal.uploads import ALLOWED_DESCRIPTION
-from portal.formatting import kroner
 
 from .models import GrantReport, ReportLine
 
@@ -74,7 +75,7 @@ class ReportForm(PlainTextMixin, forms.Form):
             "amount_used": MoneyField(label=_("Amount used (NOK)"),
                                       help_text=_("Granted: %(awarded)s.") % {"awarded": kroner(line.awarded)}),
         }
-        if line.part == "measure":
+        if line.part == LinePart.MEASURE:
             fields["participants_planned"] = ParticipantsField(label=_("Participants planned"))
             fields["participants_completed"] = ParticipantsField(label=_("Participants who completed"))
         fields["achievements"] = forms.CharField(

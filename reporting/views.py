@@ -26,7 +26,6 @@ from schemes.selectors import office_round_get
 
 from .forms import ReportForm, ReturnForm
 from .models import GrantReport, ReportStatus
-from .workflow import REPORT
 from .permissions import (
     can_edit_report,
     can_review_report,
@@ -44,6 +43,7 @@ from .selectors import (
     reports_for_round,
 )
 from .services import report_approve, report_return, report_save, report_submit
+from .workflow import REPORT
 
 CONTENT_TYPES = dict([PDF, DOCX, ODT])
 

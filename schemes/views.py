@@ -1,7 +1,6 @@
 """Public pages: the scheme, the open rounds, one round. No login needed."""
 
 from django.http import Http404
-
 from django.shortcuts import get_object_or_404, render
 
 from portal.files import serve_stored_file

@@ -5,10 +5,10 @@ from .application import Application, ApplicationStatus, Receipt
 from .events import ApplicationEvent, EventKind
 from .files import Attachment, AttachmentKind
 from .lines import (
+    FORMAL_EDUCATION_KINDS,
     LINE_MODELS,
     MEASURE_FIELDS,
     PROJECT_FIELDS,
-    FORMAL_EDUCATION_KINDS,
     CompetenceMeasure,
     InnovationProject,
     LinePart,

@@ -7,7 +7,15 @@ from portal.models import ORGANISATION_ROLES
 from portal.permissions import organisation_ids_with_role
 
 from ..exceptions import ApplicationError
-from ..models import MEASURE_FIELDS, PROJECT_FIELDS, Application, ApplicationStatus, CompetenceMeasure, EventKind, InnovationProject
+from ..models import (
+    MEASURE_FIELDS,
+    PROJECT_FIELDS,
+    Application,
+    ApplicationStatus,
+    CompetenceMeasure,
+    EventKind,
+    InnovationProject,
+)
 from ..permissions import can_start_application
 from ..selectors import application_previous
 from .editing import event_write, lock_for_edit

@@ -1,6 +1,5 @@
 from django.http import Http404
 
-
 from portal.permissions import require
 
 from ..models import Application

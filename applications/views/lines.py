@@ -7,22 +7,22 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from ..forms import MeasureForm, ProjectForm
-from ..models import CompetenceMeasure, InnovationProject
-from ..permissions import can_edit_application
-from ..selectors import application_totals
 from portal.autosave import autosave_response, is_autosave
 from portal.exceptions import ServiceError, StaleEdit
 
 from ..exceptions import LineRuleError
+from ..forms import MeasureForm, ProjectForm
+from ..models import CompetenceMeasure, InnovationProject, LinePart
+from ..permissions import can_edit_application
+from ..selectors import application_totals
 from ..services import line_remove, measure_save, project_save
 from .common import get_application, get_application_for_edit, get_editable_application
 
 KINDS = {
-    "measure": {"model": CompetenceMeasure, "form": MeasureForm, "save": measure_save, "pk_arg": "measure_pk",
+    LinePart.MEASURE: {"model": CompetenceMeasure, "form": MeasureForm, "save": measure_save, "pk_arg": "measure_pk",
                 "list": "applications:measures", "edit": "applications:measure_edit",
                 "template": "applications/measure_form.html"},
-    "project": {"model": InnovationProject, "form": ProjectForm, "save": project_save, "pk_arg": "project_pk",
+    LinePart.PROJECT: {"model": InnovationProject, "form": ProjectForm, "save": project_save, "pk_arg": "project_pk",
                 "list": "applications:projects", "edit": "applications:project_edit",
                 "template": "applications/project_form.html"},
 }
@@ -30,13 +30,13 @@ KINDS = {
 
 def _form_kwargs(kind, application):
     kwargs = {"scheme": application.round.scheme}
-    if kind == "project":
+    if kind == LinePart.PROJECT:
         kwargs["application"] = application
     return kwargs
 
 
 def _lines(application, kind):
-    return list(application.measures.all() if kind == "measure" else application.projects.all())
+    return list(application.measures.all() if kind == LinePart.MEASURE else application.projects.all())
 
 
 def _list(request, pk, kind, template):
@@ -50,12 +50,12 @@ def _list(request, pk, kind, template):
 
 @login_required
 def measures(request, pk):
-    return _list(request, pk, "measure", "applications/measures.html")
+    return _list(request, pk, LinePart.MEASURE, "applications/measures.html")
 
 
 @login_required
 def projects(request, pk):
-    return _list(request, pk, "project", "applications/projects.html")
+    return _list(request, pk, LinePart.PROJECT, "applications/projects.html")
 
 
 def _line_form(request, pk, kind, line_pk=None):
@@ -135,22 +135,22 @@ def _line_form(request, pk, kind, line_pk=None):
 
 @login_required
 def measure_add(request, pk):
-    return _line_form(request, pk, "measure")
+    return _line_form(request, pk, LinePart.MEASURE)
 
 
 @login_required
 def measure_edit(request, pk, line_pk):
-    return _line_form(request, pk, "measure", line_pk)
+    return _line_form(request, pk, LinePart.MEASURE, line_pk)
 
 
 @login_required
 def project_add(request, pk):
-    return _line_form(request, pk, "project")
+    return _line_form(request, pk, LinePart.PROJECT)
 
 
 @login_required
 def project_edit(request, pk, line_pk):
-    return _line_form(request, pk, "project", line_pk)
+    return _line_form(request, pk, LinePart.PROJECT, line_pk)
 
 
 def _line_delete(request, pk, kind, line_pk):
@@ -182,12 +182,12 @@ def _line_delete(request, pk, kind, line_pk):
 
 @login_required
 def measure_delete(request, pk, line_pk):
-    return _line_delete(request, pk, "measure", line_pk)
+    return _line_delete(request, pk, LinePart.MEASURE, line_pk)
 
 
 @login_required
 def project_delete(request, pk, line_pk):
-    return _line_delete(request, pk, "project", line_pk)
+    return _line_delete(request, pk, LinePart.PROJECT, line_pk)
 
 
 

@@ -11,7 +11,6 @@ from applications.completeness import competence_plan, section_label
 from applications.models import ApplicationStatus
 from applications.rules import competence_plan_is_up_to_date
 from applications.selectors import application_history, application_totals
-
 from applications.workflow import APPLICATION
 from portal.exceptions import ServiceError, StaleEdit
 from portal.permissions import require
@@ -21,6 +20,7 @@ from ..permissions import can_assess
 from ..selectors import assessment_of, criterion_rows, lines_now
 from ..services.assessments import assessment_save, assessment_start, information_request
 from .common import office_application
+
 
 @login_required
 def application(request, pk):

@@ -7,8 +7,8 @@ from django.shortcuts import render
 from portal.permissions import is_office_staff, office_ids_with_role
 
 from ..forms import SORTS, RoundFilterForm
-from ..selectors import WORKING_ROLES, applications_for_office_round, round_organisations, rounds_for_offices
 from ..hooks import round_links
+from ..selectors import WORKING_ROLES, applications_for_office_round, round_organisations, rounds_for_offices
 from .common import office_round
 
 # Sorting direction as the selector applies it, for aria-sort on the column headers.

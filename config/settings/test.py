@@ -6,9 +6,10 @@ tests marked `postgres` or `redis` are skipped. With CI=true an unreachable serv
 
 import sys
 
+from portal.service_check import postgres_reachable, redis_reachable
+
 from .base import *  # noqa: F401,F403
 from .base import BASE_DIR, REDIS_URL, env
-from portal.service_check import postgres_reachable, redis_reachable
 
 CI = env.bool("CI", default=False)
 SECRET_KEY = "test-secret-key-not-for-production"

@@ -117,8 +117,8 @@ def applying_for(round_, *amounts, mental_health=True, **kwargs):
 def assess(application, caseworker, *, level=None, awards=None):
     """Through the assessment service: every criterion of the round scored `level` (0–5, so the
     weighted score is 20 × level), and `awards` as {"measure"|"project": {line id: kroner}} or "full"."""
-    from casework.services.assessments import assessment_save
     from casework.models import Assessment
+    from casework.services.assessments import assessment_save
 
     assessment = Assessment.objects.filter(application=application).first()
     criteria = application.round.criteria.all()

@@ -10,7 +10,6 @@ from django.urls import reverse
 from applications import urls as application_urls
 from applications.models import Application, ApplicationEvent, ApplicationStatus, Attachment, Receipt
 from portal.models import Role
-from tests.helpers import stub_task
 from tests.applications.factories import (
     ApplicationFactory,
     CompetenceMeasureFactory,
@@ -18,6 +17,7 @@ from tests.applications.factories import (
     member,
     staff,
 )
+from tests.helpers import stub_task
 from tests.portal.factories import OfficeFactory
 from tests.schemes.factories import RoundFactory
 

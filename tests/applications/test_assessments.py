@@ -4,15 +4,14 @@ what was applied for, and asking the municipality for more information."""
 import pytest
 from django.utils import translation
 
-from casework.services.assessments import assessment_save, assessment_start, information_request
-from casework.rules import weighted_score
 from applications.models import ApplicationEvent, ApplicationStatus, EventKind
-from casework.models import CaseworkEvent
-from casework.exceptions import CaseworkError
-from portal.exceptions import StaleEdit
 from applications.services import application_submit
+from casework.exceptions import CaseworkError
+from casework.models import CaseworkEvent
+from casework.rules import weighted_score
+from casework.services.assessments import assessment_save, assessment_start, information_request
+from portal.exceptions import StaleEdit
 from portal.models import Role
-from tests.helpers import stub_task
 from schemes.models import AssessmentCriterion
 from schemes.services import round_create_default_criteria
 from tests.applications.factories import (
@@ -22,6 +21,7 @@ from tests.applications.factories import (
     member,
     staff,
 )
+from tests.helpers import stub_task
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,6 @@ otherwise in English (the language cookie) so messages read as in the source."""
 
 import html
 import re
-import types
 from decimal import Decimal
 
 import pytest
@@ -15,13 +14,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
+from applications.models import ApplicationEvent, CompetenceMeasure
 from casework.allocation import allocation_suggest, lines_for_amount
-from casework.services.board import board_accept_suggestion
-from casework.selectors import board_for_round
-from applications.models import ApplicationEvent, CompetenceMeasure, EventKind
 from casework.models import CaseworkEvent
+from casework.selectors import board_for_round
+from casework.services.board import board_accept_suggestion
 from portal.models import Role
-from tests.helpers import stub_task
 from schemes.services import round_create_default_criteria
 from tests.applications.factories import (
     ApplicationFactory,
@@ -31,6 +29,7 @@ from tests.applications.factories import (
     assess,
     staff,
 )
+from tests.helpers import stub_task
 from tests.schemes.factories import RoundFactory
 
 pytestmark = pytest.mark.django_db

@@ -6,8 +6,8 @@ import pytest
 from django.utils import translation
 
 from applications.completeness import COMPLETE, NOT_STARTED, application_problems, application_sections
-from applications.rules import competence_plan_is_up_to_date
 from applications.models import AttachmentKind
+from applications.rules import competence_plan_is_up_to_date
 from applications.selectors import application_get_full
 from applications.services import application_start, attachment_add
 from tests.applications.factories import (

@@ -6,7 +6,6 @@ recorders (`side_effects`), so these tests see exactly when the letter is queued
 import datetime as dt
 import html
 import re
-import sys
 import types
 
 import pytest
@@ -16,17 +15,17 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from applications.models import ApplicationEvent, ApplicationStatus, InnovationProject
+from casework.models import Appeal, CaseworkEvent, Decision, DecisionStatus, Outcome
 from casework.rules import appeal_deadline
 from casework.services.appeals import appeal_handle, appeal_register
 from casework.services.decisions import decision_approve, decision_propose, decision_send, decisions_send_for_round
-from casework.models import CaseworkEvent, Appeal, Decision, DecisionStatus, Outcome
-from applications.models import ApplicationEvent, ApplicationStatus, EventKind, InnovationProject
 from portal.exceptions import ServiceError
 from portal.models import Role
 from schemes.services import round_create_default_criteria
 from tests.applications.factories import MINIMAL_PDF, InnovationProjectFactory, applying_for, assess, member, staff
-from tests.portal.factories import MembershipFactory, OfficeFactory
 from tests.helpers import stub_task
+from tests.portal.factories import MembershipFactory, OfficeFactory
 from tests.schemes.factories import RoundFactory
 
 pytestmark = pytest.mark.django_db

@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from casework.exports import cell_safe, export_csv, export_xlsx, round_export_rows
 from applications.models import ApplicationStatus
+from casework.exports import cell_safe, export_csv, export_xlsx, round_export_rows
 from casework.models import Decision, DecisionStatus, Outcome
 from portal.models import Role
 from tests.applications.factories import ApplicationFactory, CompetenceMeasureFactory, InnovationProjectFactory

@@ -7,19 +7,19 @@ import io
 
 import pypdf
 import pytest
-
-from tests.helpers import stub_task
 from django.core import mail
 from django.utils import timezone, translation
 
+from applications.models import ApplicationEvent, ApplicationStatus, CompetenceMeasure, EventKind, InnovationProject
+from casework.letters import decision_letter_create, decision_letter_email, decision_letter_render_pdf
+from casework.models import CaseworkEvent, Decision, DecisionStatus
 from casework.services.assessments import information_request
 from casework.services.decisions import decision_approve, decision_propose, decision_send
-from casework.letters import decision_letter_create, decision_letter_email, decision_letter_render_pdf
-from applications.models import ApplicationEvent, ApplicationStatus, CompetenceMeasure, EventKind, InnovationProject
-from casework.models import CaseworkEvent, Decision, DecisionStatus
-from casework.tasks import decision_letter_task, information_request_email_task as information_request_notify_task
+from casework.tasks import decision_letter_task
+from casework.tasks import information_request_email_task as information_request_notify_task
 from portal.models import Delivery, LanguageForm, Role, SentEmail
 from tests.applications.factories import ApplicationFactory, CompetenceMeasureFactory, InnovationProjectFactory
+from tests.helpers import stub_task
 from tests.portal.factories import CountyFactory, MembershipFactory, OfficeFactory, OrganisationFactory, UserFactory
 from tests.schemes.factories import RoundFactory, SchemeFactory, oslo
 

@@ -13,11 +13,18 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from casework.services.assessments import assessment_save
-from casework.rules import weighted_score
-from applications.models import Application, ApplicationEvent, ApplicationStatus, CompetenceMeasure, EventKind, InnovationProject
-from casework.models import CaseworkEvent, Assessment, CriterionScore
+from applications.models import (
+    Application,
+    ApplicationEvent,
+    ApplicationStatus,
+    CompetenceMeasure,
+    EventKind,
+    InnovationProject,
+)
 from applications.services import application_submit
+from casework.models import Assessment, CriterionScore
+from casework.rules import weighted_score
+from casework.services.assessments import assessment_save
 from portal.models import Role
 from schemes.services import round_create_default_criteria
 from tests.applications.factories import (

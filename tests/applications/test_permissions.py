@@ -2,8 +2,8 @@
 
 import pytest
 
-from casework.models import Decision
 from applications.permissions import can_edit_application, can_view_application, is_applicant
+from casework.models import Decision
 from casework.permissions import can_assess, can_download_letter, can_work_on_round
 from portal.models import Role
 from tests.applications.factories import ApplicationFactory, member, staff

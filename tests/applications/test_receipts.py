@@ -3,24 +3,21 @@ Norwegian time, made once per submission and e-mailed once to the signatory and 
 
 import datetime as dt
 import io
-from smtplib import SMTPException
 
 import pypdf
 import pytest
-
-from tests.helpers import stub_task
 from celery.exceptions import Retry
 from django.core import mail
 from django.core.files.base import ContentFile
-from django.core.mail import EmailMessage
 from django.utils import timezone, translation
 
-from applications.models import ApplicationEvent, ApplicationStatus, Attachment, AttachmentKind, EventKind, Receipt
-from portal.pdf import page_counter_css
+from applications.models import ApplicationStatus, Attachment, AttachmentKind, EventKind, Receipt
 from applications.receipts import receipt_create, receipt_render_pdf, receipt_send
 from applications.tasks import receipt_create_task
 from portal.models import LanguageForm, SentEmail
+from portal.pdf import page_counter_css
 from tests.applications.factories import ApplicationFactory, CompetenceMeasureFactory, InnovationProjectFactory
+from tests.helpers import stub_task
 from tests.portal.factories import CountyFactory, OfficeFactory, OrganisationFactory, UserFactory
 from tests.schemes.factories import RoundFactory, SchemeFactory, SubGoalFactory, oslo
 

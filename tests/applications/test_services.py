@@ -9,10 +9,25 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import translation
 
 from applications import services
-from applications.models import Application, ApplicationEvent, ApplicationStatus, AttachmentKind, CompetenceMeasure, EventKind, InnovationProject
 from applications.exceptions import ApplicationError
+from applications.models import (
+    Application,
+    ApplicationEvent,
+    ApplicationStatus,
+    AttachmentKind,
+    CompetenceMeasure,
+    EventKind,
+    InnovationProject,
+)
+from applications.services import (
+    application_copy_previous,
+    application_details_save,
+    application_start,
+    attachment_add,
+    line_remove,
+    measure_save,
+)
 from portal.exceptions import StaleEdit
-from applications.services import application_copy_previous, application_details_save, application_start, attachment_add, line_remove, measure_save
 from portal.models import Role
 from tests.applications.factories import (
     ApplicationFactory,

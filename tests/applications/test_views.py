@@ -16,15 +16,23 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from applications.completeness import application_problems
-from applications.models import Application, ApplicationEvent, ApplicationStatus, Attachment, CompetenceMeasure, EventKind, InnovationProject
+from applications.models import (
+    Application,
+    ApplicationEvent,
+    ApplicationStatus,
+    Attachment,
+    CompetenceMeasure,
+    EventKind,
+    InnovationProject,
+)
 from portal.models import OrganisationKind, Role
-from tests.helpers import stub_task
 from tests.applications.factories import (
     ApplicationFactory,
     CompetenceMeasureFactory,
     InnovationProjectFactory,
     member,
 )
+from tests.helpers import stub_task
 from tests.portal.factories import CountyFactory, OrganisationFactory
 from tests.schemes.factories import RoundFactory, SchemeFactory, SubGoalFactory, TargetGroupFactory
 

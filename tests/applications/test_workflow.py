@@ -7,14 +7,20 @@ import time_machine
 from django.utils import timezone, translation
 
 from applications.completeness import application_problems
+from applications.exceptions import ApplicationError
 from applications.models import Application, ApplicationEvent, ApplicationStatus, EventKind
 from applications.permissions import can_edit_application
-from applications.exceptions import ApplicationError
-from applications.services import application_details_save, application_reopen, application_submit, application_withdraw, measure_save
+from applications.services import (
+    application_details_save,
+    application_reopen,
+    application_submit,
+    application_withdraw,
+    measure_save,
+)
 from portal.exceptions import TransitionError
 from portal.models import Role
-from tests.helpers import stub_task
 from tests.applications.factories import ApplicationFactory, member, ready_to_submit
+from tests.helpers import stub_task
 from tests.schemes.factories import RoundFactory, oslo
 
 pytestmark = pytest.mark.django_db

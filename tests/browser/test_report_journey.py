@@ -7,9 +7,8 @@ import datetime as dt
 
 import pytest
 
-from tests.helpers import stub_task
-
 from applications.models import Application, ApplicationStatus
+from tests.helpers import stub_task
 
 EDITOR = "kari.redaktor@bodo.kommune.example"
 SIGNATORY = "per.radmann@bodo.kommune.example"
@@ -31,9 +30,16 @@ def decided_application_for_bodo(round_) -> Application:
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.utils import timezone
 
+    from applications.services import (
+        application_details_save,
+        application_plan_save,
+        application_start,
+        application_submit,
+        measure_save,
+        project_save,
+    )
     from casework.services.assessments import assessment_save
     from casework.services.decisions import decision_approve, decision_propose
-    from applications.services import application_details_save, application_plan_save, application_start, application_submit, measure_save, project_save
     from portal.models import Organisation
 
     editor, signatory = _user(EDITOR), _user(SIGNATORY)
@@ -73,8 +79,8 @@ def decided_application_for_bodo(round_) -> Application:
     decision = decision_propose(application=application, user=caseworker, reasons="")
     decision_approve(decision=decision, user=approver)
     # the letter goes out: only then does the municipality know of the decision and its report
-    from casework.services.decisions import decision_send
     from casework.letters import decision_letter_create
+    from casework.services.decisions import decision_send
 
     decision_letter_create(decision_id=decision.pk)
     decision.refresh_from_db()

@@ -15,14 +15,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from applications.services import application_submit
 from casework.services.assessments import information_request
 from casework.services.decisions import decision_approve, decision_propose, decision_send
-from applications.services import application_submit
 from portal.exceptions import TransitionError
 from portal.models import Notification, Role
 from portal.notifications import notification_text
-from portal.services import notify
 from portal.selectors import unread_count
+from portal.services import notify
 from schemes.services import round_create_default_criteria
 from tests.applications.factories import (
     MINIMAL_PDF,
@@ -32,8 +32,8 @@ from tests.applications.factories import (
     ready_to_submit,
     staff,
 )
-from tests.portal.factories import MembershipFactory, OfficeFactory, OrganisationFactory, UserFactory
 from tests.helpers import stub_task
+from tests.portal.factories import MembershipFactory, OfficeFactory, OrganisationFactory, UserFactory
 from tests.schemes.factories import RoundFactory
 
 pytestmark = pytest.mark.django_db

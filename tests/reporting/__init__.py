@@ -1,8 +1,8 @@
 """Helpers for the report tests: a decided, granted application made through the real services
 (assessment, proposal by a caseworker, approval by another user), and a report filled in."""
 
-from casework.services.decisions import decision_approve, decision_propose
 from applications.models import Application
+from casework.services.decisions import decision_approve, decision_propose
 from portal.models import Role
 from tests.applications.factories import applying_for, assess, staff
 from tests.helpers import stub_task

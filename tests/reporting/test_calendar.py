@@ -18,6 +18,7 @@ from reminders.models import Reminder, ReminderKind
 from reminders.occasions import reminders_planned
 from reminders.sweep import reminders_sweep
 from tests.applications.factories import ApplicationFactory
+
 # the browser journeys' fixtures (chromium, axe, logging in) for the one browser test below
 from tests.browser.conftest import _axe, axe_check, browser_context_args, browser_type_launch_args, login  # noqa: F401
 from tests.portal.factories import MembershipFactory, OfficeFactory, OrganisationFactory, UserFactory

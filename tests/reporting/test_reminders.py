@@ -23,13 +23,13 @@ from applications.models import Application, ApplicationStatus
 from casework.models import Decision, DecisionStatus, Outcome
 from portal.models import Delivery, Membership, Notification, OrganisationKind, Role, User
 from reminders import sweep as reminders_module
-from reporting.models import GrantReport, ReportStatus
 from reminders.models import Reminder, ReminderKind
 from reminders.occasions import reminders_planned
 from reminders.sweep import reminders_sweep
+from reporting.models import GrantReport, ReportStatus
 from tests.applications.factories import ApplicationFactory
-from tests.reporting import decided, no_letters
 from tests.portal.factories import CountyFactory, MembershipFactory, OfficeFactory, OrganisationFactory, UserFactory
+from tests.reporting import decided, no_letters
 from tests.schemes.factories import RoundFactory, SchemeFactory, oslo
 
 APPLICATION = ReminderKind.APPLICATION_DEADLINE

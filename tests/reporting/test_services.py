@@ -7,13 +7,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
 from applications.models import ApplicationEvent, ApplicationStatus, EventKind
-from portal.exceptions import ServiceError
-from portal.exceptions import StaleEdit
+from portal.exceptions import ServiceError, StaleEdit
 from portal.models import Role
 from reporting.models import GrantReport, ReportStatus
-from reporting.services import report_approve, report_create_for_decision, report_return, report_save, report_submit
 from reporting.rules import report_problems, report_totals
 from reporting.selectors import repayments_for_round
+from reporting.services import report_approve, report_create_for_decision, report_return, report_save, report_submit
 from tests.applications.factories import member, pdf_upload, staff
 from tests.reporting import complete_lines, decided, fill, no_letters
 from tests.schemes.factories import RoundFactory

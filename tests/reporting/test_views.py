@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from applications.models import ApplicationStatus
-from portal.models import Role
 from portal.formatting import kroner
+from portal.models import Role
 from reporting.models import GrantReport, ReportStatus
 from reporting.permissions import (
     can_edit_report,
