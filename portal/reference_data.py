@@ -119,50 +119,59 @@ def _parse(directory: Path):
     return counties, municipalities, offices
 
 
-def _upsert(model, lookup: dict, values: dict, result: LoadResult, kind: str):
-    obj = model.objects.filter(**lookup).first()
-    if obj is None:
-        obj = model.objects.create(**lookup, **values)
-        result.count(kind, created=True, changed=True)
-        return obj, True
-    changed = [name for name, value in values.items() if getattr(obj, name) != value]
-    if changed:
-        for name in changed:
-            setattr(obj, name, values[name])
-        obj.save(update_fields=changed)
-        result.count(kind, created=False, changed=True)
-    return obj, False
+def _upsert_all(model, key: str, rows: dict[str, dict], result: LoadResult, kind: str) -> dict:
+    """Make the table hold `rows` ({key value: field values}): missing rows created and changed
+    fields updated, in a handful of statements whatever the number of rows. Rows the files do not
+    name are left alone, and so are fields they do not own. Returns {key value: object}."""
+    existing = {getattr(obj, key): obj for obj in model.objects.filter(**{f"{key}__in": list(rows)})}
+    new, changed_objects, changed_fields = [], [], set()
+    for value, values in rows.items():
+        obj = existing.get(value)
+        if obj is None:
+            new.append(model(**{key: value}, **values))
+            result.count(kind, created=True, changed=True)
+            continue
+        changed = [name for name, wanted in values.items() if getattr(obj, name) != wanted]
+        if changed:
+            for name in changed:
+                setattr(obj, name, values[name])
+            changed_objects.append(obj)
+            changed_fields.update(changed)
+            result.count(kind, created=False, changed=True)
+    model.objects.bulk_create(new)
+    if changed_objects:
+        model.objects.bulk_update(changed_objects, sorted(changed_fields))
+    return {getattr(obj, key): obj for obj in model.objects.filter(**{f"{key}__in": list(rows)})}
 
 
 def reference_data_load(*, directory: Path = DATA_DIR) -> LoadResult:
-    """Load counties, offices and municipalities from `directory`. Raises ReferenceDataError."""
+    """Load counties, offices and municipalities from `directory`. Raises ReferenceDataError.
+    A second load of the same files reads three tables and writes nothing."""
     counties, municipalities, offices = _parse(Path(directory))
     result = LoadResult()
     with transaction.atomic():
-        county_objects = {
-            number: _upsert(County, {"number": number}, {"name": name}, result, "counties")[0]
-            for number, name in sorted(counties.items())
-        }
+        county_objects = _upsert_all(County, "number", {number: {"name": name} for number, name in counties.items()},
+                                     result, "counties")
+        office_slugs = {slugify(row["office_name"]) for _line, row in offices}
+        known_offices = set(Office.objects.filter(slug__in=office_slugs).values_list("slug", flat=True))
+        office_objects = _upsert_all(Office, "slug", {
+            slugify(row["office_name"]): {"name": row["office_name"], "name_en": row["office_name_en"],
+                                          "email": row["email"]}
+            for _line, row in offices}, result, "offices")
+        covered = {}
+        for office_id, county_id in Office.counties.through.objects.filter(
+                office__in=office_objects.values()).values_list("office_id", "county_id"):
+            covered.setdefault(office_id, set()).add(county_id)
         for _line, row in offices:
-            office, created = _upsert(
-                Office, {"slug": slugify(row["office_name"])},
-                {"name": row["office_name"], "name_en": row["office_name_en"], "email": row["email"]},
-                result, "offices",
-            )
+            office = office_objects[slugify(row["office_name"])]
             wanted = {county_objects[n].pk for n in row["county_numbers"]}
-            if set(office.counties.values_list("pk", flat=True)) != wanted:
+            if covered.get(office.pk, set()) != wanted:
                 office.counties.set(wanted)
-                if not created:
+                if office.slug in known_offices:
                     result.count("offices", created=False, changed=True)
-        for _line, row in municipalities:
-            _upsert(
-                Organisation, {"organisation_number": row["organisation_number"]},
-                {
-                    "name": row["municipality_name"],
-                    "kind": OrganisationKind.MUNICIPALITY,
-                    "municipality_number": row["municipality_number"],
-                    "county": county_objects[row["county_number"]],
-                },
-                result, "municipalities",
-            )
+        _upsert_all(Organisation, "organisation_number", {
+            row["organisation_number"]: {
+                "name": row["municipality_name"], "kind": OrganisationKind.MUNICIPALITY,
+                "municipality_number": row["municipality_number"], "county_id": county_objects[row["county_number"]].pk,
+            } for _line, row in municipalities}, result, "municipalities")
     return result

@@ -162,8 +162,10 @@ class Machine:
             locked.save(update_fields=changed)
             self.record(locked, transition, source, user, data)
             for follow in transition.follows:  # its event says what it follows: "grantreport.submit"
-                follow.machine.perform(follow.of(locked), follow.transition, user=user, now=now,
+                target = follow.of(locked)
+                follow.machine.perform(target, follow.transition, user=user, now=now,
                                        data={**data, "follows": f"{locked._meta.model_name}.{transition.name}"})
+                target.refresh_from_db()  # the object this one holds shows its new status too
             if self.after is not None:
                 self.after(locked, transition, user, data)
         return Outcome(locked, performed=True)

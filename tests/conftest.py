@@ -52,15 +52,29 @@ def media_root(tmp_path_factory):
         yield location
 
 
-@pytest.fixture
-def reference_data(db):
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The reference data (the 356 municipalities, counties and 10 offices of 2020) is loaded once for
+    the whole run, right after the test database is made: every test sees it, as production does."""
     from portal.reference_data import reference_data_load
 
-    reference_data_load()
+    with django_db_blocker.unblock():
+        reference_data_load()
 
 
 @pytest.fixture
-def demo(db):
+def reference_data(db):
+    """The reference data, for a test that reads it: loaded again only if a transactional test before
+    this one emptied the database (then it costs one load)."""
+    from portal.models import County
+    from portal.reference_data import reference_data_load
+
+    if not County.objects.filter(number="18").exists():
+        reference_data_load()
+
+
+@pytest.fixture
+def demo(reference_data):
     """The demo scheme, rounds and users, as `make run` has them."""
     from demo.seed import demo_seed
 
@@ -143,3 +157,54 @@ def smtp_server(settings):
     settings.EMAIL_TIMEOUT = 5
     yield server
     server.stop()
+
+
+# --- what many test modules share: defined here once ---------------------------------------------------
+
+@pytest.fixture
+def english():
+    """The code runs in English (messages of services, forms and e-mails are matched in English)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    """This test stores its files in its own folder, so the files it made can be counted."""
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path),
+                                                                              "base_url": None}}}
+    settings.MEDIA_ROOT = str(tmp_path)
+    return tmp_path
+
+
+@pytest.fixture
+def round_(office):
+    """An open, published round of `office` (budget 10 000 000 kr) with the seeds' default criteria."""
+    from tests.schemes.factories import RoundFactory
+
+    return RoundFactory(office=office, with_criteria=True)
+
+
+@pytest.fixture
+def caseworker(office):
+    from tests.applications.factories import staff
+
+    return staff(office, Role.CASEWORKER)
+
+
+@pytest.fixture
+def approver(office):
+    from tests.applications.factories import staff
+
+    return staff(office, Role.APPROVER)
+
+
+@pytest.fixture
+def submitted(round_):
+    """A submitted application in `round_` with one competence measure of 200 000 kr."""
+    from tests.applications.factories import applying_for
+
+    return applying_for(round_, 200_000)

@@ -45,3 +45,17 @@ def url(name: str, obj=None, **kwargs) -> str:
         key = {"round": "round_pk", "appeal": "appeal_pk"}.get(type(obj).__name__.lower(), "pk")
         kwargs = {key: obj.pk, **kwargs}
     return reverse(name, kwargs=kwargs or None)
+
+
+def pdf_text(pdf: bytes) -> list[str]:
+    """Each page's text, with runs of white space (the non-breaking ones in amounts too) made one space."""
+    import io
+
+    import pypdf
+
+    return [" ".join(page.extract_text().split()) for page in pypdf.PdfReader(io.BytesIO(pdf)).pages]
+
+
+def messages_of(response) -> list[str]:
+    """The flash messages a response carries (after `follow=True`), as the user reads them."""
+    return [str(message) for message in response.context["messages"]] if response.context else []

@@ -1,13 +1,49 @@
+"""Factories of the municipality's application, with traits for its states:
+
+    ApplicationFactory()                    a draft in an open round
+    ApplicationFactory(submitted=True)      as a submission leaves it (see below)
+    ApplicationFactory(in_assessment=True)  taken into assessment by a caseworker (the machine)
+    ApplicationFactory(returned=True)       returned with a request for more information (the machine)
+    ApplicationFactory(withdrawn=True)      withdrawn by its signatory (the machine)
+
+`submitted` sets what the submit transition writes (status, time, count, who, and its event in the
+history) without requiring the application to be complete, so a test may add exactly the lines it
+needs; the transition itself, with its guards, is tested in tests/applications/test_workflow.py.
+Every later state is reached through `applications.workflow.APPLICATION`, never by writing a status.
+Decided applications come from `tests.casework.factories.DecisionFactory(approved=True)`."""
+
 import datetime as dt
+import hashlib
 
 import factory
+from django.core.files.base import ContentFile
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from applications.models import Application, ApplicationStatus, CompetenceMeasure, InnovationProject
+from applications.models import (
+    Application,
+    ApplicationEvent,
+    ApplicationStatus,
+    Attachment,
+    AttachmentKind,
+    CompetenceMeasure,
+    EventKind,
+    InnovationProject,
+    Receipt,
+)
+from applications.workflow import APPLICATION
 from portal.models import Role
 from tests.portal.factories import MembershipFactory, OrganisationFactory, UserFactory
 from tests.schemes.factories import RoundFactory, SubGoalFactory, TargetGroupFactory
+
+MINIMAL_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def _signatory_of(application):
+    return MembershipFactory(role=Role.SIGNATORY, organisation=application.organisation).user
 
 
 class ApplicationFactory(DjangoModelFactory):
@@ -15,6 +51,7 @@ class ApplicationFactory(DjangoModelFactory):
 
     class Meta:
         model = Application
+        skip_postgeneration_save = True
 
     round = factory.SubFactory(RoundFactory)
     organisation = factory.LazyAttribute(lambda o: OrganisationFactory(county=o.round.office.counties.first()))
@@ -30,6 +67,29 @@ class ApplicationFactory(DjangoModelFactory):
         submitted = factory.Trait(
             status=ApplicationStatus.SUBMITTED, submitted_at=factory.LazyFunction(timezone.now), submission_count=1,
         )
+        in_assessment = factory.Trait(submitted=True, moved_to=ApplicationStatus.IN_ASSESSMENT)
+        returned = factory.Trait(submitted=True, moved_to=ApplicationStatus.RETURNED)
+        withdrawn = factory.Trait(submitted=True, moved_to=ApplicationStatus.WITHDRAWN)
+
+    @factory.post_generation
+    def moved_to(self, create, extracted, **kwargs):
+        """The submission's event, then the transitions to `extracted`, each performed by a user
+        who may (a caseworker of the round's office, the organisation's signatory)."""
+        if not create or self.status != ApplicationStatus.SUBMITTED:
+            return
+        ApplicationEvent.objects.create(
+            application=self, kind=EventKind.STATUS_CHANGED, actor=self.submitted_by,
+            from_status=ApplicationStatus.DRAFT, to_status=ApplicationStatus.SUBMITTED, data={"transition": "submit"})
+        if extracted in (ApplicationStatus.IN_ASSESSMENT, ApplicationStatus.RETURNED):
+            caseworker = MembershipFactory(role=Role.CASEWORKER, office=self.round.office).user
+            APPLICATION.perform(self, "start_assessment", user=caseworker)
+            if extracted == ApplicationStatus.RETURNED:
+                APPLICATION.perform(self, "return", user=caseworker,
+                                    data={"message": kwargs.get("message", "Legg ved kompetanseplanen.")})
+        elif extracted == ApplicationStatus.WITHDRAWN:
+            APPLICATION.perform(self, "withdraw", user=self.submitted_by or _signatory_of(self),
+                                data={"reason": kwargs.get("reason", "Kommunen søker neste år.")})
+        self.refresh_from_db()
 
 
 class CompetenceMeasureFactory(DjangoModelFactory):
@@ -80,6 +140,33 @@ def staff(office, role=Role.CASEWORKER):
     return MembershipFactory(role=role, office=office).user
 
 
+class AttachmentFactory(DjangoModelFactory):
+    """A competence plan (a real, minimal PDF) uploaded to an application."""
+
+    class Meta:
+        model = Attachment
+
+    application = factory.SubFactory(ApplicationFactory)
+    kind = AttachmentKind.COMPETENCE_PLAN
+    file = factory.LazyFunction(lambda: ContentFile(MINIMAL_PDF, name="Kompetanseplan.pdf"))
+    original_name = "Kompetanseplan.pdf"
+    content_type = "application/pdf"
+    size = factory.LazyFunction(lambda: len(MINIMAL_PDF))
+    sha256 = hashlib.sha256(MINIMAL_PDF).hexdigest()
+    uploaded_by = factory.SubFactory(UserFactory)
+
+
+class ReceiptFactory(DjangoModelFactory):
+    """The receipt of a submission, with a stored (minimal) PDF."""
+
+    class Meta:
+        model = Receipt
+
+    application = factory.SubFactory(ApplicationFactory, submitted=True)
+    submission_number = 1
+    pdf = factory.LazyFunction(lambda: ContentFile(MINIMAL_PDF, name="kvittering.pdf"))
+
+
 def ready_to_submit(**kwargs):
     """A complete draft: details filled in and one complete innovation project. It has no competence
     measures, so no competence plan is needed."""
@@ -87,11 +174,6 @@ def ready_to_submit(**kwargs):
     InnovationProjectFactory(application=application)
     return application
 
-
-MINIMAL_PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-)
 
 
 def pdf_upload(name="Kompetanseplan.pdf", size=None):

@@ -1,7 +1,24 @@
+"""Factories of the core: users, counties, offices, organisations, memberships, notifications and
+e-mails. The reference data (the real counties, offices and municipalities of 2020) is in the test
+database from the start: `reference_office` and `reference_municipality` fetch them; the factories
+here make test-only ones (counties 60–98, "Testkommune n") that never collide with it."""
+
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from portal.models import County, Membership, Office, Organisation, OrganisationKind, Role, User
+from portal.models import (
+    County,
+    Delivery,
+    Membership,
+    Notification,
+    Office,
+    Organisation,
+    OrganisationKind,
+    Role,
+    SentEmail,
+    User,
+)
 from portal.validators import organisation_number_check_digit
 
 
@@ -79,3 +96,55 @@ class MembershipFactory(DjangoModelFactory):
         if role in (Role.CASEWORKER, Role.APPROVER, Role.OFFICE_ADMIN) and kwargs.get("office") is None:
             kwargs["office"] = OfficeFactory()
         return super()._create(model_class, *args, **kwargs)
+
+
+class NotificationFactory(DjangoModelFactory):
+    """A notification of the application side's kind; `read=True` for one the user has read."""
+
+    class Meta:
+        model = Notification
+
+    user = factory.SubFactory(UserFactory)
+    kind = "status_changed"
+    data = factory.LazyFunction(lambda: {"organisation": "Bodø kommune", "status": "submitted", "application": 1})
+    url = "/applications/1/"
+
+    class Params:
+        read = factory.Trait(read_at=factory.LazyFunction(timezone.now))
+
+
+class SentEmailFactory(DjangoModelFactory):
+    """An e-mail the portal claimed to send; traits for how it went (see portal.mail)."""
+
+    class Meta:
+        model = SentEmail
+
+    key = factory.Sequence(lambda n: f"receipt:{n}:1")
+    recipients = factory.LazyFunction(lambda: ["radmann@kommune.example"])
+    subject = "Søknad mottatt"
+    office = factory.SubFactory(OfficeFactory)
+
+    class Params:
+        sent = factory.Trait(status=Delivery.SENT, sent_at=factory.LazyFunction(timezone.now))
+        failed = factory.Trait(status=Delivery.FAILED, error="SMTPRecipientsRefused: 450 try again later")
+        uncertain = factory.Trait(status=Delivery.UNCERTAIN, error="SMTPServerDisconnected: Connection closed")
+
+
+def reference_office(slug: str = "fylkesmannen-i-nordland", **changes) -> Office:
+    """One of the ten offices of the reference data (loaded once per test run), changed for this test."""
+    office = Office.objects.get(slug=slug)
+    for name, value in changes.items():
+        setattr(office, name, value)
+    if changes:
+        office.save(update_fields=list(changes))
+    return office
+
+
+def reference_municipality(municipality_number: str, **changes) -> Organisation:
+    """One of the 356 municipalities of the reference data, changed for this test (e-mail, language form)."""
+    municipality = Organisation.objects.get(municipality_number=municipality_number, kind=OrganisationKind.MUNICIPALITY)
+    for name, value in changes.items():
+        setattr(municipality, name, value)
+    if changes:
+        municipality.save(update_fields=list(changes))
+    return municipality

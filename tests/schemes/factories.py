@@ -5,7 +5,8 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from portal.models import OrganisationKind
-from schemes.models import Round, Scheme, SubGoal, TargetGroup
+from schemes.models import AssessmentCriterion, CriterionKind, Round, RoundDocument, Scheme, SubGoal, TargetGroup
+from schemes.services import round_create_default_criteria
 from tests.portal.factories import OfficeFactory
 
 
@@ -43,10 +44,12 @@ class TargetGroupFactory(DjangoModelFactory):
 
 
 class RoundFactory(DjangoModelFactory):
-    """A published round open now: opened ten days ago, closes in twenty days at 23:59."""
+    """A published round open now: opened ten days ago, closes in twenty days at 23:59, with a
+    budget of 10 000 000 kr. `with_criteria=True` gives it the seeds' default assessment criteria."""
 
     class Meta:
         model = Round
+        skip_postgeneration_save = True
 
     scheme = factory.SubFactory(SchemeFactory)
     office = factory.SubFactory(OfficeFactory)
@@ -69,3 +72,28 @@ class RoundFactory(DjangoModelFactory):
             opens_at=factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=10)),
             closes_at=factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=40)),
         )
+
+    @factory.post_generation
+    def with_criteria(self, create, extracted, **kwargs):
+        if create and extracted:
+            round_create_default_criteria(round=self)
+
+
+class AssessmentCriterionFactory(DjangoModelFactory):
+    class Meta:
+        model = AssessmentCriterion
+
+    round = factory.SubFactory(RoundFactory)
+    kind = CriterionKind.CUSTOM
+    name = factory.Sequence(lambda n: f"Kriterium {n}")
+    weight = 10
+    position = factory.Sequence(lambda n: n)
+
+
+class RoundDocumentFactory(DjangoModelFactory):
+    class Meta:
+        model = RoundDocument
+
+    round = factory.SubFactory(RoundFactory)
+    title = factory.Sequence(lambda n: f"Veileder {n}")
+    url = factory.Sequence(lambda n: f"https://www.helsedirektoratet.example/veileder-{n}")
