@@ -1,26 +1,12 @@
 """E-mail, sent at most once: the one policy for every e-mail the portal sends (receipts, decision
-letters, requests for information, reminders).
+letters, requests for information, reminders); the why is in docs/architecture.md.
 
-Tasks that send e-mail may run twice (a Celery retry, a redelivered message, two workers), so every
-e-mail is claimed in a row before it is sent, and the row says how it went:
-
-- **claimed** – the row is committed before sending; nobody else sends that e-mail meanwhile.
-- **sent** – the mail server accepted it.
-- **failed** – certainly not sent: the connection to the mail server could not be opened, or the
-  server refused the message before accepting it (recipients, sender or data refused). The claim
-  is given back, so a retry (the task's, or the next reminder sweep) tries once more.
-- **uncertain** – the connection broke (a timeout, a dropped line, an unknown error) after the
-  message may have reached the server. It is *never* sent again automatically: a duplicate letter
-  is worse than a missing one, which someone can follow up. The office sees it in its list of
-  e-mails that were not sent (`reminders.outbox`), with the error.
-
-A worker that dies between the claim and the send leaves a row that stays **claimed**: also never
-sent again, also shown to the office once it is older than `STALE_CLAIM`.
-
-`send_once` applies this to one keyed e-mail (a `SentEmail` row); the reminder sweep claims many at
-once in its own log and sends each through `deliver`, so both decide by the same function,
-`failure_is_certain`.
-"""
+Each e-mail is claimed in a row committed before it is sent, and the row says how it went: sent;
+failed (certainly not sent: the connection could not be opened, or the server refused it before
+accepting it; tried again); uncertain (it may have reached the server; never sent again, and the
+office sees it); or claimed for longer than `STALE_CLAIM` (its worker died; never again either).
+`failure_is_certain` decides for every sender: `send_once` for one keyed e-mail (a `SentEmail`
+row), `deliver` for the reminder sweep, which claims in its own log."""
 
 import datetime as dt
 import logging

@@ -108,7 +108,7 @@ def unsent_emails(*, user, now: dt.datetime | None = None) -> list[Unsent]:
     reminders = (Reminder.objects.filter(round__office_id__in=offices)
                  .filter(Q(delivery__in=[Delivery.FAILED, Delivery.UNCERTAIN])
                          | Q(delivery=Delivery.CLAIMED, sent_at__lt=now - STALE_CLAIM))
-                 .select_related("recipient", "round__scheme", "organisation"))
+                 .select_related("recipient", "round__scheme", "round__office", "organisation"))
     for reminder in reminders:
         rows.append(Unsent(
             when=reminder.sent_at or reminder.created_at,

@@ -1,34 +1,16 @@
 """The reminder sweep: send every reminder that is due, each at most once.
 
-One periodic task (`reminders.sweep`, every five minutes from Celery beat) calls `reminders_sweep`.
-What is due, and to whom, is `reminders.occasions` (the calendar reads the same).
+One periodic task (`reminders.sweep`, every five minutes from Celery beat) calls `reminders_sweep`;
+what is due, and to whom, is `reminders.occasions` (the calendar reads the same).
 
-At most once
-------------
-A reminder is one `Reminder` row, unique per (recipient, round, kind, offset). The sweep, in one
-short transaction that commits *before* any e-mail goes:
-
-1. inserts the rows it wants to send (`bulk_create(ignore_conflicts=True)`: a key another sweep or
-   an earlier run already holds is left alone);
-2. locks the rows of its keys that are still unsent (`sent_at` empty) with
-   `select_for_update(skip_locked=True)` (a concurrent sweep holding one skips it) and sets `sent_at`
-   on them: those rows are this sweep's claim.
-
-Only then are the e-mails sent, each through `portal.mail.deliver`: the portal's one policy for
-every e-mail decides what a failure means (`portal.mail.failure_is_certain`).
-
-- Sent: the row's `delivery` is "sent".
-- Certainly not sent (the connection could not be opened, the e-mail could not be composed, the
-  server refused it before accepting it, or it was never tried): the claim is given back (`sent_at`
-  emptied, `delivery` "failed"), so a later sweep tries again while the reminder is still useful.
-- Perhaps sent (the connection dropped, a timeout, an unknown error, after the server may have
-  accepted it): the row keeps its claim, `delivery` "uncertain", and it is never sent again. The
-  sweep then stops using the connection and gives back the claims it had not yet tried.
-
-A worker that dies after the claim and before its e-mails went leaves rows that stay "claimed":
-also never sent again. Either way a reminder may be lost, never duplicated, and the office admin
-sees every reminder that was not sent in the list of e-mails not sent (`reminders.outbox`).
-"""
+The sweep first claims, in one short transaction committed before any e-mail goes: it inserts the
+Reminder rows it wants (`bulk_create(ignore_conflicts=True)`: a key another sweep holds is left
+alone), then locks its unsent rows with `select_for_update(skip_locked=True)` and sets `sent_at` on
+them. Then it sends each through `portal.mail.deliver`, and the portal's one e-mail policy says what
+a failure means (docs/architecture.md, "E-mail"): certainly not sent gives the claim back for the
+next sweep; perhaps sent keeps it and is never sent again, and the sweep stops using that connection
+(the reminders not yet tried are given back). A reminder may be lost, never sent twice; the office
+admin sees every one that was not sent."""
 
 import datetime as dt
 import json

@@ -62,6 +62,25 @@ def django_db_setup(django_db_setup, django_db_blocker):
         reference_data_load()
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts, and leaves, in the portal's default language: a request with a language
+    cookie leaves its language active in the thread, which must not reach the next test."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_in_place(request):
+    """Every test that uses the database finds the reference data there: a transactional test
+    before it (which empties the database when it ends) makes the next one load it again."""
+    if request.node.get_closest_marker("django_db") or {"db", "transactional_db"} & set(request.fixturenames):
+        request.getfixturevalue("reference_data")
+
+
 @pytest.fixture
 def reference_data(db):
     """The reference data, for a test that reads it: loaded again only if a transactional test before

@@ -4,6 +4,7 @@ root conftest.py)."""
 import html
 import importlib
 import re
+from html.parser import HTMLParser
 
 from django.urls import reverse
 
@@ -59,3 +60,122 @@ def pdf_text(pdf: bytes) -> list[str]:
 def messages_of(response) -> list[str]:
     """The flash messages a response carries (after `follow=True`), as the user reads them."""
     return [str(message) for message in response.context["messages"]] if response.context else []
+
+
+# --- reading pages as a browser would -------------------------------------------------------------
+
+def visible_text(response) -> str:
+    """The page's words without its tags, scripts and styles, white space made single spaces: the
+    label and the value of a fact (a <dt> and its <dd>) read as one phrase."""
+    page = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", page_text(response), flags=re.S)
+    return " ".join(re.sub(r"<[^>]+>", " ", page).split())
+
+
+class _PageParser(HTMLParser):
+    """The values of the page's forms (as a browser would post them), the ids on the page, the
+    texts of field errors and the links."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.forms: list[dict] = []
+        self.ids: set[str] = set()
+        self.links: list[tuple[str, str]] = []
+        self.errors: dict[str, str] = {}
+        self._form = None
+        self._textarea = None
+        self._select = None
+        self._error = None
+        self._error_depth = 0
+        self._link = None
+
+    def handle_starttag(self, tag, attrs):
+        a = {k: (v if v is not None else "") for k, v in attrs}
+        if "id" in a:
+            self.ids.add(a["id"])
+        if self._error is not None:
+            self._error_depth += 1
+        elif re.fullmatch(r"error_\d+_id_\w+", a.get("id", "")):
+            self._error = a["id"].split("_id_", 1)[1]
+            self._error_depth = 1
+            self.errors.setdefault(self._error, "")
+        if tag == "a" and "href" in a:
+            self._link = [a["href"], ""]
+            self.links.append(self._link)
+        if tag == "form":
+            self._form = {"_action": a.get("action", ""), "_fields": {}}
+            self.forms.append(self._form)
+        if self._form is None:
+            return
+        fields = self._form["_fields"]
+        name = a.get("name")
+        if tag == "input" and name:
+            kind = a.get("type", "text")
+            if kind in ("submit", "button", "file", "reset"):
+                return
+            if kind in ("checkbox", "radio") and "checked" not in a:
+                fields.setdefault(name, [])
+                return
+            fields.setdefault(name, []).append(a.get("value", "on" if kind in ("checkbox", "radio") else ""))
+        elif tag == "textarea" and name:
+            self._textarea = name
+            fields.setdefault(name, []).append("")
+        elif tag == "select" and name:
+            self._select = name
+            fields.setdefault(name, [])
+        elif tag == "option" and self._select and "selected" in a:
+            fields[self._select].append(a.get("value", ""))
+
+    def handle_data(self, data):
+        if self._textarea:
+            values = self._form["_fields"][self._textarea]
+            values[-1] += data
+        if self._error is not None:
+            self.errors[self._error] += data
+        if self._link is not None:
+            self._link[1] += data
+
+    def handle_endtag(self, tag):
+        if self._error is not None:
+            self._error_depth -= 1
+            if self._error_depth == 0:
+                self._error = None
+        if tag == "a":
+            self._link = None
+        if tag == "textarea" and self._textarea:
+            values = self._form["_fields"][self._textarea]
+            if values[-1].startswith("\n"):  # the newline after <textarea> is not part of the value
+                values[-1] = values[-1][1:]
+            self._textarea = None
+        elif tag == "select":
+            self._select = None
+        elif tag == "form":
+            self._form = None
+
+
+def parse(response) -> _PageParser:
+    parser = _PageParser()
+    parser.feed(response.content.decode())
+    return parser
+
+
+def form_values(response) -> dict:
+    """The section's form (the one carrying the version), as a browser would post it."""
+    forms = [f["_fields"] for f in parse(response).forms if "version" in f["_fields"]]
+    assert len(forms) == 1, "the page should have exactly one versioned form"
+    return {name: values if len(values) != 1 else values[0] for name, values in forms[0].items()
+            if values != [] and name != "csrfmiddlewaretoken"}
+
+
+def field_error(response, field) -> str:
+    """The error text shown at the field (crispy's error_N_id_<field> elements)."""
+    return " ".join(parse(response).errors.get(field, "").split())
+
+
+def assert_error_summary_links_land(response):
+    """Each link of the error summary at the top leads to an element on the page (WCAG: linked errors)."""
+    page = parse(response)
+    summary = response.content.decode().split('id="error-summary"', 1)[1].split("</div>", 1)[0]
+    anchors = re.findall(r'href="#([^"]+)"', summary)
+    assert anchors, "the error summary links to no field"
+    for anchor in anchors:
+        assert anchor in page.ids, f"the error summary links to #{anchor}, which is not on the page"

@@ -30,18 +30,18 @@ def _lock_for_assessment(application: Application, user) -> Application:
     return locked
 
 
-def _into_assessment(locked: Application, user) -> None:
+def _into_assessment(locked: Application, user) -> Application:
     """A submitted application is taken into assessment by the first thing the caseworker does."""
     if locked.status == ApplicationStatus.SUBMITTED:
-        APPLICATION.perform(locked, "start_assessment", user=user)
-        locked.status = ApplicationStatus.IN_ASSESSMENT
+        return APPLICATION.perform(locked, "start_assessment", user=user).object
+    return locked
 
 
 def assessment_start(*, application: Application, user) -> Assessment:
     """Open the assessment; a submitted application moves to in assessment. Safe to call again."""
     with transaction.atomic():
         locked = _lock_for_assessment(application, user)
-        _into_assessment(locked, user)
+        locked = _into_assessment(locked, user)
         assessment, _created = Assessment.objects.get_or_create(application=locked, defaults={"started_by": user})
     return assessment
 
@@ -54,7 +54,7 @@ def assessment_save(*, application: Application, user, scores: dict[int, int | N
     applied for, or a criterion of another round, is refused and nothing is written."""
     with transaction.atomic():
         locked = _lock_for_assessment(application, user)
-        _into_assessment(locked, user)
+        locked = _into_assessment(locked, user)
         assessment, _created = Assessment.objects.select_for_update().get_or_create(
             application=locked, defaults={"started_by": user})
         if base_version != assessment.version:
@@ -132,7 +132,7 @@ def information_request(*, application: Application, user, message: str) -> Appl
         raise CaseworkError(_("Write what the municipality must add or change."))
     with transaction.atomic():
         locked = _lock_for_assessment(application, user)
-        _into_assessment(locked, user)
+        locked = _into_assessment(locked, user)
         outcome = APPLICATION.perform(locked, "return", user=user, data={"message": message})
         returned = outcome.object
         if outcome.performed:  # the return's own event holds the message: the request's one record

@@ -33,13 +33,8 @@ from applications.models import (
 )
 from applications.workflow import APPLICATION
 from portal.models import Role
-from tests.portal.factories import MembershipFactory, OrganisationFactory, UserFactory
+from tests.portal.factories import MINIMAL_PDF, MembershipFactory, OrganisationFactory, UserFactory, pdf_upload  # noqa: F401 - the application's file helpers
 from tests.schemes.factories import RoundFactory, SubGoalFactory, TargetGroupFactory
-
-MINIMAL_PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-)
 
 
 def _signatory_of(application):
@@ -67,29 +62,33 @@ class ApplicationFactory(DjangoModelFactory):
         submitted = factory.Trait(
             status=ApplicationStatus.SUBMITTED, submitted_at=factory.LazyFunction(timezone.now), submission_count=1,
         )
-        in_assessment = factory.Trait(submitted=True, moved_to=ApplicationStatus.IN_ASSESSMENT)
-        returned = factory.Trait(submitted=True, moved_to=ApplicationStatus.RETURNED)
-        withdrawn = factory.Trait(submitted=True, moved_to=ApplicationStatus.WITHDRAWN)
+        in_assessment = factory.Trait(submitted=True, move_to=ApplicationStatus.IN_ASSESSMENT)
+        returned = factory.Trait(submitted=True, move_to=ApplicationStatus.RETURNED)
+        withdrawn = factory.Trait(submitted=True, move_to=ApplicationStatus.WITHDRAWN)
 
-    @factory.post_generation
-    def moved_to(self, create, extracted, **kwargs):
-        """The submission's event, then the transitions to `extracted`, each performed by a user
-        who may (a caseworker of the round's office, the organisation's signatory)."""
-        if not create or self.status != ApplicationStatus.SUBMITTED:
-            return
+    move_to = None  # not a field: where `_create` takes a submitted application through the machine
+
+    @classmethod
+    def _create(cls, model_class, *args, move_to=None, **kwargs):
+        """A submitted application gets its submission's event; then the transitions to `move_to`,
+        each performed by a user who may (a caseworker of the round's office, the signatory)."""
+        application = super()._create(model_class, *args, **kwargs)
+        if application.status != ApplicationStatus.SUBMITTED:
+            return application
         ApplicationEvent.objects.create(
-            application=self, kind=EventKind.STATUS_CHANGED, actor=self.submitted_by,
+            application=application, kind=EventKind.STATUS_CHANGED, actor=application.submitted_by,
             from_status=ApplicationStatus.DRAFT, to_status=ApplicationStatus.SUBMITTED, data={"transition": "submit"})
-        if extracted in (ApplicationStatus.IN_ASSESSMENT, ApplicationStatus.RETURNED):
-            caseworker = MembershipFactory(role=Role.CASEWORKER, office=self.round.office).user
-            APPLICATION.perform(self, "start_assessment", user=caseworker)
-            if extracted == ApplicationStatus.RETURNED:
-                APPLICATION.perform(self, "return", user=caseworker,
-                                    data={"message": kwargs.get("message", "Legg ved kompetanseplanen.")})
-        elif extracted == ApplicationStatus.WITHDRAWN:
-            APPLICATION.perform(self, "withdraw", user=self.submitted_by or _signatory_of(self),
-                                data={"reason": kwargs.get("reason", "Kommunen søker neste år.")})
-        self.refresh_from_db()
+        if move_to in (ApplicationStatus.IN_ASSESSMENT, ApplicationStatus.RETURNED):
+            caseworker = MembershipFactory(role=Role.CASEWORKER, office=application.round.office).user
+            APPLICATION.perform(application, "start_assessment", user=caseworker)
+            if move_to == ApplicationStatus.RETURNED:
+                APPLICATION.perform(application, "return", user=caseworker,
+                                    data={"message": "Legg ved kompetanseplanen."})
+        elif move_to == ApplicationStatus.WITHDRAWN:
+            APPLICATION.perform(application, "withdraw", user=application.submitted_by or _signatory_of(application),
+                                data={"reason": "Kommunen søker neste år."})
+        application.refresh_from_db()
+        return application
 
 
 class CompetenceMeasureFactory(DjangoModelFactory):
@@ -175,17 +174,6 @@ def ready_to_submit(**kwargs):
     return application
 
 
-
-def pdf_upload(name="Kompetanseplan.pdf", size=None):
-    """A real (minimal) PDF as an uploaded file; `size` pads it with a PDF comment to that many bytes."""
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    content = MINIMAL_PDF
-    if size is not None:
-        content += b"%" + b"x" * max(size - len(MINIMAL_PDF) - 2, 0) + b"\n"
-    return SimpleUploadedFile(name, content, content_type="application/pdf")
-
-
 def applying_for(round_, *amounts, mental_health=True, **kwargs):
     """A submitted application in `round_` with one competence measure per amount applied for."""
     application = ApplicationFactory(round=round_, submitted=True, **kwargs)
@@ -194,21 +182,3 @@ def applying_for(round_, *amounts, mental_health=True, **kwargs):
         CompetenceMeasureFactory(application=application, amount_applied=amount, total_cost=amount, own_funding=0,
                                  concerns_mental_health=mental_health, target_group=group)
     return application
-
-
-def assess(application, caseworker, *, level=None, awards=None):
-    """Through the assessment service: every criterion of the round scored `level` (0–5, so the
-    weighted score is 20 × level), and `awards` as {"measure"|"project": {line id: kroner}} or "full"."""
-    from casework.models import Assessment
-    from casework.services.assessments import assessment_save
-
-    assessment = Assessment.objects.filter(application=application).first()
-    criteria = application.round.criteria.all()
-    if awards == "full":
-        awards = {("measure", m.pk): m.amount_applied for m in application.measures.all()}
-        awards |= {("project", p.pk): p.amount_applied for p in application.projects.all()}
-    return assessment_save(
-        application=application, user=caseworker, notes="",
-        scores={c.pk: level for c in criteria} if level is not None else {},
-        awards=awards or {}, base_version=assessment.version if assessment else 0,
-    )

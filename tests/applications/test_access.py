@@ -3,36 +3,35 @@ only its own round's submitted ones; an id typed into a URL never reveals anothe
 Every URL of applications/urls.py is in ROUTES, so a new page cannot be added without this check."""
 
 import pytest
-from django.core.files.base import ContentFile
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
 
 from applications import urls as application_urls
-from applications.models import Application, ApplicationEvent, ApplicationStatus, Attachment, Receipt
+from applications.models import Application, ApplicationEvent, ApplicationStatus, Attachment
 from portal.models import Role
 from tests.applications.factories import (
+    MINIMAL_PDF,
     ApplicationFactory,
+    AttachmentFactory,
     CompetenceMeasureFactory,
     InnovationProjectFactory,
+    ReceiptFactory,
     member,
+    pdf_upload,
     staff,
 )
-from tests.helpers import stub_task
+from tests.helpers import stub_task, url
 from tests.portal.factories import OfficeFactory
 from tests.schemes.factories import RoundFactory
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj<< /Type /Catalog >>endobj\ntrailer<< /Root 1 0 R >>\n%%EOF\n"
-
 
 def _url(name, objects, **kwargs):
-    return reverse(f"applications:{name}", kwargs={"pk": objects["application"].pk, **kwargs})
+    return url(f"applications:{name}", objects["application"], **kwargs)
 
 
 # name -> (method, url builder, post data). "mine" is the user's own list, checked separately.
 ROUTES = {
-    "start": ("post", lambda o: reverse("applications:start", kwargs={"round_pk": o["application"].round_id}),
+    "start": ("post", lambda o: url("applications:start", o["application"].round),
               lambda o: {"organisation": o["application"].organisation_id}),
     "overview": ("get", lambda o: _url("overview", o), None),
     "details": ("get", lambda o: _url("details", o), None),
@@ -76,32 +75,19 @@ def test_every_application_url_is_checked():
 
 
 @pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}}}
-    settings.MEDIA_ROOT = str(tmp_path)
-    return tmp_path
-
-
-@pytest.fixture(autouse=True)
 def no_receipt_task(monkeypatch):
     stub_task(monkeypatch, "applications.tasks.receipt_create_task")
 
 
-def _application_b(office, status=ApplicationStatus.DRAFT):
-    """Municipality B's application in an open round, with a line of each kind, a file and a receipt."""
-    application = ApplicationFactory(round=RoundFactory(office=office), complete=True)
+def _application_b(office, *, submitted=False):
+    """Municipality B's application in an open round (a draft, or submitted), with a line of each
+    kind, a file and a receipt."""
+    application = ApplicationFactory(round=RoundFactory(office=office), complete=True, submitted=submitted)
     measure = CompetenceMeasureFactory(application=application, title="Bs tiltak")
     project = InnovationProjectFactory(application=application, title="Bs prosjekt", priority_rank=1)
-    attachment = Attachment.objects.create(
-        application=application, kind="competence_plan", file=ContentFile(PDF, name="plan.pdf"),
-        original_name="Bs_kompetanseplan.pdf", content_type="application/pdf", size=len(PDF), sha256="0" * 64,
-        uploaded_by=application.created_by)
-    receipt = Receipt.objects.create(application=application, submission_number=1,
-                                     pdf=ContentFile(PDF, name="kvittering.pdf"))
-    if status != ApplicationStatus.DRAFT:
-        Application.objects.filter(pk=application.pk).update(status=status, submission_count=1)
-        application.refresh_from_db()
+    attachment = AttachmentFactory(application=application, original_name="Bs_kompetanseplan.pdf",
+                                   uploaded_by=application.created_by)
+    receipt = ReceiptFactory(application=application)
     return {"application": application, "measure": measure, "project": project, "attachment": attachment,
             "receipt": receipt}
 
@@ -141,11 +127,11 @@ def test_the_owners_reach_every_page(client, municipality_b, name):
 
 # --- another municipality ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize("status", [ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED])
+@pytest.mark.parametrize("submitted", [False, True], ids=["draft", "submitted"])
 @pytest.mark.parametrize("method", ["get", "post"])
 @pytest.mark.parametrize("name", sorted(ROUTES))
-def test_another_municipality_gets_404_for_every_page(client, office, organisation, name, method, status):
-    objects = _application_b(office, status)
+def test_another_municipality_gets_404_for_every_page(client, office, organisation, name, method, submitted):
+    objects = _application_b(office, submitted=submitted)
     assert objects["application"].organisation != organisation
     client.force_login(member(organisation, Role.SIGNATORY))  # A's signatory: A's strongest role
     if ROUTES[name][0] == "post" and method == "get":
@@ -160,7 +146,7 @@ def test_another_municipality_does_not_see_the_application_in_its_list(client, o
                                                                         municipality_b):
     ApplicationFactory(round=municipality_b["application"].round, organisation=organisation)
     client.force_login(member(organisation))
-    page = client.get(reverse("applications:mine")).content.decode()
+    page = client.get(url("applications:mine")).content.decode()
     assert municipality_b["application"].get_absolute_url() not in page
     assert str(municipality_b["application"].organisation) not in page
 
@@ -169,7 +155,7 @@ def test_another_municipality_does_not_see_the_application_in_its_list(client, o
 
 @pytest.mark.parametrize("name", sorted(ROUTES))
 def test_a_caseworker_of_another_office_gets_404(client, office, name):
-    objects = _application_b(office, ApplicationStatus.SUBMITTED)
+    objects = _application_b(office, submitted=True)
     client.force_login(staff(OfficeFactory()))
     before = _snapshot(objects)
     response = _request(client, name, objects)
@@ -179,7 +165,7 @@ def test_a_caseworker_of_another_office_gets_404(client, office, name):
 
 @pytest.mark.parametrize("name", READING)
 def test_a_caseworker_of_the_office_reads_a_submitted_application(client, office, name):
-    objects = _application_b(office, ApplicationStatus.SUBMITTED)
+    objects = _application_b(office, submitted=True)
     client.force_login(staff(office))
     assert _request(client, name, objects).status_code == 200
 
@@ -194,7 +180,7 @@ def test_a_caseworker_of_the_office_does_not_see_a_draft(client, office, name):
 @pytest.mark.parametrize("method", ["get", "post"])
 @pytest.mark.parametrize("name", EDITING)
 def test_a_caseworker_of_the_office_cannot_edit(client, office, name, method):
-    objects = _application_b(office, ApplicationStatus.SUBMITTED)
+    objects = _application_b(office, submitted=True)
     client.force_login(staff(office))
     before = _snapshot(objects)
     assert _request(client, name, objects, method).status_code == 403
@@ -202,7 +188,7 @@ def test_a_caseworker_of_the_office_cannot_edit(client, office, name, method):
 
 
 def test_a_caseworker_cannot_submit_or_withdraw_for_the_municipality(client, office):
-    objects = _application_b(office, ApplicationStatus.SUBMITTED)
+    objects = _application_b(office, submitted=True)
     client.force_login(staff(office))
     client.post(_url("withdraw", objects), {"reason": "Saksbehandler trekker"})
     objects["application"].refresh_from_db()
@@ -213,13 +199,13 @@ def test_a_caseworker_cannot_submit_or_withdraw_for_the_municipality(client, off
 
 @pytest.mark.parametrize("name", sorted(ROUTES) + ["mine"])
 def test_anonymous_visitors_are_sent_to_log_in(client, municipality_b, name):
-    path = reverse("applications:mine") if name == "mine" else ROUTES[name][1](municipality_b)
+    path = url("applications:mine") if name == "mine" else ROUTES[name][1](municipality_b)
     response = client.get(path)
     assert response.status_code == 302
-    assert response["Location"] == f"{reverse('login')}?next={path}"
+    assert response["Location"] == f"{url('login')}?next={path}"
     before = _snapshot(municipality_b)
     response = client.post(path, POST_DATA)
-    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    assert response.status_code == 302 and response["Location"].startswith(url("login"))
     assert _snapshot(municipality_b) == before
 
 
@@ -229,10 +215,9 @@ def test_an_uploaded_plan_is_stored_under_a_random_name_and_served_as_a_download
                                                                                   organisation):
     application = ApplicationFactory(round=RoundFactory(office=office), organisation=organisation)
     client.force_login(member(organisation))
-    upload = SimpleUploadedFile("Hemmelig plan for Testkommune.pdf", PDF, content_type="application/pdf")
-    response = client.post(reverse("applications:plan", kwargs={"pk": application.pk}), {
-        "file": upload, "competence_plan_updated_on": "2024-03-12", "competence_plan_adopted_by": "Kommunestyret",
-        "version": "0"})
+    response = client.post(url("applications:plan", application), {
+        "file": pdf_upload("Hemmelig plan for Testkommune.pdf"), "competence_plan_updated_on": "2024-03-12",
+        "competence_plan_adopted_by": "Kommunestyret", "version": "0"})
     assert response.status_code == 302
     attachment = Attachment.objects.get(application=application)
     assert "Hemmelig" not in attachment.file.name and "Testkommune" not in attachment.file.name
@@ -245,7 +230,7 @@ def test_an_uploaded_plan_is_stored_under_a_random_name_and_served_as_a_download
     assert 'filename="Hemmelig_plan_for_Testkommune.pdf"' in download["Content-Disposition"]
     assert download["X-Content-Type-Options"] == "nosniff"
     assert download["Content-Type"] == "application/pdf"
-    assert b"".join(download.streaming_content) == PDF
+    assert b"".join(download.streaming_content) == MINIMAL_PDF
 
 
 def test_a_receipt_is_served_as_a_download(client, municipality_b):
@@ -255,7 +240,7 @@ def test_a_receipt_is_served_as_a_download(client, municipality_b):
     assert download["Content-Disposition"].startswith("attachment;")
     assert download["X-Content-Type-Options"] == "nosniff"
     assert download["Content-Type"] == "application/pdf"
-    assert b"".join(download.streaming_content) == PDF
+    assert b"".join(download.streaming_content) == MINIMAL_PDF
 
 
 def test_a_file_of_another_application_is_not_served_through_ones_own(client, office, organisation,
@@ -263,15 +248,15 @@ def test_a_file_of_another_application_is_not_served_through_ones_own(client, of
     own = ApplicationFactory(round=municipality_b["application"].round, organisation=organisation)
     client.force_login(member(organisation))
     for name, key in (("attachment", "attachment_pk"), ("receipt", "receipt_pk")):
-        path = reverse(f"applications:{name}", kwargs={"pk": own.pk, key: municipality_b[name].pk})
+        path = url(f"applications:{name}", own, **{key: municipality_b[name].pk})
         assert client.get(path).status_code == 404, name
     for name in ("measure_edit", "measure_delete", "project_edit", "project_delete"):
         line = municipality_b["measure" if name.startswith("measure") else "project"]
-        path = reverse(f"applications:{name}", kwargs={"pk": own.pk, "line_pk": line.pk})
+        path = url(f"applications:{name}", own, line_pk=line.pk)
         response = client.get(path)
         assert response.status_code in (404, 302), name
         if response.status_code == 302:  # "already removed": back to the own list, nothing revealed
-            assert response["Location"].startswith(reverse("applications:overview", kwargs={"pk": own.pk}))
+            assert response["Location"].startswith(url("applications:overview", own))
         response = client.post(path, POST_DATA)
     assert set(municipality_b["application"].measures.values_list("title", flat=True)) == {"Bs tiltak"}
     assert set(municipality_b["application"].projects.values_list("title", flat=True)) == {"Bs prosjekt"}

@@ -2,43 +2,38 @@
 Norwegian time, made once per submission and e-mailed once to the signatory and the contact person."""
 
 import datetime as dt
-import io
 
-import pypdf
 import pytest
+import time_machine
 from celery.exceptions import Retry
 from django.core import mail
-from django.core.files.base import ContentFile
-from django.utils import timezone, translation
+from django.utils import timezone
 
-from applications.models import ApplicationStatus, Attachment, AttachmentKind, EventKind, Receipt
+from applications.models import EventKind, Receipt
 from applications.receipts import receipt_create, receipt_render_pdf, receipt_send
-from applications.tasks import receipt_create_task
-from portal.models import LanguageForm, SentEmail
-from portal.pdf import page_counter_css
-from tests.applications.factories import ApplicationFactory, CompetenceMeasureFactory, InnovationProjectFactory
-from tests.helpers import stub_task
-from tests.portal.factories import CountyFactory, OfficeFactory, OrganisationFactory, UserFactory
+from applications.selectors import receipts_missing
+from applications.services import application_reopen, application_submit, application_withdraw
+from applications.tasks import receipt_create_task, receipts_catch_up_task
+from applications.workflow import APPLICATION
+from portal.models import LanguageForm, Role, SentEmail
+from tests.applications.factories import (
+    ApplicationFactory,
+    AttachmentFactory,
+    CompetenceMeasureFactory,
+    InnovationProjectFactory,
+    staff,
+)
+from tests.helpers import pdf_text, stub_task
+from tests.portal.factories import MembershipFactory, UserFactory, reference_municipality, reference_office
 from tests.schemes.factories import RoundFactory, SchemeFactory, SubGoalFactory, oslo
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    """Each test stores its files in its own folder, so the files it made can be counted."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                    "OPTIONS": {"location": str(tmp_path), "base_url": None}},
-    }
-    return tmp_path
-
-
 def submitted_application(*, language_form=LanguageForm.BOKMAL, **kwargs):
-    """Værøy's application to Fylkesmannen i Nordland's 2020 round, sent at the last minute."""
-    county = CountyFactory(number="18", name="Nordland")
-    office = OfficeFactory(name="Fylkesmannen i Nordland", counties=[county])
+    """Værøy's application to Fylkesmannen i Nordland's 2020 round, sent at the last minute (both
+    from the reference data, as in production)."""
+    office = reference_office("fylkesmannen-i-nordland")
     scheme = SchemeFactory(
         slug="kompetanse-og-innovasjon", name="Kommunalt kompetanse- og innovasjonstilskudd",
         name_nn="Kommunalt kompetanse- og innovasjonstilskot",
@@ -47,23 +42,19 @@ def submitted_application(*, language_form=LanguageForm.BOKMAL, **kwargs):
         scheme=scheme, office=office, year=2020, opens_at=oslo(2020, 1, 6), closes_at=oslo(2020, 2, 20, 23, 59),
         reporting_deadline=oslo(2021, 3, 1), contact_email="fmnopost@fylkesmannen.example",
     )
-    organisation = OrganisationFactory(
-        name="Værøy kommune", organisation_number="972418013", municipality_number="1857", county=county,
-        language_form=language_form,
-    )
     signatory = UserFactory(email="radmann@varoy.example", full_name="Åse Øvrebø")
     application = ApplicationFactory(**{
-        "round": round_, "organisation": organisation, "created_by": signatory,
-        "status": ApplicationStatus.SUBMITTED, "submitted_at": oslo(2020, 2, 20, 23, 59, 30),
-        "submitted_by": signatory, "submission_count": 1,
-        "contact_name": "Bjørn Ærøe", "contact_email": "helse@varoy.example",
+        "round": round_, "organisation": reference_municipality("1857", language_form=language_form),
+        "created_by": signatory, "submitted": True, "submitted_at": oslo(2020, 2, 20, 23, 59, 30),
+        "submitted_by": signatory, "contact_name": "Bjørn Ærøe", "contact_email": "helse@varoy.example",
         "project_priorities": "Prosjektet for velferdsteknologi er viktigst for oss.",
         "competence_raising_plan": "Flere ansatte skal ta videreutdanning i rus og psykisk helse.",
         "competence_plan_updated_on": dt.date(2019, 6, 13), "competence_plan_adopted_by": "Kommunestyret",
         **kwargs,
     })
+    MembershipFactory(user=signatory, organisation=application.organisation, role=Role.SIGNATORY)
     CompetenceMeasureFactory(
-        application=application, title="Videreutdanning i psykisk helsearbeid på Værøy",
+        application=application, title="Videreutdanning i psykisk helsearbeid i øykommunen",
         participants=4, total_cost=300_000, amount_applied=150_000, own_funding=150_000,
     )
     InnovationProjectFactory(
@@ -71,17 +62,8 @@ def submitted_application(*, language_form=LanguageForm.BOKMAL, **kwargs):
         sub_goals=[SubGoalFactory(scheme=scheme, text="Bedre kvalitet i tjenestene")],
         total_budget=800_000, amount_applied=400_000, own_share=400_000,
     )
-    Attachment.objects.create(
-        application=application, kind=AttachmentKind.COMPETENCE_PLAN, file=ContentFile(b"%PDF-1.7", name="plan.pdf"),
-        original_name="Kompetanseplan 2019–2022.pdf", content_type="application/pdf", size=8, sha256="0" * 64,
-        uploaded_by=signatory,
-    )
+    AttachmentFactory(application=application, original_name="Kompetanseplan 2019–2022.pdf", uploaded_by=signatory)
     return application
-
-
-def pdf_text(pdf: bytes) -> list[str]:
-    """Each page's text with runs of white space (the non-breaking ones in amounts too) made one space."""
-    return [" ".join(page.extract_text().split()) for page in pypdf.PdfReader(io.BytesIO(pdf)).pages]
 
 
 def test_the_receipt_shows_the_whole_application_in_bokmal_and_norwegian_time():
@@ -91,15 +73,15 @@ def test_the_receipt_shows_the_whole_application_in_bokmal_and_norwegian_time():
         pages = pdf_text(receipt_render_pdf(application=application))
 
     text = " ".join(pages)
-    assert "Værøy kommune" in text
-    assert "972 418 013" in text
+    assert "Organisasjon Værøy" in text
+    assert "964 994 307" in text  # Værøy's organisation number (the reference data), grouped as written
     assert "20.02.2020 kl. 23:59" in text
     assert "Åse Øvrebø" in text
     assert "Bjørn Ærøe" in text
     assert "Prosjektet for velferdsteknologi er viktigst for oss." in text
     assert "Kompetanseplan 2019–2022.pdf" in text
     assert "13.06.2019" in text
-    assert "Videreutdanning i psykisk helsearbeid på Værøy" in text
+    assert "Videreutdanning i psykisk helsearbeid i øykommunen" in text
     assert "150 000 kr" in text
     assert "Digitalt tilsyn i hjemmetjenesten" in text
     assert "Bedre kvalitet i tjenestene" in text
@@ -130,7 +112,7 @@ def test_the_running_header_and_page_numbers_are_on_every_page():
 
     assert len(pages) > 1
     for number, page in enumerate(pages, 1):
-        assert "972 418 013" in page
+        assert "964 994 307" in page
         assert f"Side {number} av {len(pages)}" in page
 
 
@@ -161,7 +143,7 @@ def test_the_task_run_twice_makes_one_receipt_one_pdf_and_one_email(media):
     [(name, content, mimetype)] = message.attachments
     assert (name, mimetype) == (f"kvittering-2020-1857-{application.pk}-1.pdf", "application/pdf")
     assert content == receipt.pdf.open("rb").read()
-    assert "Værøy kommune" in " ".join(pdf_text(content))
+    assert "Organisasjon Værøy" in " ".join(pdf_text(content))
     assert list(application.events.filter(kind=EventKind.RECEIPT_CREATED).values_list("data", flat=True)) == [
         {"submission_number": 1}]
     [sent] = application.events.filter(kind=EventKind.EMAIL_SENT)
@@ -218,21 +200,38 @@ def test_sending_again_after_the_email_went_sends_nothing():
     assert SentEmail.objects.get().key == f"receipt:{application.pk}:1"
 
 
-def test_a_second_submission_gets_its_own_receipt_and_email():
+def returned(application):
+    """The office takes the application into assessment and asks for more information (the machine)."""
+    caseworker = staff(application.round.office, Role.CASEWORKER)
+    APPLICATION.perform(application, "start_assessment", user=caseworker)
+    APPLICATION.perform(application, "return", user=caseworker, data={"message": "Legg ved budsjettet."})
+
+
+def reopened(application):
+    """The signatory withdraws it and starts it again before the deadline: a draft once more."""
+    with time_machine.travel(oslo(2020, 2, 20, 23, 59, 45), tick=False):
+        application_withdraw(application=application, user=application.submitted_by, reason="Feil tall.")
+        application_reopen(application=application, user=application.submitted_by)
+
+
+def test_a_second_submission_gets_its_own_receipt_and_email(django_capture_on_commit_callbacks):
     application = submitted_application()
     receipt_create_task.delay(application.pk, 1)
-    application.submission_count = 2
-    application.save()
+    returned(application)
 
-    receipt_create_task.delay(application.pk, 2)
+    with django_capture_on_commit_callbacks(execute=True):  # the resubmission queues its receipt
+        application_submit(application=application, user=application.submitted_by)
 
     assert list(application.receipts.values_list("submission_number", flat=True)) == [2, 1]
     assert len(mail.outbox) == 2
+    assert mail.outbox[1].attachments[0][0] == f"kvittering-2020-1857-{application.pk}-2.pdf"
 
 
-def test_no_receipt_when_the_application_was_opened_for_editing_before_the_task_ran():
+@pytest.mark.parametrize("opened_for_editing", [returned, reopened])
+def test_no_receipt_when_the_application_was_opened_for_editing_before_the_task_ran(opened_for_editing):
     """The PDF would show what the application holds now, not what was submitted."""
-    application = submitted_application(status=ApplicationStatus.DRAFT)
+    application = submitted_application()
+    opened_for_editing(application)
 
     assert receipt_create_task.delay(application.pk, 1).get() is None
 
@@ -240,24 +239,8 @@ def test_no_receipt_when_the_application_was_opened_for_editing_before_the_task_
     assert mail.outbox == []
 
 
-def test_the_page_footer_is_built_from_one_translated_sentence():
-    with translation.override("nb"):
-        assert page_counter_css() == '"Side " counter(page) " av " counter(pages)'
-    with translation.override("en"):
-        assert page_counter_css() == '"Page " counter(page) " of " counter(pages)'
-
-
-@pytest.mark.django_db
 def test_a_lost_receipt_or_letter_task_is_queued_again_by_the_catch_up(monkeypatch):
     """A broker outage at commit loses the task; the periodic catch-up finds what is missing."""
-    import datetime as dt
-
-    from django.utils import timezone
-
-    from applications import tasks
-    from applications.selectors import receipts_missing
-    from tests.applications.factories import ApplicationFactory
-
     long_ago = timezone.now() - dt.timedelta(hours=1)
     lost = ApplicationFactory(submitted=True, submitted_at=long_ago)
     ApplicationFactory(submitted=True)  # just submitted: its first try still has time
@@ -265,5 +248,5 @@ def test_a_lost_receipt_or_letter_task_is_queued_again_by_the_catch_up(monkeypat
     assert receipts_missing() == [(lost.pk, 1)]
 
     queued = stub_task(monkeypatch, "applications.tasks.receipt_create_task")
-    assert tasks.receipts_catch_up_task() == 1
+    assert receipts_catch_up_task() == 1
     assert queued == [(lost.pk, 1)]

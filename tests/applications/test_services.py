@@ -6,10 +6,8 @@ import threading
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.utils import translation
 
-from applications import services
-from applications.exceptions import ApplicationError
+from applications.exceptions import ApplicationError, LineRuleError
 from applications.models import (
     Application,
     ApplicationEvent,
@@ -23,9 +21,11 @@ from applications.services import (
     application_copy_previous,
     application_details_save,
     application_start,
+    application_withdraw,
     attachment_add,
     line_remove,
     measure_save,
+    project_save,
 )
 from portal.exceptions import StaleEdit
 from portal.models import Role
@@ -39,21 +39,7 @@ from tests.applications.factories import (
 from tests.portal.factories import OrganisationFactory
 from tests.schemes.factories import RoundFactory, SubGoalFactory, TargetGroupFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}}}
-    settings.MEDIA_ROOT = str(tmp_path)
-    return tmp_path
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def label(model, name):
@@ -94,7 +80,7 @@ def test_a_non_member_cannot_start_an_application():
     with pytest.raises(ApplicationError):
         application_start(round=round_, organisation=organisation, user=outsider)
 
-    assert not Application.objects.exists()
+    assert not Application.objects.filter(round=round_).exists()
 
 
 @pytest.mark.postgres  # two connections racing: SQLite locks the whole file instead
@@ -403,7 +389,7 @@ def test_a_stale_edit_of_a_copied_line_lists_only_what_was_changed(last_year):
 
 def test_copying_skips_a_withdrawn_application(last_year):
     this_round, organisation, previous = last_year
-    Application.objects.filter(pk=previous.pk).update(status=ApplicationStatus.WITHDRAWN)
+    application_withdraw(application=previous, user=member(organisation, Role.SIGNATORY), reason="Feil søknad.")
     editor = member(organisation)
     draft, _created = application_start(round=this_round, organisation=organisation, user=editor)
 
@@ -474,8 +460,20 @@ def test_a_project_line_keeps_its_sub_goals():
     editor = member(application.organisation)
     goal = SubGoalFactory(scheme=application.round.scheme)
 
-    project = services.project_save(application=application, user=editor, data={
+    project = project_save(application=application, user=editor, data={
         "title": "Digital hjemmeoppfølging", "sub_goals": [goal], "priority_rank": 1})
 
     assert list(InnovationProject.objects.get(pk=project.pk).sub_goals.all()) == [goal]
     assert application.events.get(kind=EventKind.LINE_ADDED).data["values"]["sub_goals"] == str(goal)
+
+
+def test_the_service_refuses_a_sub_goal_of_another_scheme_and_a_rank_in_use():
+    application = ApplicationFactory()
+    editor = member(application.organisation)
+    InnovationProjectFactory(application=application, priority_rank=1)
+    foreign_goal = SubGoalFactory()  # of another scheme
+    with pytest.raises(LineRuleError) as error:
+        project_save(application=application, user=editor,
+                     data={"title": "Nytt", "sub_goals": [foreign_goal], "priority_rank": 1})
+    assert set(error.value.errors) == {"sub_goals", "priority_rank"}
+    assert application.projects.count() == 1

@@ -7,8 +7,12 @@ Pages open as a Norwegian visitor (locale nb-NO, Europe/Oslo), see `browser_cont
 
 Fixtures for the journeys:
 - `demo_data`: the reference data and the demo scheme, rounds and users in the live server's database.
+- `demo_round`: this year's open demo round of Fylkesmannen i Nordland (with `demo_data`).
 - `axe_check(page)`: an axe scan of the current page; fails on any serious or critical violation.
 - `login(email, password=DEMO_PASSWORD)`: logs the page in through /login/ and returns it.
+- `visit(url)`: opens a page (a path on the live server, or a whole URL) and runs `axe_check` on it.
+- `follow(selector)`: clicks what `selector` finds and waits for the page it leads to.
+- `log_out()`: logs the page out through the header's button.
 """
 
 import os
@@ -75,6 +79,14 @@ def demo_data(transactional_db, live_server):
     return demo_seed()
 
 
+@pytest.fixture
+def demo_round(demo_data):
+    """This year's open demo round of Fylkesmannen i Nordland (its 2020 round is long closed)."""
+    from schemes.models import Round
+
+    return Round.objects.exclude(year=2020).get(office__slug="fylkesmannen-i-nordland")
+
+
 def _format_violations(url: str, violations: list[dict]) -> str:
     lines = [f"axe found {len(violations)} serious/critical violation(s) on {url}:"]
     for violation in violations:
@@ -126,3 +138,38 @@ def login(page, live_server):
         return page
 
     return do_login
+
+
+@pytest.fixture
+def visit(page, live_server, axe_check):
+    """`visit(url)` opens `url` (a path on the live server, or a whole URL) and scans it with axe."""
+
+    def go(url: str):
+        page.goto(url if url.startswith("http") else f"{live_server.url}{url}")
+        axe_check(page)
+        return page
+
+    return go
+
+
+@pytest.fixture
+def follow(page):
+    """`follow(selector)` clicks the one element `selector` finds and waits for the next page."""
+
+    def click(selector: str):
+        with page.expect_navigation():
+            page.locator(selector).click()
+        return page
+
+    return click
+
+
+@pytest.fixture
+def log_out(page, live_server, follow):
+    """`log_out()` logs the page out with the button in the header."""
+
+    def do_log_out():
+        page.goto(f"{live_server.url}/")
+        follow("header form[action*='logout'] button")
+
+    return do_log_out

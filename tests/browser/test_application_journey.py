@@ -2,60 +2,51 @@
 Every page visited gets an axe scan."""
 
 import re
+import time
 
 import pytest
 
 from applications.models import Application, ApplicationStatus
+from applications.services import application_start
+from portal.models import User
+from tests.applications.factories import MINIMAL_PDF
+from tests.portal.factories import reference_municipality
 
 EDITOR = "kari.redaktor@bodo.kommune.example"
 SIGNATORY = "per.radmann@bodo.kommune.example"
-MINIMAL_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>"
-               b"endobj 3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
-
-
-def visit(page, axe_check, url):
-    page.goto(url)
-    axe_check(page)
-
-
-def save(page):
-    with page.expect_navigation():
-        page.locator("main form button[type=submit]").first.click()
+SAVE = "main form button[type=submit] >> nth=0"  # a section's form: its first button saves
 
 
 @pytest.mark.django_db(transaction=True)
-def test_editor_fills_every_section_and_signatory_submits(page, live_server, demo_data, login, axe_check):
-    from schemes.models import Round
-
-    round_ = Round.objects.exclude(year=2020).get(office__slug="fylkesmannen-i-nordland")
+def test_editor_fills_every_section_and_signatory_submits(page, live_server, demo_round, login, axe_check, visit,
+                                                           follow, log_out):
     login(EDITOR)
-    visit(page, axe_check, f"{live_server.url}{round_.get_absolute_url()}")
-    with page.expect_navigation():
-        page.locator("form[action*='/applications/start/'] button[type=submit]").click()
-    application = Application.objects.get(round=round_, organisation__name="Bodø")
+    visit(demo_round.get_absolute_url())
+    follow("form[action*='/applications/start/'] button[type=submit]")
+    application = Application.objects.get(round=demo_round, organisation__name="Bodø")
     base = f"{live_server.url}/applications/{application.pk}/"
     assert page.url == base
     axe_check(page)
 
     # a. contact person and cover letter
-    visit(page, axe_check, base + "details/")
+    visit(base + "details/")
     page.fill("#id_contact_phone", "75 55 50 00")
     page.fill("#id_project_priorities", "Velferdsteknologi først, deretter pårørendeskolen.")
     page.fill("#id_competence_raising_plan", "Øke andelen med videreutdanning i psykisk helsearbeid.")
-    save(page)
+    follow(SAVE)
     assert page.url == base
 
     # b. competence plan
-    visit(page, axe_check, base + "competence-plan/")
+    visit(base + "competence-plan/")
     page.set_input_files("#id_file", files=[{"name": "Kompetanseplan 2026.pdf", "mimeType": "application/pdf",
                                              "buffer": MINIMAL_PDF}])
     page.fill("#id_competence_plan_updated_on", "2026-03-12")
     page.fill("#id_competence_plan_adopted_by", "Bodø bystyre")
-    save(page)
+    follow(SAVE)
 
     # c. a competence measure
-    visit(page, axe_check, base + "measures/")
-    visit(page, axe_check, base + "measures/add/")
+    visit(base + "measures/")
+    visit(base + "measures/add/")
     page.fill("#id_title", "Videreutdanning i psykisk helse- og rusarbeid")
     page.select_option("#id_kind", "further_education")
     page.fill("#id_description", "Seks ansatte i hjemmetjenesten tar videreutdanning (60 studiepoeng).")
@@ -67,12 +58,12 @@ def test_editor_fills_every_section_and_signatory_submits(page, live_server, dem
     page.fill("#id_total_cost", "360 000")
     page.fill("#id_amount_applied", "240 000")
     page.fill("#id_own_funding", "120 000")
-    save(page)
+    follow(SAVE)
     assert page.url == base + "measures/"
     axe_check(page)
 
     # d. an innovation project
-    visit(page, axe_check, base + "projects/add/")
+    visit(base + "projects/add/")
     page.fill("#id_title", "Digitalt tilsyn i hjemmetjenesten")
     page.fill("#id_description", "Prøve ut digitalt nattilsyn sammen med brukere og pårørende.")
     page.locator("input[name=sub_goals]").first.check()
@@ -84,49 +75,38 @@ def test_editor_fills_every_section_and_signatory_submits(page, live_server, dem
     page.fill("#id_amount_applied", "450000")
     page.fill("#id_own_share", "450000")
     page.fill("#id_priority_rank", "1")
-    save(page)
+    follow(SAVE)
     assert page.url == base + "projects/"
     axe_check(page)
 
     # e. summary: computed totals
-    visit(page, axe_check, base + "summary/")
+    visit(base + "summary/")
     assert re.search(r"690\s000\skr", page.locator("main").inner_text())
 
     # the editor sees the check page but cannot submit
-    visit(page, axe_check, base + "check/")
+    visit(base + "check/")
     assert page.locator("form.submit-form").count() == 0
-    page.goto(f"{live_server.url}/")
-    with page.expect_navigation():
-        page.locator("header form[action*='logout'] button").click()
+    log_out()
 
     # the signatory submits
     login(SIGNATORY)
-    visit(page, axe_check, base)
-    visit(page, axe_check, base + "check/")
+    visit(base)
+    visit(base + "check/")
     assert page.locator("#error-summary").count() == 0
-    with page.expect_navigation():
-        page.locator("form.submit-form button[type=submit]").click()
+    follow("form.submit-form button[type=submit]")
     assert page.url == base
     axe_check(page)
     application.refresh_from_db()
     assert application.status == ApplicationStatus.SUBMITTED
     assert application.submitted_by.email == SIGNATORY
-    visit(page, axe_check, base + "history/")
-    visit(page, axe_check, f"{live_server.url}/applications/")
+    visit(base + "history/")
+    visit("/applications/")
 
 
 @pytest.mark.django_db(transaction=True)
-def test_autosave_keeps_what_was_typed_even_when_the_tab_is_closed(page, live_server, demo_data, login, axe_check):
-    import time
-
-    from applications.services import application_start
-    from portal.models import Organisation, User
-    from schemes.models import Round
-
-    editor = User.objects.get(email=EDITOR)
-    round_ = Round.objects.exclude(year=2020).get(office__slug="fylkesmannen-i-nordland")
-    application, _created = application_start(round=round_, organisation=Organisation.objects.get(name="Bodø"),
-                                               user=editor)
+def test_autosave_keeps_what_was_typed_even_when_the_tab_is_closed(page, live_server, demo_round, login, axe_check):
+    application, _created = application_start(round=demo_round, organisation=reference_municipality("1804"),
+                                               user=User.objects.get(email=EDITOR))
     login(EDITOR)
     url = f"{live_server.url}/applications/{application.pk}/details/"
 

@@ -9,10 +9,9 @@ SCHEME_PATH = "/schemes/kompetanse-og-innovasjon/"
 NORDLAND = "Fylkesmannen i Nordland"
 
 
-def test_visitor_finds_the_nordland_2020_round_from_the_front_page(page, live_server, demo_data, axe_check):
-    page.goto(f"{live_server.url}/")
+def test_visitor_finds_the_nordland_2020_round_from_the_front_page(page, live_server, demo_data, axe_check, visit):
+    visit("/")
     expect(page.locator("html")).to_have_attribute("lang", "nb")
-    axe_check(page)
 
     page.locator(f"main a[href='{SCHEME_PATH}']").first.click()
     expect(page).to_have_url(f"{live_server.url}{SCHEME_PATH}")
@@ -57,9 +56,8 @@ def test_language_switcher_changes_the_page_language_and_keeps_the_page(page, li
     axe_check(page)
 
 
-def test_first_tab_reaches_the_skip_link_which_moves_focus_to_main(page, live_server, demo_data, axe_check):
-    page.goto(f"{live_server.url}/")
-    axe_check(page)
+def test_first_tab_reaches_the_skip_link_which_moves_focus_to_main(page, live_server, demo_data, visit):
+    visit("/")
 
     page.keyboard.press("Tab")
     skip_link = page.locator("a.skip-link")
@@ -72,9 +70,9 @@ def test_first_tab_reaches_the_skip_link_which_moves_focus_to_main(page, live_se
     expect(page).to_have_url(f"{live_server.url}/#main")
 
 
-def test_caseworker_logs_in_and_sees_their_office_in_the_header(page, live_server, demo_data, axe_check, login):
-    page.goto(f"{live_server.url}/login/")
-    axe_check(page)
+def test_caseworker_logs_in_and_sees_their_office_in_the_header(page, live_server, demo_data, axe_check, login,
+                                                                visit):
+    visit("/login/")
 
     login("sara.saksbehandler@fylkesmannen.example")
     expect(page).to_have_url(f"{live_server.url}/me/")

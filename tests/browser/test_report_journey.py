@@ -1,51 +1,43 @@
 """Reporting on the use of funds: Bodø's application in the demo round is decided through the
-services (the demo editor drafts, the demo signatory submits, the demo caseworker proposes, the
-demo approver approves). Then, in the browser, the demo signatory fills in the report and submits
-it, and the demo caseworker approves it. Every page visited gets an axe scan."""
+services (the demo editor drafts, the demo signatory submits, the demo caseworker assesses and
+proposes, the demo approver approves and the letter is sent). Then, in the browser, the demo
+signatory fills in the report and submits it, and the demo caseworker approves it. Every page
+visited gets an axe scan."""
 
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
-from applications.models import Application, ApplicationStatus
+from applications.models import Application, ApplicationStatus, LinePart
+from applications.services import (
+    application_details_save,
+    application_plan_save,
+    application_start,
+    application_submit,
+    measure_save,
+    project_save,
+)
+from casework.services.decisions import decision_approve, decision_propose, decision_send
+from portal.models import User
+from reporting.models import ReportStatus
+from tests.applications.factories import MINIMAL_PDF, pdf_upload
+from tests.casework.factories import assess, letter_stored
 from tests.helpers import stub_task
+from tests.portal.factories import reference_municipality
 
 EDITOR = "kari.redaktor@bodo.kommune.example"
 SIGNATORY = "per.radmann@bodo.kommune.example"
 CASEWORKER = "sara.saksbehandler@fylkesmannen.example"
 APPROVER = "geir.godkjenner@fylkesmannen.example"
-MINIMAL_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>"
-               b"endobj 3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]>>endobj\n"
-               b"trailer<</Root 1 0 R>>\n%%EOF\n")
-
-
-def _user(email):
-    from portal.models import User
-
-    return User.objects.get(email=email)
 
 
 def decided_application_for_bodo(round_) -> Application:
-    """Bodø applies (one competence measure, one innovation project), the office grants all of it."""
-    from django.core.files.uploadedfile import SimpleUploadedFile
-    from django.utils import timezone
-
-    from applications.services import (
-        application_details_save,
-        application_plan_save,
-        application_start,
-        application_submit,
-        measure_save,
-        project_save,
-    )
-    from casework.services.assessments import assessment_save
-    from casework.services.decisions import decision_approve, decision_propose
-    from portal.models import Organisation
-
-    editor, signatory = _user(EDITOR), _user(SIGNATORY)
-    caseworker, approver = _user(CASEWORKER), _user(APPROVER)
-    bodo = Organisation.objects.get(name="Bodø")
-    application, _created = application_start(round=round_, organisation=bodo, user=editor)
+    """Bodø applies (a competence measure of 240 000 kr, an innovation project of 150 000 kr), the
+    office grants all of it and sends the letter."""
+    editor, signatory, caseworker, approver = (User.objects.get(email=email)
+                                               for email in (EDITOR, SIGNATORY, CASEWORKER, APPROVER))
+    application, _created = application_start(round=round_, organisation=reference_municipality("1804"), user=editor)
     application_details_save(application=application, user=editor, base_version=0, data={
         "project_priorities": "Digitalt tilsyn er kommunens viktigste prosjekt.",
         "competence_raising_plan": "Øke andelen med videreutdanning i psykisk helsearbeid.",
@@ -53,7 +45,7 @@ def decided_application_for_bodo(round_) -> Application:
     today = timezone.localdate()
     application_plan_save(
         application=application, user=editor, base_version=0,
-        upload=SimpleUploadedFile("Kompetanseplan.pdf", MINIMAL_PDF, content_type="application/pdf"),
+        upload=pdf_upload("Kompetanseplan.pdf"),
         data={"competence_plan_updated_on": today - dt.timedelta(days=90),
               "competence_plan_adopted_by": "Bodø bystyre"},
     )
@@ -73,56 +65,31 @@ def decided_application_for_bodo(round_) -> Application:
     application_submit(application=application, user=signatory)
 
     application.refresh_from_db()
-    awards = {("measure", m.pk): m.amount_applied for m in application.measures.all()}
-    awards |= {("project", p.pk): p.amount_applied for p in application.projects.all()}
-    assessment_save(application=application, user=caseworker, scores={}, notes="", awards=awards, base_version=0)
-    decision = decision_propose(application=application, user=caseworker, reasons="")
-    decision_approve(decision=decision, user=approver)
+    assess(application, caseworker, awards="full")
+    decision = decision_approve(decision=decision_propose(application=application, user=caseworker, reasons=""),
+                                user=approver)
     # the letter goes out: only then does the municipality know of the decision and its report
-    from casework.letters import decision_letter_create
-    from casework.services.decisions import decision_send
-
-    decision_letter_create(decision_id=decision.pk)
-    decision.refresh_from_db()
-    decision_send(decision=decision, user=approver)
+    decision_send(decision=letter_stored(decision), user=approver)
     application.refresh_from_db()
     assert application.status == ApplicationStatus.DECIDED
     return application
 
 
-def visit(page, axe_check, url):
-    page.goto(url)
-    axe_check(page)
-
-
-def click_and_wait(page, selector):
-    with page.expect_navigation():
-        page.locator(selector).click()
-
-
-def log_out(page, live_server):
-    page.goto(f"{live_server.url}/")
-    click_and_wait(page, "header form[action*='logout'] button")
-
-
 @pytest.mark.django_db(transaction=True)
-def test_signatory_files_the_report_and_caseworker_approves_it(page, live_server, demo_data, login, axe_check,
-                                                               monkeypatch):
-    from schemes.models import Round
-
+def test_signatory_files_the_report_and_caseworker_approves_it(page, live_server, demo_round, login, axe_check,
+                                                               visit, follow, log_out, monkeypatch):
     stub_task(monkeypatch, "casework.tasks.decision_letter_task")
     stub_task(monkeypatch, "applications.tasks.receipt_create_task")
-    round_ = Round.objects.exclude(year=2020).get(office__slug="fylkesmannen-i-nordland")
-    application = decided_application_for_bodo(round_)
+    application = decided_application_for_bodo(demo_round)
     report = application.report
     assert report.auditor_statement_required  # 390 000 granted, above 200 000
-    measure_line = report.lines.get(part="measure")
-    project_line = report.lines.get(part="project")
+    measure_line = report.lines.get(part=LinePart.MEASURE)
+    project_line = report.lines.get(part=LinePart.PROJECT)
 
     # the signatory finds the report from the application's page
     login(SIGNATORY)
-    visit(page, axe_check, f"{live_server.url}{application.get_absolute_url()}")
-    click_and_wait(page, "#report-link a")
+    visit(application.get_absolute_url())
+    follow("#report-link a")
     assert page.url == f"{live_server.url}/reports/{application.pk}/"
     axe_check(page)
     assert page.locator("#check-list a").count() >= 5  # everything still missing, each linked to its field
@@ -140,33 +107,33 @@ def test_signatory_files_the_report_and_caseworker_approves_it(page, live_server
                                      "40 000 kroner ble ikke brukt og betales tilbake.")
     page.set_input_files("#id_auditor_statement", files=[{
         "name": "Revisorberetning 2026.pdf", "mimeType": "application/pdf", "buffer": MINIMAL_PDF}])
-    click_and_wait(page, "main form[data-autosave] button[type=submit]:not([formaction])")
+    follow("main form[data-autosave] button[type=submit]:not([formaction])")
     axe_check(page)
     assert page.locator("#total-unused").inner_text().replace("\xa0", " ").startswith("40 000")
     assert page.locator("#check-list a").count() == 0
 
-    click_and_wait(page, "#submit-report")
+    follow("#submit-report")
     axe_check(page)
     assert page.locator("#report-status").inner_text() == "Sendt inn"
     assert page.locator("form[data-autosave]").count() == 0  # read-only now
     application.refresh_from_db()
     assert application.status == ApplicationStatus.REPORTED
-    log_out(page, live_server)
+    log_out()
 
     # the caseworker reads it in the round's overview and approves it
     login(CASEWORKER)
-    visit(page, axe_check, f"{live_server.url}/office/rounds/{round_.pk}/")
-    click_and_wait(page, f"a[href='/reports/rounds/{round_.pk}/']")
+    visit(f"/office/rounds/{demo_round.pk}/")
+    follow(f"a[href='/reports/rounds/{demo_round.pk}/']")
     axe_check(page)
     assert "Bodø" in page.locator("#reports").inner_text()
-    click_and_wait(page, f"#reports a[href='/reports/{application.pk}/review/']")
+    follow(f"#reports a[href='/reports/{application.pk}/review/']")
     axe_check(page)
     assert "Revisorberetning_2026.pdf" in page.locator("#ro-auditor-statement").inner_text()
-    click_and_wait(page, "#approve-report")
+    follow("#approve-report")
     axe_check(page)
     application.refresh_from_db()
     assert application.status == ApplicationStatus.CLOSED
-    assert application.report.status == "approved"
+    assert application.report.status == ReportStatus.APPROVED
 
-    visit(page, axe_check, f"{live_server.url}/reports/rounds/{round_.pk}/")
+    visit(f"/reports/rounds/{demo_round.pk}/")
     assert page.locator("#to-be-repaid").inner_text().replace("\xa0", " ").startswith("40 000")

@@ -4,6 +4,7 @@ database from the start: `reference_office` and `reference_municipality` fetch t
 here make test-only ones (counties 60–98, "Testkommune n") that never collide with it."""
 
 import factory
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
@@ -20,6 +21,19 @@ from portal.models import (
     User,
 )
 from portal.validators import organisation_number_check_digit
+
+MINIMAL_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def pdf_upload(name="Kompetanseplan.pdf", size=None):
+    """A real (minimal) PDF as an uploaded file; `size` pads it with a PDF comment to that many bytes."""
+    content = MINIMAL_PDF
+    if size is not None:
+        content += b"%" + b"x" * max(size - len(MINIMAL_PDF) - 2, 0) + b"\n"
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
 
 
 def valid_organisation_number(n: int) -> str:

@@ -9,7 +9,6 @@ import html
 import re
 
 import pytest
-from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -17,24 +16,23 @@ from django.utils import timezone, translation
 
 from applications.services import application_submit
 from casework.services.assessments import information_request
-from casework.services.decisions import decision_approve, decision_propose, decision_send
+from casework.services.decisions import decision_propose, decision_send
 from portal.exceptions import TransitionError
 from portal.models import Notification, Role
-from portal.notifications import notification_text
+from portal.notifications import notification_text, registered_kinds
 from portal.selectors import unread_count
-from portal.services import notify
-from schemes.services import round_create_default_criteria
-from tests.applications.factories import (
-    MINIMAL_PDF,
-    applying_for,
-    assess,
-    member,
-    ready_to_submit,
-    staff,
+from portal.services import notifications_mark_read
+from tests.applications.factories import applying_for, member, ready_to_submit, staff
+from tests.casework.factories import DecisionFactory, assess, letter_stored
+from tests.helpers import in_english, page_text, stub_task
+from tests.portal.factories import (
+    MembershipFactory,
+    NotificationFactory,
+    OfficeFactory,
+    OrganisationFactory,
+    UserFactory,
 )
-from tests.helpers import stub_task
-from tests.portal.factories import MembershipFactory, OfficeFactory, OrganisationFactory, UserFactory
-from tests.schemes.factories import RoundFactory
+from tests.schemes.factories import RoundFactory, oslo
 
 pytestmark = pytest.mark.django_db
 
@@ -54,10 +52,6 @@ def open_page(pk: int) -> str:
     return reverse("portal:notification_open", kwargs={"pk": pk})
 
 
-def text(response) -> str:
-    return re.sub(r"\s+", " ", html.unescape(response.content.decode()))
-
-
 def header_link(response) -> str:
     """The notifications link in the header, tags stripped, the visually-hidden word kept."""
     link = re.search(r'<a[^>]*id="notifications-link"[^>]*>(.*?)</a>', response.content.decode(), re.S).group(1)
@@ -69,14 +63,7 @@ def recipients(kind: str) -> set:
 
 
 @pytest.fixture
-def round_(office):
-    round_ = RoundFactory(office=office, budget=10_000_000)
-    round_create_default_criteria(round=round_)
-    return round_
-
-
-@pytest.fixture
-def people(round_, office):
+def people(round_, office, caseworker, approver):
     """Everyone around one application: its municipality's editor and signatory, the office's
     caseworker and two approvers, and people who must hear nothing (another municipality of the
     same county, another office)."""
@@ -86,8 +73,8 @@ def people(round_, office):
         "application": application,
         "editor": member(organisation, Role.EDITOR),
         "signatory": member(organisation, Role.SIGNATORY),
-        "caseworker": staff(office, Role.CASEWORKER),
-        "approver": staff(office, Role.APPROVER),
+        "caseworker": caseworker,
+        "approver": approver,
         "second_approver": staff(office, Role.APPROVER),
         "office_admin": staff(office, Role.OFFICE_ADMIN),
         "neighbour": member(OrganisationFactory(county=office.counties.first()), Role.SIGNATORY),
@@ -167,12 +154,8 @@ def test_a_proposed_decision_goes_to_the_offices_approvers_but_not_the_proposer(
 
 def test_a_sent_decision_goes_to_the_municipalitys_users_only(people, django_capture_on_commit_callbacks):
     application, caseworker, approver = people["application"], people["caseworker"], people["approver"]
-    assess(application, caseworker, level=4, awards="full")
-    decision = decision_approve(decision=decision_propose(application=application, user=caseworker, reasons=""),
-                                user=approver)
-    decision.letter_pdf.save(f"vedtak-{decision.pk}.pdf", ContentFile(MINIMAL_PDF), save=False)
-    decision.letter_created_at = timezone.now()
-    decision.save(update_fields=["letter_pdf", "letter_created_at"])
+    decision = letter_stored(DecisionFactory(round=application.round, application=application, caseworker=caseworker,
+                                             approver=approver, approved=True))
     Notification.objects.all().delete()
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -191,15 +174,13 @@ def test_a_sent_decision_goes_to_the_municipalitys_users_only(people, django_cap
 
 def notifications_for_user(user, count, *, read=0):
     """`count` notifications for `user`, one second apart (the last one newest); the first `read` read."""
+    rows = [NotificationFactory(user=user, url=f"/applications/{i + 1}/", read=i < read,
+                                data={"organisation": f"Testkommune {i + 1}", "status": "submitted", "application": i + 1})
+            for i in range(count)]
     now = timezone.now()
-    for i in range(count):
-        notify(users=[user], kind="status_changed", url=f"/applications/{i + 1}/",
-               data={"organisation": f"Testkommune {i + 1}", "status": "submitted", "application": i + 1})
-    rows = list(Notification.objects.filter(user=user).order_by("id"))
     for i, notification in enumerate(rows):
         notification.created_at = now - dt.timedelta(seconds=count - i)
-        notification.read_at = now if i < read else None
-    Notification.objects.bulk_update(rows, ["created_at", "read_at"])
+    Notification.objects.bulk_update(rows, ["created_at"])
     return rows
 
 
@@ -210,7 +191,7 @@ def test_the_list_shows_the_users_notifications_newest_first_with_the_unread_cou
     response = editor_client.get(LIST)
 
     assert response.status_code == 200
-    page = text(response)
+    page = page_text(response)
     assert header_link(response) == "Varsler (3 uleste)"
     assert len(re.findall(r"<h1[ >]", page)) == 1
     links = re.findall(r'href="/me/notifications/(\d+)/"', response.content.decode())
@@ -224,7 +205,7 @@ def test_the_header_shows_the_count_on_every_page_and_none_when_all_are_read(edi
     notifications_for_user(editor_client.user, 1)
     assert header_link(editor_client.get("/")) == "Varsler (1 ulest)"
 
-    Notification.objects.update(read_at=timezone.now())
+    notifications_mark_read(user=editor_client.user)
     assert header_link(editor_client.get("/")) == "Varsler"
 
 
@@ -241,8 +222,8 @@ def test_opening_a_notification_marks_it_read_and_follows_its_link(editor_client
 
 
 def test_a_link_to_another_site_is_not_followed(editor_client):
-    notify(users=[editor_client.user], kind="reminder", url="https://evil.example/", data={"subject": "x"})
-    notification = Notification.objects.get()
+    notification = NotificationFactory(user=editor_client.user, kind="reminder", url="https://evil.example/",
+                                       data={"subject": "x"})
 
     response = editor_client.get(open_page(notification.pk))
 
@@ -258,7 +239,7 @@ def test_marking_all_read_zeroes_the_count(editor_client):
     assert response.redirect_chain == [(LIST, 302)]
     assert unread_count(user=editor_client.user) == 0
     assert header_link(response) == "Varsler"
-    assert "Du har 0 uleste varsler." in text(response)
+    assert "Du har 0 uleste varsler." in page_text(response)
     theirs.refresh_from_db()
     assert theirs.read_at is None
 
@@ -296,13 +277,13 @@ def test_the_list_is_paginated_by_25(editor_client):
     second = editor_client.get(LIST, {"page": 2})
 
     assert len(re.findall(r'href="/me/notifications/\d+/"', first.content.decode())) == 25
-    assert "Side 1 av 2" in text(first) and 'rel="next"' in first.content.decode()
+    assert "Side 1 av 2" in page_text(first) and 'rel="next"' in first.content.decode()
     links = re.findall(r'href="/me/notifications/(\d+)/"', second.content.decode())
     assert [int(pk) for pk in links] == [n.pk for n in reversed(rows[:5])]
 
 
 def test_an_empty_list_says_so(editor_client):
-    page = text(editor_client.get(LIST))
+    page = page_text(editor_client.get(LIST))
     assert "Ingen varsler ennå." in page and "<ul class=\"list-group" not in page
 
 
@@ -318,9 +299,18 @@ TEXTS = [
      "A decision on Bodø's application waits for approval."),
     ("decision_sent", {}, "Vedtaket om søknaden fra Bodø er sendt.",
      "The decision on Bodø's application is sent."),
+    ("report_submitted", {}, "Bodø har sendt inn rapporten sin.", "Bodø has submitted its report."),
+    ("report_returned", {"message": "Legg ved revisorberetningen."},
+     "Fylkesmannen sendte rapporten fra Bodø tilbake: Legg ved revisorberetningen.",
+     "The County Governor returned Bodø's report: Legg ved revisorberetningen."),
+    ("report_approved", {}, "Rapporten fra Bodø er godkjent.", "The report from Bodø is approved."),
     ("reminder", {"subject": "Rapporten skal leveres 1. mars"}, "Påminnelse: Rapporten skal leveres 1. mars",
      "Reminder: Rapporten skal leveres 1. mars"),
 ]
+
+
+def test_every_kind_the_apps_register_has_its_texts_checked_here():
+    assert registered_kinds() == {row[0] for row in TEXTS}
 
 
 @pytest.mark.parametrize("kind, data, bokmal, english", TEXTS, ids=[row[0] for row in TEXTS])
@@ -334,11 +324,11 @@ def test_the_texts_read_in_bokmal_and_english(kind, data, bokmal, english):
 
 def test_the_page_reads_in_the_readers_language(editor_client):
     notifications_for_user(editor_client.user, 2, read=1)
-    editor_client.cookies["tilskudd_language"] = "en"
+    in_english(editor_client)
 
     response = editor_client.get(LIST)
 
-    page = text(response)
+    page = page_text(response)
     assert header_link(response) == "Notifications (1 unread)"
     assert "<h1>Notifications</h1>" in page and "Testkommune 2's application is now: submitted." in page
     with translation.override("nn"):
@@ -372,12 +362,7 @@ def test_the_list_costs_the_same_at_5_and_50_notifications(editor_client, django
         editor_client.get(LIST, {"page": 2})
 
 
-@pytest.mark.django_db
 def test_a_reminder_notification_stores_facts_and_reads_in_the_readers_language():
-    from portal.models import Notification
-    from portal.notifications import notification_text
-    from tests.schemes.factories import RoundFactory, oslo
-
     round_ = RoundFactory(closes_at=oslo(2026, 12, 22, 23, 59), opens_at=oslo(2026, 11, 1))
     facts = {"reminder": "application_deadline", "offset": 7, "round": round_.pk, "scheme": round_.scheme.pk,
              "year": round_.year, "deadline": round_.closes_at.isoformat(), "count": 0}
@@ -393,17 +378,13 @@ def test_a_reminder_notification_stores_facts_and_reads_in_the_readers_language(
 
 def test_reminder_notifications_cost_the_same_at_2_and_20(editor_client):
     """Reminders name their scheme: read once per page, not once per notification."""
-    from tests.schemes.factories import RoundFactory
-
     round_ = RoundFactory()
     facts = {"reminder": "application_deadline", "offset": 7, "round": round_.pk, "scheme": round_.scheme.pk,
              "year": round_.year, "deadline": round_.closes_at.isoformat(), "count": 0}
 
     def queries_for(count):
         Notification.objects.all().delete()
-        notify(users=[editor_client.user], kind="reminder", data=facts)
-        Notification.objects.bulk_create(Notification(user=editor_client.user, kind="reminder", data=facts)
-                                          for _ in range(count - 1))
+        NotificationFactory.create_batch(count, user=editor_client.user, kind="reminder", data=facts, url="")
         with CaptureQueriesContext(connection) as queries:
             response = editor_client.get(LIST)
         assert response.status_code == 200 and round_.scheme.name in response.content.decode()

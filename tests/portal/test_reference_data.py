@@ -1,3 +1,7 @@
+"""The reference registers (counties, the ten offices, the 356 municipalities of 2020): loaded whole
+or not at all, and loading again changes nothing. Every test starts with them loaded (tests/conftest.py);
+`fresh_install` empties them for a test about the first load."""
+
 import shutil
 
 import pytest
@@ -6,6 +10,7 @@ from django.core.management.base import CommandError
 
 from portal.models import County, Office, Organisation
 from portal.reference_data import DATA_DIR, ReferenceDataError, reference_data_load
+from tests.portal.factories import reference_municipality
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +25,16 @@ def snapshot():
     )
 
 
-def test_loads_the_356_municipalities_and_10_offices_of_2020():
+@pytest.fixture
+def fresh_install():
+    """The registers as a fresh installation has them: empty. The reference data every test starts
+    with is deleted inside this test's transaction (and so is back for the next test)."""
+    Organisation.objects.all().delete()
+    Office.objects.all().delete()
+    County.objects.all().delete()
+
+
+def test_loads_the_356_municipalities_and_10_offices_of_2020(fresh_install):
     result = reference_data_load()
     assert Organisation.objects.count() == 356
     assert Office.objects.count() == 10
@@ -35,8 +49,9 @@ def test_loads_the_356_municipalities_and_10_offices_of_2020():
     assert sorted(oslo_viken.counties.values_list("number", flat=True)) == ["03", "30"]
 
 
-def test_running_it_twice_changes_nothing(capsys):
+def test_running_it_twice_changes_nothing(fresh_install, capsys):
     call_command("load_reference_data")
+    assert "Created 356 municipalities." in capsys.readouterr().out
     before = snapshot()
     call_command("load_reference_data")
     assert snapshot() == before
@@ -44,8 +59,7 @@ def test_running_it_twice_changes_nothing(capsys):
 
 
 def test_a_second_run_keeps_what_an_admin_set_that_the_file_does_not_own():
-    reference_data_load()
-    Organisation.objects.filter(municipality_number="4601").update(language_form="nn")
+    reference_municipality("4601", language_form="nn")  # Bergen, as its admin set it
     result = reference_data_load()
     assert not result.changed_anything
     assert Organisation.objects.get(municipality_number="4601").language_form == "nn"
@@ -65,7 +79,7 @@ def break_line(path, line_number, old, new):
     path.write_text("".join(lines), encoding="utf-8")
 
 
-def test_a_broken_file_is_reported_by_line_and_nothing_is_loaded(broken_dir):
+def test_a_broken_file_is_reported_by_line_and_nothing_is_loaded(fresh_install, broken_dir):
     municipalities = broken_dir / "municipalities-2020.csv"
     # line 4 is Stavanger (1103); give it a wrong check digit, and line 300 a three-digit number
     break_line(municipalities, 4, "964965226", "964965227")
@@ -82,12 +96,14 @@ def test_a_broken_file_is_reported_by_line_and_nothing_is_loaded(broken_dir):
     assert Office.objects.count() == 0
 
 
-def test_a_broken_office_file_loads_nothing_either(broken_dir):
+def test_a_broken_office_file_loads_nothing_either(fresh_install, broken_dir):
     break_line(broken_dir / "county-governors-2020.csv", 5, ",18,", ",99,")
     with pytest.raises(CommandError) as error:
         call_command("load_reference_data", directory=broken_dir)
     assert "county-governors-2020.csv, line 5: county 99" in str(error.value)
     assert Organisation.objects.count() == 0
+    assert County.objects.count() == 0
+    assert Office.objects.count() == 0
 
 
 def test_a_broken_file_does_not_touch_data_already_loaded(broken_dir):

@@ -1,3 +1,6 @@
+"""The organisation and municipality number rules, on the real numbers of 2020 and on typing mistakes
+(their properties for every number: test_organisation_numbers.py)."""
+
 import csv
 
 import pytest
@@ -42,7 +45,7 @@ def test_organisation_numbers_that_are_not_nine_digits_are_refused(value):
 
 
 def test_remainder_one_has_no_valid_check_digit():
-    # 10000001: weighted sum 3*1 + 2*1 = 5... search a prefix whose remainder is 1 and check all ten digits fail.
+    # a first eight digits whose weighted sum leaves remainder 1: no ninth digit makes a valid number
     prefix = next(f"{n:08d}" for n in range(10_000_000, 10_100_000) if organisation_number_check_digit(f"{n:08d}") is None)
     for digit in range(10):
         with pytest.raises(ValidationError):

@@ -8,6 +8,10 @@ sent decision and takes its report; every later state goes through `reporting.wo
     GrantReportFactory(submitted=True)   filled and submitted by the signatory
     GrantReportFactory(returned=True)    submitted and returned by a caseworker with a message
     GrantReportFactory(approved=True)    submitted and approved: the application is closed
+    GrantReportFactory(submitted=True, used=30_000)   each line filled in with 30 000 kr used
+
+`report_in(round_, 250_000, 100_000)` is the report of an application granted those amounts in `round_`;
+`submit(report)` fills and submits a report that exists already (made by a decision's approval).
 """
 
 import factory
@@ -48,14 +52,15 @@ class GrantReportFactory(DjangoModelFactory):
     submitted = False
     returned = False
     approved = False
+    used = None  # kroner used on each line when filled (None: all it was granted)
     decision = factory.SubFactory(DecisionFactory, approved=True, sent=factory.SelfAttribute("..letter_sent"))
 
     @classmethod
-    def _create(cls, model_class, decision, letter_sent, filled, submitted, returned, approved, **kwargs):
+    def _create(cls, model_class, decision, letter_sent, filled, submitted, returned, approved, used, **kwargs):
         report = decision.application.report
         if filled or submitted or returned or approved:
             signatory = member(report.application.organisation, Role.SIGNATORY)
-            report = fill(report, signatory)
+            report = fill(report, signatory, used=used)
         if submitted or returned or approved:
             report = REPORT.perform(report, "submit", user=signatory).object
         if returned:
@@ -65,6 +70,21 @@ class GrantReportFactory(DjangoModelFactory):
             report = REPORT.perform(report, "approve", user=decision.test_caseworker).object
         report.test_decision = decision
         return report
+
+
+def report_in(round_, *granted, **traits):
+    """The report of an application in `round_` granted these amounts (one competence measure each; default
+    one of 100 000 kr), its decision letter sent. `traits` are GrantReportFactory's (submitted=True, ...)."""
+    return GrantReportFactory(decision__round=round_, decision__applied=granted or (100_000,), **traits)
+
+
+def submit(report, signatory=None, **filled):
+    """Fill `report` (`fill`'s keywords) and submit it through REPORT as `signatory`: by default its
+    organisation's first signatory (one is made if it has none), so no new recipient of reminders appears."""
+    if signatory is None:
+        membership = report.application.organisation.memberships.filter(role=Role.SIGNATORY).order_by("pk").first()
+        signatory = membership.user if membership else member(report.application.organisation, Role.SIGNATORY)
+    return REPORT.perform(fill(report, signatory, **filled), "submit", user=signatory).object
 
 
 class ReportLineFactory(DjangoModelFactory):

@@ -2,18 +2,15 @@
 and follows a round's reports and repayments. Bad input gets a message at the field and loses
 nothing; an id in a URL never reaches another organisation's or office's report."""
 
-import html
 import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 from django.utils import translation
 
-from applications.models import ApplicationStatus
+from applications.models import ApplicationEvent, ApplicationStatus
 from portal.formatting import kroner
 from portal.models import Role
 from reporting.models import GrantReport, ReportStatus
@@ -26,65 +23,42 @@ from reporting.permissions import (
     can_view_round_reports,
 )
 from reporting.services import report_approve, report_return, report_submit
-from tests.applications.factories import MINIMAL_PDF, ApplicationFactory, member, staff
-from tests.portal.factories import MembershipFactory
-from tests.reporting import decided, fill, no_letters
-from tests.schemes.factories import RoundFactory
+from tests.applications.factories import ApplicationFactory, applying_for, member, pdf_upload, staff
+from tests.casework.factories import decided
+from tests.helpers import in_english, page_text, url
+from tests.portal.factories import OfficeFactory, OrganisationFactory
+from tests.reporting.factories import GrantReportFactory, fill, report_in
 
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def report(round_, organisation):
+    """The draft report of `organisation`'s application in `round_`, decided and its letter sent: two
+    measures granted 250 000 and 100 000 (an auditor's statement is required)."""
+    return GrantReportFactory(decision__round=round_,
+                              decision__application=applying_for(round_, 250_000, 100_000, organisation=organisation))
+
+
+@pytest.fixture
+def application(report):
+    return report.application
+
+
 @pytest.fixture(autouse=True)
-def _no_letters(monkeypatch):
-    no_letters(monkeypatch)
-
-
-@pytest.fixture
-def round_(db):
-    from schemes.services import round_create_default_criteria
-
-    round_ = RoundFactory()
-    round_create_default_criteria(round=round_)
-    return round_
-
-
-@pytest.fixture
-def application(round_):
-    """Decided: two measures granted 250 000 and 100 000 (an auditor's statement is required)."""
-    return decided(round_, 250_000, 100_000)
-
-
-@pytest.fixture
-def report(application):
-    return application.report
+def _in_english(request):
+    """The conftest's role clients a test uses (of `organisation`, and of `office`, whose round is `round_`)
+    read the pages in English."""
+    for name in ("editor_client", "signatory_client", "caseworker_client", "approver_client", "office_admin_client"):
+        if name in request.fixturenames:
+            in_english(request.getfixturevalue(name))
 
 
 def client_for(client_class, user):
-    client = client_class()
+    client = in_english(client_class())
     client.force_login(user)
-    client.cookies["tilskudd_language"] = "en"
     client.user = user
     return client
-
-
-@pytest.fixture
-def signatory(client_class, application):
-    return client_for(client_class, member(application.organisation, Role.SIGNATORY))
-
-
-@pytest.fixture
-def editor(client_class, application):
-    return client_for(client_class, member(application.organisation, Role.EDITOR))
-
-
-@pytest.fixture
-def caseworker(client_class, round_):
-    return client_for(client_class, staff(round_.office, Role.CASEWORKER))
-
-
-@pytest.fixture
-def approver(client_class, round_):
-    return client_for(client_class, staff(round_.office, Role.APPROVER))
 
 
 def nok(amount) -> str:
@@ -93,14 +67,11 @@ def nok(amount) -> str:
         return re.sub(r"[\xa0\u202f]", " ", kroner(amount))
 
 
-def text(response) -> str:
-    return re.sub(r"[\xa0\u202f]", " ", html.unescape(response.content.decode()))
-
-
-def url(name, obj):
-    key = "round_pk" if name == "round_reports" else "pk"
-    pk = obj.pk if name == "round_reports" else obj.application_id if isinstance(obj, GrantReport) else obj.pk
-    return reverse(f"reporting:{name}", kwargs={key: pk})
+def link(name, report_or_round) -> str:
+    """The URL of a report page (by the report's application) or of a round's reports."""
+    if isinstance(report_or_round, GrantReport):
+        return url(f"reporting:{name}", pk=report_or_round.application_id)
+    return url(f"reporting:{name}", report_or_round)
 
 
 def form_data(report, *, used=None, overall="Midlene ble brukt som planlagt.", **overrides) -> dict:
@@ -122,16 +93,17 @@ def stored(report) -> GrantReport:
     return GrantReport.objects.get(pk=report.pk)
 
 
-def pdf(name="Revisorberetning.pdf", content=MINIMAL_PDF):
-    return SimpleUploadedFile(name, content, content_type="application/pdf")
+def pdf(name="Revisorberetning.pdf"):
+    """An auditor's statement: a real (minimal) PDF."""
+    return pdf_upload(name)
 
 
 # --- the municipality's report page ------------------------------------------------------------------------
 
-def test_the_report_page_shows_each_line_the_totals_and_a_check_list_linked_to_the_fields(editor, report):
+def test_the_report_page_shows_each_line_the_totals_and_a_check_list_linked_to_the_fields(editor_client, report):
     first, second = lines_of(report)
-    page = text(editor.get(url("report", report)))
-    assert '<form method="post" action="%s"' % url("report", report) in page
+    page = page_text(editor_client.get(link("report", report)))
+    assert '<form method="post" action="%s"' % link("report", report) in page
     for line in (first, second):
         assert f'id="id_line-{line.pk}-amount_used"' in page
         assert f'href="#id_line-{line.pk}-amount_used"' in page  # the check list links to the field
@@ -140,15 +112,15 @@ def test_the_report_page_shows_each_line_the_totals_and_a_check_list_linked_to_t
     assert 'name="version" value="0"' in page
 
 
-def test_saving_stores_the_figures_and_shows_the_computed_totals(editor, report):
+def test_saving_stores_the_figures_and_shows_the_computed_totals(editor_client, report):
     first, second = lines_of(report)
     data = form_data(report) | {f"line-{first.pk}-amount_used": "200 000 kr"}
-    response = editor.post(url("report", report), data)
+    response = editor_client.post(link("report", report), data)
     assert response.status_code == 302
     report = stored(report)
     assert report.version == 1 and report.overall_account == "Midlene ble brukt som planlagt."
     assert [line.amount_used for line in lines_of(report)] == [200_000, 100_000]
-    page = text(editor.get(url("report", report)))
+    page = page_text(editor_client.get(link("report", report)))
     assert f'id="total-used">{nok(300_000)}<' in page and f'id="total-unused">{nok(50_000)}<' in page
 
 
@@ -157,11 +129,11 @@ def test_saving_stores_the_figures_and_shows_the_computed_totals(editor, report)
     ("mange penger", "Write the amount in whole kroner, with digits only"),
     ("1500,50", "Give whole kroner, without øre."),
 ])
-def test_a_bad_amount_gets_a_message_at_the_field_and_nothing_typed_is_lost(editor, report, value, message):
+def test_a_bad_amount_gets_a_message_at_the_field_and_nothing_typed_is_lost(editor_client, report, value, message):
     first, _second = lines_of(report)
     data = form_data(report, overall="Vår samlede redegjørelse.") | {f"line-{first.pk}-amount_used": value}
-    response = editor.post(url("report", report), data)
-    page = text(response)
+    response = editor_client.post(link("report", report), data)
+    page = page_text(response)
     assert response.status_code == 200
     assert 'id="error-summary"' in page and f'href="#id_line-{first.pk}-amount_used"' in page
     assert re.search(rf'id="error_1_id_line-{first.pk}-amount_used"[^>]*>\s*<strong>{re.escape(message)}', page)
@@ -169,19 +141,20 @@ def test_a_bad_amount_gets_a_message_at_the_field_and_nothing_typed_is_lost(edit
     assert stored(report).version == 0 and stored(report).overall_account == ""  # and nothing saved
 
 
-def test_markup_is_refused_at_the_field(editor, report):
+def test_markup_is_refused_at_the_field(editor_client, report):
     _first, second = lines_of(report)
     data = form_data(report) | {f"line-{second.pk}-achievements": "<script>alert(1)</script>"}
-    page = text(editor.post(url("report", report), data))
+    page = page_text(editor_client.post(link("report", report), data))
     assert re.search(rf'id="error_1_id_line-{second.pk}-achievements"[^>]*>\s*<strong>Write plain text', page)
-    assert "&lt;script&gt;" in editor.post(url("report", report), data).content.decode()  # shown, escaped
+    assert "&lt;script&gt;" in editor_client.post(link("report", report), data).content.decode()  # shown, escaped
     assert stored(report).version == 0
 
 
-def test_a_pdf_that_is_not_a_pdf_gets_a_message_at_the_field_and_nothing_is_saved(editor, report):
+def test_a_pdf_that_is_not_a_pdf_gets_a_message_at_the_field_and_nothing_is_saved(editor_client, report):
     data = form_data(report, overall="Teksten skal ikke gå tapt.")
-    data["auditor_statement"] = pdf(content=b"<html>not a pdf</html>")
-    page = text(editor.post(url("report", report), data))
+    data["auditor_statement"] = SimpleUploadedFile("Revisorberetning.pdf", b"<html>not a pdf</html>",
+                                                   content_type="application/pdf")
+    page = page_text(editor_client.post(link("report", report), data))
     assert re.search(r'id="error_1_id_auditor_statement"[^>]*>\s*<strong>Revisorberetning is not a PDF, DOCX or '
                      r'ODT file', page)
     assert 'href="#id_auditor_statement"' in page
@@ -190,221 +163,225 @@ def test_a_pdf_that_is_not_a_pdf_gets_a_message_at_the_field_and_nothing_is_save
     assert (report.version, report.overall_account, report.auditor_statement.name) == (0, "", "")
 
 
-def test_a_real_pdf_is_stored_and_can_be_downloaded_by_the_municipality_and_the_office(editor, caseworker, report):
+def test_a_real_pdf_is_stored_and_can_be_downloaded_by_the_municipality_and_the_office(editor_client,
+                                                                                      caseworker_client, report):
     data = form_data(report) | {"auditor_statement": pdf("../Revisor beretning.pdf")}
-    assert editor.post(url("report", report), data).status_code == 302
+    assert editor_client.post(link("report", report), data).status_code == 302
     report = stored(report)
     assert report.auditor_statement_name == "Revisor_beretning.pdf"
-    for client in (editor, caseworker):
-        response = client.get(url("auditor_statement", report))
+    for client in (editor_client, caseworker_client):
+        response = client.get(link("auditor_statement", report))
         assert response.status_code == 200
         assert b"".join(response.streaming_content).startswith(b"%PDF-")
         assert response["Content-Type"] == "application/pdf"
 
 
-def test_a_stale_page_keeps_what_was_typed_and_says_so(editor, signatory, report):
-    assert signatory.post(url("report", report), form_data(report, overall="Signatarens versjon.")).status_code == 302
-    response = editor.post(url("report", report), form_data(report, overall="Redaktørens versjon."))  # version 0
-    page = text(response)
+def test_a_stale_page_keeps_what_was_typed_and_says_so(editor_client, signatory_client, report):
+    saved = signatory_client.post(link("report", report), form_data(report, overall="Signatarens versjon."))
+    assert saved.status_code == 302
+    # the editor's page still has version 0
+    response = editor_client.post(link("report", report), form_data(report, overall="Redaktørens versjon."))
+    page = page_text(response)
     assert response.status_code == 200
     assert 'id="conflict"' in page and "Nothing was overwritten" in page
     assert "Redaktørens versjon." in page and 'name="version" value="1"' in page
     assert stored(report).overall_account == "Signatarens versjon."
 
 
-def test_autosave_answers_with_the_new_version_and_leaves_the_file_for_the_button(editor, report):
+def test_autosave_answers_with_the_new_version_and_leaves_the_file_for_the_button(editor_client, report):
     data = form_data(report) | {"_autosave": "1", "auditor_statement": pdf()}
-    response = editor.post(url("report", report), data, HTTP_X_AUTOSAVE="1")
+    response = editor_client.post(link("report", report), data, HTTP_X_AUTOSAVE="1")
     assert response.status_code == 200 and response.json()["version"] == 1
     assert stored(report).auditor_statement.name == ""
-    stale = editor.post(url("report", report), data, HTTP_X_AUTOSAVE="1")  # still version 0 in the form
+    stale = editor_client.post(link("report", report), data, HTTP_X_AUTOSAVE="1")  # still version 0 in the form
     assert stale.status_code == 409
 
 
-def test_an_editor_cannot_submit_and_is_told_why(editor, report):
-    page = text(editor.get(url("report", report)))
+def test_an_editor_cannot_submit_and_is_told_why(editor_client, report):
+    page = page_text(editor_client.get(link("report", report)))
     assert 'id="submit-report"' not in page and "Only the signatory can submit the report." in page
-    response = editor.post(url("submit", report), form_data(report), follow=True)
-    assert "Only the signatory can submit the report." in text(response)
+    response = editor_client.post(link("submit", report), form_data(report), follow=True)
+    assert "Only the signatory can submit the report." in page_text(response)
     assert stored(report).status == ReportStatus.DRAFT and stored(report).version == 0
 
 
-def test_the_signatory_submits_what_the_page_holds_and_the_report_becomes_read_only(signatory, report, application):
-    page = text(signatory.get(url("report", report)))
-    assert f'formaction="{url("submit", report)}"' in page
+def test_the_signatory_submits_what_the_page_holds_and_the_report_becomes_read_only(signatory_client, report,
+                                                                                    application):
+    page = page_text(signatory_client.get(link("report", report)))
+    assert f'formaction="{link("submit", report)}"' in page
     data = form_data(report) | {"auditor_statement": pdf()}
-    response = signatory.post(url("submit", report), data, follow=True)
-    page = text(response)
+    response = signatory_client.post(link("submit", report), data, follow=True)
+    page = page_text(response)
     assert "The report is submitted to the County Governor." in page
     application.refresh_from_db()
     assert (stored(report).status, application.status) == (ReportStatus.SUBMITTED, ApplicationStatus.REPORTED)
     assert "data-autosave" not in page and 'id="submit-report"' not in page
     assert "Midlene ble brukt som planlagt." in page  # read-only
 
-    again = signatory.post(url("submit", report), data, follow=True)
-    assert "already submitted; it was not submitted twice" in text(again)
-    changed = signatory.post(url("report", report), form_data(stored(report), overall="Endret."), follow=True)
-    assert "can no longer be changed" in text(changed)
+    again = signatory_client.post(link("submit", report), data, follow=True)
+    assert "already submitted; it was not submitted twice" in page_text(again)
+    changed = signatory_client.post(link("report", report), form_data(stored(report), overall="Endret."), follow=True)
+    assert "can no longer be changed" in page_text(changed)
     assert stored(report).overall_account == "Midlene ble brukt som planlagt."
 
 
-def test_an_incomplete_report_is_not_submitted_and_the_signatory_is_told_what_is_missing(signatory, report):
+def test_an_incomplete_report_is_not_submitted_and_the_signatory_is_told_what_is_missing(signatory_client, report):
     first, _second = lines_of(report)
     data = form_data(report) | {f"line-{first.pk}-achievements": ""}  # and no auditor's statement
-    page = text(signatory.post(url("submit", report), data, follow=True))
+    page = page_text(signatory_client.post(link("submit", report), data, follow=True))
     assert "The report is not complete" in page and "Upload the auditor's statement" in page
     assert f'href="#id_line-{first.pk}-achievements"' in page
     assert stored(report).status == ReportStatus.DRAFT
     assert stored(report).version == 1  # what was typed was saved
 
 
-def test_a_bad_amount_on_submit_saves_nothing_and_submits_nothing(signatory, report):
+def test_a_bad_amount_on_submit_saves_nothing_and_submits_nothing(signatory_client, report):
     first, _second = lines_of(report)
     data = form_data(report) | {f"line-{first.pk}-amount_used": "-1", "auditor_statement": pdf()}
-    response = signatory.post(url("submit", report), data)
-    assert response.status_code == 200 and "The amount cannot be negative." in text(response)
+    response = signatory_client.post(link("submit", report), data)
+    assert response.status_code == 200 and "The amount cannot be negative." in page_text(response)
     assert (stored(report).status, stored(report).version) == (ReportStatus.DRAFT, 0)
 
 
-def test_a_returned_report_shows_the_caseworkers_message_and_can_be_changed(signatory, caseworker, report):
-    fill(report, signatory.user, upload=pdf())
-    report_submit(report=stored(report), user=signatory.user)
-    report_return(report=stored(report), user=caseworker.user, message="Revisorberetningen mangler signatur.")
-    page = text(signatory.get(url("report", report)))
+def test_a_returned_report_shows_the_caseworkers_message_and_can_be_changed(signatory_client, caseworker_client,
+                                                                            report):
+    fill(report, signatory_client.user, upload=pdf())
+    report_submit(report=stored(report), user=signatory_client.user)
+    report_return(report=stored(report), user=caseworker_client.user, message="Revisorberetningen mangler signatur.")
+    page = page_text(signatory_client.get(link("report", report)))
     assert 'id="return-message"' in page and "Revisorberetningen mangler signatur." in page
     assert "data-autosave" in page and 'id="submit-report"' in page
 
 
-def test_the_overview_links_to_the_report_once_decided(signatory, application, round_):
-    page = text(signatory.get(reverse("applications:overview", kwargs={"pk": application.pk})))
-    assert f'href="{url("report", application.report)}"' in page
+def test_the_overview_links_to_the_report_once_decided(signatory_client, application, round_, client_class):
+    page = page_text(signatory_client.get(url("applications:overview", application)))
+    assert f'href="{link("report", application.report)}"' in page
 
-    rejected = decided(round_, 100_000, awarded=[0])
-    own = client_for(signatory.__class__, member(rejected.organisation, Role.SIGNATORY))
-    response = own.get(reverse("applications:overview", kwargs={"pk": rejected.pk}))
-    assert response.status_code == 200 and 'id="report-link"' not in text(response)
-    assert own.get(reverse("reporting:report", kwargs={"pk": rejected.pk})).status_code == 404
+    rejected = decided(round_, 100_000, awarded=[0], sent=True)
+    own = client_for(client_class, member(rejected.organisation, Role.SIGNATORY))
+    response = own.get(url("applications:overview", rejected))
+    assert response.status_code == 200 and 'id="report-link"' not in page_text(response)
+    assert own.get(url("reporting:report", rejected)).status_code == 404
 
 
 # --- the office's review -----------------------------------------------------------------------------------
 
 @pytest.fixture
-def submitted(report, signatory):
+def submitted_report(report, signatory_client):
+    """The signatory submitted `report`."""
     # 200 000 used on each line: 50 000 unused on the first, 100 000 overspent (and explained) on the second
-    fill(report, signatory.user, used=200_000, explanation="Flere deltok enn planlagt.", upload=pdf())
-    return report_submit(report=stored(report), user=signatory.user)
+    fill(report, signatory_client.user, used=200_000, explanation="Flere deltok enn planlagt.", upload=pdf())
+    return report_submit(report=stored(report), user=signatory_client.user)
 
 
-def test_the_caseworker_reads_and_approves_and_the_application_is_closed(caseworker, submitted, application):
-    page = text(caseworker.get(url("review", submitted)))
+def test_the_caseworker_reads_and_approves_and_the_application_is_closed(caseworker_client, submitted_report,
+                                                                         application):
+    page = page_text(caseworker_client.get(link("review", submitted_report)))
     assert "Midlene ble brukt som planlagt." in page and 'id="approve-report"' in page
-    assert f'href="{url("auditor_statement", submitted)}"' in page
-    response = caseworker.post(url("approve", submitted), follow=True)
-    assert "The report is approved and the application is closed." in text(response)
+    assert f'href="{link("auditor_statement", submitted_report)}"' in page
+    response = caseworker_client.post(link("approve", submitted_report), follow=True)
+    assert "The report is approved and the application is closed." in page_text(response)
     application.refresh_from_db()
-    assert (stored(submitted).status, application.status) == (ReportStatus.APPROVED, ApplicationStatus.CLOSED)
+    assert (stored(submitted_report).status, application.status) == (ReportStatus.APPROVED, ApplicationStatus.CLOSED)
 
 
-def test_the_caseworker_returns_saying_what_is_missing(caseworker, submitted, application):
-    refused = caseworker.post(url("return", submitted), {"message": ""})
-    assert refused.status_code == 200 and "Write what is missing from the report." in text(refused)
-    assert stored(submitted).status == ReportStatus.SUBMITTED
-    response = caseworker.post(url("return", submitted), {"message": "Deltakertallene mangler."}, follow=True)
-    assert "The report is returned to" in text(response)
+def test_the_caseworker_returns_saying_what_is_missing(caseworker_client, submitted_report, application):
+    refused = caseworker_client.post(link("return", submitted_report), {"message": ""})
+    assert refused.status_code == 200 and "Write what is missing from the report." in page_text(refused)
+    assert stored(submitted_report).status == ReportStatus.SUBMITTED
+    response = caseworker_client.post(link("return", submitted_report), {"message": "Deltakertallene mangler."},
+                                      follow=True)
+    assert "The report is returned to" in page_text(response)
     application.refresh_from_db()
-    assert (stored(submitted).status, application.status) == (ReportStatus.RETURNED, ApplicationStatus.DECIDED)
-    assert stored(submitted).return_message == "Deltakertallene mangler."
+    assert (stored(submitted_report).status, application.status) == (ReportStatus.RETURNED, ApplicationStatus.DECIDED)
+    assert stored(submitted_report).return_message == "Deltakertallene mangler."
 
 
-def test_an_approver_reads_but_may_not_approve_or_return(approver, submitted):
-    page = text(approver.get(url("review", submitted)))
+def test_an_approver_reads_but_may_not_approve_or_return(approver_client, submitted_report):
+    page = page_text(approver_client.get(link("review", submitted_report)))
     assert 'id="approve-report"' not in page and "Only the office's caseworkers approve or return reports." in page
     for name, data in (("approve", {}), ("return", {"message": "Mangler."})):
-        response = approver.post(url(name, submitted), data)
+        response = approver_client.post(link(name, submitted_report), data)
         assert response.status_code == 403
         assert "Only the office&#x27;s caseworkers approve or return reports." in response.content.decode()
-    assert stored(submitted).status == ReportStatus.SUBMITTED
+    assert stored(submitted_report).status == ReportStatus.SUBMITTED
 
 
-def test_the_office_does_not_read_a_draft(caseworker, report):
-    page = text(caseworker.get(url("review", report)))
+def test_the_office_does_not_read_a_draft(caseworker_client, report):
+    page = page_text(caseworker_client.get(link("review", report)))
     assert 'id="not-submitted"' in page and 'id="approve-report"' not in page
 
 
-def test_office_staff_opening_the_municipality_page_are_sent_to_the_review(caseworker, report):
-    response = caseworker.get(url("report", report))
-    assert response.status_code == 302 and response["Location"] == url("review", report)
+def test_office_staff_opening_the_municipality_page_are_sent_to_the_review(caseworker_client, report):
+    response = caseworker_client.get(link("report", report))
+    assert response.status_code == 302 and response["Location"] == link("review", report)
 
 
 # --- who reaches what -----------------------------------------------------------------------------------
 
-def test_another_organisations_members_get_404_everywhere(client_class, round_, submitted):
-    other = decided(round_, 100_000)
+def test_another_organisations_members_get_404_everywhere(client_class, round_, submitted_report):
+    other = report_in(round_, 100_000)
     for role in (Role.EDITOR, Role.SIGNATORY):
-        outsider = client_for(client_class, member(other.organisation, role))
-        assert outsider.get(url("report", other.report)).status_code == 200  # their own
+        outsider = client_for(client_class, member(other.application.organisation, role))
+        assert outsider.get(link("report", other)).status_code == 200  # their own
         for name in ("report", "auditor_statement", "review"):
-            assert outsider.get(url(name, submitted)).status_code == 404, name
+            assert outsider.get(link(name, submitted_report)).status_code == 404, name
         for name in ("report", "submit", "approve", "return"):
-            assert outsider.post(url(name, submitted), {"message": "x"}).status_code == 404, name
-        assert outsider.get(url("round_reports", round_)).status_code == 404
-    assert stored(submitted).status == ReportStatus.SUBMITTED
+            assert outsider.post(link(name, submitted_report), {"message": "x"}).status_code == 404, name
+        assert outsider.get(link("round_reports", round_)).status_code == 404
+    assert stored(submitted_report).status == ReportStatus.SUBMITTED
 
 
-def test_another_offices_staff_get_404_everywhere(client_class, round_, submitted):
-    other_round = RoundFactory()
+def test_another_offices_staff_get_404_everywhere(client_class, round_, submitted_report):
+    other_office = OfficeFactory()
     for role in (Role.CASEWORKER, Role.APPROVER, Role.OFFICE_ADMIN):
-        outsider = client_for(client_class, staff(other_round.office, role))
+        outsider = client_for(client_class, staff(other_office, role))
         for name in ("report", "review", "auditor_statement"):
-            assert outsider.get(url(name, submitted)).status_code == 404, name
+            assert outsider.get(link(name, submitted_report)).status_code == 404, name
         for name in ("approve", "return", "submit"):
-            assert outsider.post(url(name, submitted), {"message": "x"}).status_code == 404, name
-        assert outsider.get(url("round_reports", round_)).status_code == 404
-    assert stored(submitted).status == ReportStatus.SUBMITTED
+            assert outsider.post(link(name, submitted_report), {"message": "x"}).status_code == 404, name
+        assert outsider.get(link("round_reports", round_)).status_code == 404
+    assert stored(submitted_report).status == ReportStatus.SUBMITTED
 
 
-def test_the_office_admin_of_the_same_office_is_told_why_not(client_class, round_, submitted):
-    admin = client_for(client_class, staff(round_.office, Role.OFFICE_ADMIN))
-    assert admin.get(url("review", submitted)).status_code == 403
-    assert admin.get(url("round_reports", round_)).status_code == 403
-    assert admin.post(url("approve", submitted)).status_code == 403
+def test_the_office_admin_of_the_same_office_is_told_why_not(office_admin_client, round_, submitted_report):
+    admin = office_admin_client
+    assert admin.get(link("review", submitted_report)).status_code == 403
+    assert admin.get(link("round_reports", round_)).status_code == 403
+    assert admin.post(link("approve", submitted_report)).status_code == 403
 
 
-def test_anonymous_visitors_are_sent_to_log_in(client, submitted, round_):
-    for name, obj in (("report", submitted), ("review", submitted), ("round_reports", round_)):
-        response = client.get(url(name, obj))
+def test_anonymous_visitors_are_sent_to_log_in(client, submitted_report, round_):
+    for name, obj in (("report", submitted_report), ("review", submitted_report), ("round_reports", round_)):
+        response = client.get(link(name, obj))
         assert response.status_code == 302 and "/login/" in response["Location"]
 
 
 # --- the round's reports --------------------------------------------------------------------------------------
 
-def test_the_round_overview_shows_each_report_and_the_total_to_be_repaid(caseworker, round_, submitted, application):
-    draft = decided(round_, 80_000)
-    page = text(caseworker.get(url("round_reports", round_)))
-    assert f'href="{url("review", submitted)}"' in page and f'href="{url("review", draft.report)}"' in page
-    assert application.organisation.name in page and draft.organisation.name in page
+def test_the_round_overview_shows_each_report_and_the_total_to_be_repaid(caseworker_client, round_, submitted_report,
+                                                                         application):
+    draft = report_in(round_, 80_000)
+    page = page_text(caseworker_client.get(link("round_reports", round_)))
+    assert f'href="{link("review", submitted_report)}"' in page and f'href="{link("review", draft)}"' in page
+    assert application.organisation.name in page and draft.application.organisation.name in page
     # 250 000 + 100 000 granted, 200 000 used on each line: 50 000 unused (the overspent line offsets nothing)
     assert f'id="to-be-repaid">{nok(50_000)}<' in page
     assert "Submitted: 1" in page and "Draft: 1" in page
 
 
-def test_the_round_overview_runs_the_same_queries_for_5_and_50_reports(client_class, round_):
-    caseworker_user = staff(round_.office, Role.CASEWORKER)
-    approver_user = staff(round_.office, Role.APPROVER)
-
+def test_the_round_overview_runs_the_same_queries_for_5_and_50_reports(caseworker_client, round_, caseworker,
+                                                                       approver):
     def add(count):
-        for n in range(count):
-            application = decided(round_, 50_000, caseworker=caseworker_user, approver=approver_user)
-            if n % 2:
-                signatory = member(application.organisation, Role.SIGNATORY)
-                report_submit(report=fill(application.report, signatory, used=30_000), user=signatory)
+        for n in range(count):  # every other one submitted, 30 000 of its 50 000 used
+            report_in(round_, 50_000, submitted=bool(n % 2), used=30_000, decision__caseworker=caseworker,
+                      decision__approver=approver)
 
     def queries():
-        client = client_for(client_class, caseworker_user)
         with CaptureQueriesContext(connection) as captured:
-            response = client.get(url("round_reports", round_))
+            response = caseworker_client.get(link("round_reports", round_))
         assert response.status_code == 200
-        return len(captured), text(response)
+        return len(captured), page_text(response)
 
     add(5)
     few, page = queries()
@@ -417,13 +394,12 @@ def test_the_round_overview_runs_the_same_queries_for_5_and_50_reports(client_cl
 
 # --- the permission functions, allowed and refused ---------------------------------------------------------
 
-def test_permissions_allow_and_refuse(round_, report):
+def test_permissions_allow_and_refuse(round_, report, caseworker, approver, english):
     organisation = report.application.organisation
     signatory, editor = member(organisation, Role.SIGNATORY), member(organisation, Role.EDITOR)
-    caseworker, approver = staff(round_.office, Role.CASEWORKER), staff(round_.office, Role.APPROVER)
     admin = staff(round_.office, Role.OFFICE_ADMIN)
-    outsider = MembershipFactory(role=Role.SIGNATORY).user
-    foreign_caseworker = staff(RoundFactory().office, Role.CASEWORKER)
+    outsider = member(OrganisationFactory(), Role.SIGNATORY)
+    foreign_caseworker = staff(OfficeFactory(), Role.CASEWORKER)
 
     def allowed(check, *users, obj=report):
         return [bool(check(user, obj)) for user in users]
@@ -448,33 +424,27 @@ def test_permissions_allow_and_refuse(round_, report):
     assert not can_edit_report(signatory, stored(report))
 
 
-def test_before_the_letter_is_sent_the_municipality_sees_no_decision_and_no_report(round_):
+def test_before_the_letter_is_sent_the_municipality_sees_no_decision_and_no_report(round_, client_class):
     """An enkeltvedtak is made known by its letter: approved but unsent, it does not exist for them."""
     application = decided(round_, 100_000, sent=False)
-    own = client_for(Client, member(application.organisation, Role.SIGNATORY))
-    with translation.override("en"):
-        page = text(own.get(reverse("applications:overview", kwargs={"pk": application.pk}),
-                            HTTP_ACCEPT_LANGUAGE="en"))
+    own = client_for(client_class, member(application.organisation, Role.SIGNATORY))
+    page = page_text(own.get(url("applications:overview", application)))
     assert 'id="report-link"' not in page
-    assert own.get(reverse("reporting:report", kwargs={"pk": application.pk})).status_code == 404
-    with translation.override("en"):
-        history = text(own.get(reverse("applications:history", kwargs={"pk": application.pk}),
-                               HTTP_ACCEPT_LANGUAGE="en"))
+    assert own.get(url("reporting:report", application)).status_code == 404
+    history = page_text(own.get(url("applications:history", application)))
     assert "History" in history  # the page rendered, in English
     assert "Decision approved" not in history and "Decided" not in history
-    from applications.models import ApplicationEvent
-
     visible = ApplicationEvent.objects.filter(application=application, visible_to_applicant=True)
     assert not visible.filter(to_status="decided").exists()
     assert not visible.filter(kind="decision_approved").exists()
 
 
-def test_a_report_submitted_meanwhile_keeps_what_the_editor_typed(editor, signatory, report):
+def test_a_report_submitted_meanwhile_keeps_what_the_editor_typed(editor_client, signatory_client, report):
     """The signatory submitted while the editor was still typing: nothing saved, nothing lost."""
-    fill(report, signatory.user, upload=pdf())
-    report_submit(report=stored(report), user=signatory.user)
+    fill(report, signatory_client.user, upload=pdf())
+    report_submit(report=stored(report), user=signatory_client.user)
     line = report.lines.first()
-    response = editor.post(url("report", report), {
+    response = editor_client.post(link("report", report), {
         "version": "0", "overall_account": "Min nye, lange redegjørelse",
         f"line-{line.pk}-achievements": "Noe jeg skrev", f"line-{line.pk}-amount_used": "100 000"})
     assert response.status_code == 409
@@ -483,12 +453,12 @@ def test_a_report_submitted_meanwhile_keeps_what_the_editor_typed(editor, signat
     assert stored(report).overall_account == "Midlene ble brukt som planlagt."
 
 
-def test_the_auditors_statement_is_a_sandboxed_download_for_its_own_only(signatory, report, client_class):
-    fill(report, signatory.user, upload=pdf())
-    response = signatory.get(reverse("reporting:auditor_statement", kwargs={"pk": report.application_id}))
+def test_the_auditors_statement_is_a_sandboxed_download_for_its_own_only(signatory_client, report, client_class):
+    fill(report, signatory_client.user, upload=pdf())
+    response = signatory_client.get(link("auditor_statement", report))
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment")
     assert response["Content-Type"] == "application/pdf"
     assert response["X-Content-Type-Options"] == "nosniff" and "sandbox" in response["Content-Security-Policy"]
     stranger = client_for(client_class, member(ApplicationFactory().organisation, Role.SIGNATORY))
-    assert stranger.get(reverse("reporting:auditor_statement", kwargs={"pk": report.application_id})).status_code == 404
+    assert stranger.get(link("auditor_statement", report)).status_code == 404

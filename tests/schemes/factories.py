@@ -1,3 +1,5 @@
+"""Factories of the scheme and its rounds (a round is open now unless `closed` or `upcoming`)."""
+
 import datetime as dt
 
 import factory
@@ -91,9 +93,15 @@ class AssessmentCriterionFactory(DjangoModelFactory):
 
 
 class RoundDocumentFactory(DjangoModelFactory):
+    """A link on the round's page; `stored=True` for a document uploaded to the portal instead (a PDF)."""
+
     class Meta:
         model = RoundDocument
 
     round = factory.SubFactory(RoundFactory)
     title = factory.Sequence(lambda n: f"Veileder {n}")
     url = factory.Sequence(lambda n: f"https://www.helsedirektoratet.example/veileder-{n}")
+
+    class Params:
+        stored = factory.Trait(url="", file=factory.django.FileField(filename="veileder.pdf",
+                                                                     data=b"%PDF-1.4\n%%EOF\n"))

@@ -1,13 +1,11 @@
 """Office admins configure only their own office's rounds; national admins edit the scheme."""
 
-import datetime as dt
-
 import pytest
 from django.urls import reverse
 
-from portal.models import Office, Role
+from portal.models import Role
 from schemes.models import Round, Scheme
-from tests.portal.factories import MembershipFactory, UserFactory
+from tests.portal.factories import MembershipFactory, UserFactory, reference_office
 
 pytestmark = pytest.mark.django_db
 
@@ -18,13 +16,12 @@ def nordland_round(demo):
 
 
 def admin_of(slug, client):
-    membership = MembershipFactory(role=Role.OFFICE_ADMIN, office=Office.objects.get(slug=slug))
+    membership = MembershipFactory(role=Role.OFFICE_ADMIN, office=reference_office(slug))
     client.force_login(membership.user)
     return membership.user
 
 
 def round_form_data(round_, **overrides):
-    local = lambda moment: moment.astimezone(dt.timezone(dt.timedelta(hours=1)))  # noqa: E731
     data = {
         "scheme": round_.scheme_id, "office": round_.office_id, "year": round_.year, "published": "on",
         "budget": round_.budget, "grace_minutes": 0,
@@ -39,7 +36,6 @@ def round_form_data(round_, **overrides):
         "criteria-TOTAL_FORMS": 0, "criteria-INITIAL_FORMS": 0,
         "documents-TOTAL_FORMS": 0, "documents-INITIAL_FORMS": 0,
     }
-    del local
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}
 
@@ -69,7 +65,7 @@ def test_nordland_admin_changes_the_budget_of_nordlands_round(client, nordland_r
 
 def test_an_admin_cannot_move_a_round_to_another_office(client, nordland_round):
     admin_of("fylkesmannen-i-nordland", client)
-    rogaland = Office.objects.get(slug="fylkesmannen-i-rogaland")
+    rogaland = reference_office("fylkesmannen-i-rogaland")
     response = client.post(reverse("admin:schemes_round_change", args=[nordland_round.pk]),
                            round_form_data(nordland_round, office=rogaland.pk))
     assert response.status_code == 200

@@ -1,3 +1,4 @@
+"""The round's facts the database and `clean()` keep in order, and when a round is open."""
 
 import pytest
 from django.core.exceptions import ValidationError

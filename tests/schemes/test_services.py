@@ -1,8 +1,11 @@
-import pytest
+"""The round's services: copying a round to next year, and its default assessment criteria."""
 
-from schemes.models import AssessmentCriterion, CriterionKind, Round, RoundDocument
+import pytest
+from django.utils import timezone
+
+from schemes.models import AssessmentCriterion, CriterionKind, Round
 from schemes.services import RoundCopyError, round_copy_to_next_year, round_create_default_criteria
-from tests.schemes.factories import RoundFactory, oslo
+from tests.schemes.factories import RoundDocumentFactory, RoundFactory, oslo
 
 pytestmark = pytest.mark.django_db
 
@@ -11,10 +14,9 @@ def test_copy_to_next_year_moves_dates_one_year_and_leaves_the_budget_to_the_adm
     original = RoundFactory(
         year=2020, opens_at=oslo(2019, 12, 2, 8), closes_at=oslo(2020, 2, 20, 23, 59),
         reporting_deadline=oslo(2020, 3, 1, 23, 59), grace_minutes=10, budget=9_800_000,
-        application_reminder_days=[10, 2],
+        application_reminder_days=[10, 2], with_criteria=True,
     )
-    round_create_default_criteria(round=original)
-    RoundDocument.objects.create(round=original, title="Regelverk", url="https://example.org/regelverk")
+    RoundDocumentFactory(round=original, title="Regelverk", url="https://example.org/regelverk")
 
     copy = round_copy_to_next_year(round=original)
 
@@ -36,7 +38,6 @@ def test_copy_keeps_the_local_time_across_daylight_saving():
     original = RoundFactory(year=2020, opens_at=oslo(2020, 1, 1), closes_at=oslo(2020, 3, 30, 23, 59),
                             reporting_deadline=oslo(2021, 3, 1, 23, 59))
     copy = round_copy_to_next_year(round=original)
-    from django.utils import timezone
     assert timezone.localtime(copy.closes_at).strftime("%d.%m.%Y %H:%M") == "30.03.2021 23:59"
 
 

@@ -1,21 +1,18 @@
 """The public pages: anyone can read the scheme, the open rounds, and a round like seed 001."""
 
-import re
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
+from portal.formatting import deadline_text, kroner
 from schemes.models import Round
-from tests.schemes.factories import RoundFactory
+from tests.helpers import visible_text
+from tests.schemes.factories import RoundDocumentFactory, RoundFactory, oslo
 
 pytestmark = pytest.mark.django_db
-
-
-def text_of(response) -> str:
-    html = response.content.decode()
-    html = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S)
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).replace("\xa0", " ")
 
 
 @pytest.fixture
@@ -26,7 +23,7 @@ def nordland_2020(demo):
 def test_the_round_page_shows_what_seed_001_shows(client, nordland_2020):
     response = client.get(nordland_2020.get_absolute_url())
     assert response.status_code == 200
-    text = text_of(response)
+    text = visible_text(response)
     assert "Søknadsfrist 20.02.2020 kl. 23:59" in text
     assert "Rapporteringsfrist 01.03.2020 kl. 23:59" in text
     assert "Ansvarlig Fylkesmannen i Nordland" in text
@@ -41,13 +38,13 @@ def test_the_round_page_shows_what_seed_001_shows(client, nordland_2020):
 
 def test_the_round_page_in_nynorsk_and_english(client, nordland_2020):
     client.post(reverse("set_language"), {"language": "nn", "next": "/"})
-    text = text_of(client.get(nordland_2020.get_absolute_url()))
+    text = visible_text(client.get(nordland_2020.get_absolute_url()))
     assert "Søknadsfrist 20.02.2020 kl. 23:59" in text
     assert "Kven kan søkje" in text
     assert "Kommunalt kompetanse- og innovasjonstilskot 2020" in text
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     response = client.get(nordland_2020.get_absolute_url())
-    text = text_of(response)
+    text = visible_text(response)
     assert '<html lang="en">' in response.content.decode()
     assert "Application deadline 20.02.2020 at 23:59" in text
     assert "Municipal competence and innovation grant 2020" in text
@@ -55,7 +52,7 @@ def test_the_round_page_in_nynorsk_and_english(client, nordland_2020):
 
 def test_the_scheme_page_shows_goals_target_groups_applicants_and_priority_area(client, demo):
     response = client.get(reverse("schemes:scheme_detail", kwargs={"slug": "kompetanse-og-innovasjon"}))
-    text = text_of(response)
+    text = visible_text(response)
     assert "Kommunalt kompetanse- og innovasjonstilskudd" in text
     assert "bærekraftige og gode helse- og omsorgstjenester" in text
     for goal in ("Økt kompetanse", "Sterkere brukerinnflytelse", "Forebygge og utsette", "Styrket lederkompetanse"):
@@ -68,7 +65,7 @@ def test_the_scheme_page_shows_goals_target_groups_applicants_and_priority_area(
 def test_the_open_rounds_are_listed_by_office_and_closed_ones_apart(client, demo):
     RoundFactory(office__name="Fylkesmannen i Testland", published=True)
     RoundFactory(office__name="Fylkesmannen i Skjulested", published=False)
-    text = text_of(client.get(reverse("schemes:round_list")))
+    text = visible_text(client.get(reverse("schemes:round_list")))
     open_part, closed_part = text.split("Tidligere tildelingsrunder", 1)
     assert "Fylkesmannen i Nordland" in open_part and "Fylkesmannen i Testland" in open_part
     assert "Skjulested" not in text
@@ -92,17 +89,12 @@ def test_the_front_page_needs_no_login_and_links_the_open_round(client, demo):
 
 
 def test_the_deadline_filter_uses_oslo_time_in_summer_and_winter():
-    from portal.formatting import deadline_text as deadline
-    from tests.schemes.factories import oslo
-
     with translation.override("nb"):
-        assert deadline(oslo(2020, 2, 20, 23, 59)) == "20.02.2020 kl. 23:59"
-        assert deadline(oslo(2020, 7, 1, 23, 59)) == "01.07.2020 kl. 23:59"
+        assert deadline_text(oslo(2020, 2, 20, 23, 59)) == "20.02.2020 kl. 23:59"
+        assert deadline_text(oslo(2020, 7, 1, 23, 59)) == "01.07.2020 kl. 23:59"
 
 
 def test_kroner_are_grouped_in_norwegian_and_english():
-    from portal.formatting import kroner
-
     with translation.override("nb"):
         assert kroner(12_500_000) == "12\xa0500\xa0000 kr"
     with translation.override("en"):
@@ -110,13 +102,7 @@ def test_kroner_are_grouped_in_norwegian_and_english():
 
 
 def test_a_round_document_is_downloaded_never_shown_in_the_portals_origin(client, db):
-    from django.core.files.base import ContentFile
-
-    from schemes.models import RoundDocument
-
-    round_ = RoundFactory()
-    document = RoundDocument(round=round_, title="Veileder")
-    document.file.save("veileder.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=True)
+    document = RoundDocumentFactory(stored=True)
     response = client.get(document.get_absolute_url())
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment")
@@ -125,12 +111,7 @@ def test_a_round_document_is_downloaded_never_shown_in_the_portals_origin(client
 
 
 def test_an_office_admin_cannot_put_a_web_page_on_a_round(db):
-    from django.core.exceptions import ValidationError
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from schemes.models import RoundDocument
-
-    document = RoundDocument(round=RoundFactory(), title="Veileder",
-                             file=SimpleUploadedFile("guide.html", b"<script>alert(1)</script>", "text/html"))
+    document = RoundDocumentFactory.build(round=RoundFactory(), url="", file=SimpleUploadedFile(
+        "guide.html", b"<script>alert(1)</script>", "text/html"))
     with pytest.raises(ValidationError):
         document.full_clean()

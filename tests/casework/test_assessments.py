@@ -2,10 +2,9 @@
 what was applied for, and asking the municipality for more information."""
 
 import pytest
-from django.utils import translation
 
 from applications.models import ApplicationEvent, ApplicationStatus, EventKind
-from applications.services import application_submit
+from applications.services import application_submit, measure_save
 from casework.exceptions import CaseworkError
 from casework.models import CaseworkEvent
 from casework.rules import weighted_score
@@ -13,45 +12,31 @@ from casework.services.assessments import assessment_save, assessment_start, inf
 from portal.exceptions import StaleEdit
 from portal.models import Role
 from schemes.models import AssessmentCriterion
-from schemes.services import round_create_default_criteria
 from tests.applications.factories import (
-    ApplicationFactory,
-    CompetenceMeasureFactory,
     InnovationProjectFactory,
     member,
     staff,
 )
+from tests.casework.factories import line_awards
 from tests.helpers import stub_task
+from tests.portal.factories import OfficeFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def submitted():
-    application = ApplicationFactory(submitted=True, complete=True, round__competence_plan_required=False)
-    round_create_default_criteria(round=application.round)
-    CompetenceMeasureFactory(application=application, amount_applied=200_000, total_cost=300_000)
-    InnovationProjectFactory(application=application, amount_applied=400_000, total_budget=800_000)
-    return application
-
-
-@pytest.fixture
-def caseworker(submitted):
-    return staff(submitted.round.office, Role.CASEWORKER)
+def complete_with_a_project(round_, submitted):
+    """`submitted` (one competence measure of 200 000 kr) with an innovation project of 400 000 kr too,
+    and complete, so the municipality can send it again when it is returned."""
+    round_.competence_plan_required = False
+    round_.save(update_fields=["competence_plan_required"])
+    submitted.project_priorities, submitted.competence_raising_plan = "Prosjekt 1 først.", "Vi skal heve kompetansen."
+    submitted.save(update_fields=["project_priorities", "competence_raising_plan"])
+    InnovationProjectFactory(application=submitted, amount_applied=400_000, total_budget=800_000)
 
 
 def all_scores(application, value):
     return {c.pk: value for c in application.round.criteria.all()}
-
-
-def awards_for(application, measure=None, project=None):
-    return {("measure", application.measures.get().pk): measure, ("project", application.projects.get().pk): project}
 
 
 def test_opening_the_assessment_moves_a_submitted_application_to_in_assessment(submitted, caseworker):
@@ -73,7 +58,7 @@ def test_the_weighted_score_uses_the_rounds_weights():
 def test_saving_scores_notes_and_awards(submitted, caseworker):
     assessment = assessment_save(application=submitted, user=caseworker, scores=all_scores(submitted, 4),
                                  notes="Godt forankret i kompetanseplanen.",
-                                 awards=awards_for(submitted, 150_000, 400_000), base_version=0)
+                                 awards=line_awards(submitted, [150_000, 400_000]), base_version=0)
     assert assessment.score == 80
     assert assessment.notes == "Godt forankret i kompetanseplanen."
     assert submitted.measures.get().proposed_award == 150_000
@@ -86,7 +71,7 @@ def test_saving_scores_notes_and_awards(submitted, caseworker):
 def test_an_award_above_what_was_applied_for_is_refused_and_nothing_is_saved(submitted, caseworker):
     with pytest.raises(CaseworkError, match="cannot be more than"):
         assessment_save(application=submitted, user=caseworker, scores=all_scores(submitted, 3), notes="x",
-                        awards=awards_for(submitted, 200_001, 0), base_version=0)
+                        awards=line_awards(submitted, [200_001, 0]), base_version=0)
     assert submitted.measures.get().proposed_award is None
     assert submitted.events.filter(kind=CaseworkEvent.ASSESSMENT_SAVED).count() == 0
 
@@ -112,9 +97,10 @@ def test_only_caseworkers_assess(submitted, role):
 
 
 def test_a_caseworker_of_another_office_cannot_assess(submitted):
-    other = ApplicationFactory(submitted=True)
     with pytest.raises(CaseworkError):
-        assessment_start(application=submitted, user=staff(other.round.office, Role.CASEWORKER))
+        assessment_start(application=submitted, user=staff(OfficeFactory(), Role.CASEWORKER))
+    submitted.refresh_from_db()
+    assert submitted.status == ApplicationStatus.SUBMITTED
 
 
 def test_asking_for_more_information_returns_it_and_the_municipality_can_send_it_again_after_the_deadline(
@@ -131,8 +117,9 @@ def test_asking_for_more_information_returns_it_and_the_municipality_can_send_it
     assert event.visible_to_applicant and event.data["message"] == "Legg ved vedtatt kompetanseplan."
 
     # the round closed meanwhile: the resubmission the office asked for is still accepted
-    type(submitted.round).objects.filter(pk=submitted.round.pk).update(
-        opens_at=submitted.round.opens_at.replace(year=2019), closes_at=submitted.round.opens_at.replace(year=2020))
+    round_ = submitted.round
+    round_.opens_at, round_.closes_at = round_.opens_at.replace(year=2019), round_.opens_at.replace(year=2020)
+    round_.save(update_fields=["opens_at", "closes_at"])
     submitted.refresh_from_db()
     signatory = member(submitted.organisation, Role.SIGNATORY)
     with django_capture_on_commit_callbacks(execute=True):
@@ -149,12 +136,11 @@ def test_asking_for_more_information_needs_a_message(submitted, caseworker):
 
 
 def test_lowering_the_amount_applied_for_clears_an_award_above_it(submitted, caseworker):
-    from applications.services import measure_save
-
     assessment_save(application=submitted, user=caseworker, scores={}, notes="",
-                    awards=awards_for(submitted, 200_000, 0), base_version=0)
-    type(submitted).objects.filter(pk=submitted.pk).update(status=ApplicationStatus.RETURNED)
+                    awards=line_awards(submitted, [200_000, 0]), base_version=0)
+    information_request(application=submitted, user=caseworker, message="Senk beløpet for tiltaket.")
     submitted.refresh_from_db()
+    assert submitted.status == ApplicationStatus.RETURNED
     measure = submitted.measures.get()
     editor = member(submitted.organisation, Role.EDITOR)
     measure_save(application=submitted, user=editor, data={"amount_applied": 100_000}, measure_pk=measure.pk,

@@ -9,37 +9,36 @@ import time_machine
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 from django.utils import timezone
 
-from applications.models import ApplicationStatus
-from portal.models import Role, User
+from portal.models import Role
 from reminders.models import Reminder, ReminderKind
 from reminders.occasions import reminders_planned
 from reminders.sweep import reminders_sweep
-from tests.applications.factories import ApplicationFactory
+from tests.applications.factories import ApplicationFactory, applying_for, staff
 
 # the browser journeys' fixtures (chromium, axe, logging in) for the one browser test below
 from tests.browser.conftest import _axe, axe_check, browser_context_args, browser_type_launch_args, login  # noqa: F401
+from tests.helpers import url
 from tests.portal.factories import MembershipFactory, OfficeFactory, OrganisationFactory, UserFactory
-from tests.reporting import decided, no_letters
-from tests.reporting.test_reminders import _grant, _members, _send_letter, _sent, _world
+from tests.reminders.factories import granted, letter_sent, members, nordland, reminders_sent
 from tests.schemes.factories import oslo
 
 NOW = oslo(2020, 2, 8, 12)  # the 14-day reminders went yesterday; 7 and 1 are to come
 
 
-def _admin_client(client_class, office, role=Role.OFFICE_ADMIN):
-    user = MembershipFactory(role=role, office=office).user
+def _client_of(client_class, user):
     client = client_class()
     client.force_login(user)
     return client
 
 
 @pytest.fixture
-def world(db):
-    round_, orgs = _world()
-    ApplicationFactory(round=round_, organisation=orgs["bodo"], submitted=True)
+def world(office):
+    """`nordland` for the shared `office` (whose role clients are the conftest's): Bodø has submitted (an
+    application of 150 000 kr), Narvik has a draft, and the 14-day reminders went at 01:00 on 07.02.2020."""
+    round_, orgs = nordland(office=office)
+    applying_for(round_, 150_000, organisation=orgs["bodo"])
     ApplicationFactory(round=round_, organisation=orgs["narvik"])
     with time_machine.travel(oslo(2020, 2, 7, 1), tick=False):
         reminders_sweep(now=oslo(2020, 2, 7, 1))
@@ -48,12 +47,12 @@ def world(db):
 
 def _page(client, round_):
     with time_machine.travel(NOW, tick=False):
-        return client.get(reverse("reminders:round", kwargs={"round_pk": round_.pk}))
+        return client.get(url("reminders:round", round_))
 
 
-def test_the_office_admin_sees_what_will_go_and_what_went(world, client_class):
+def test_the_office_admin_sees_what_will_go_and_what_went(world, office_admin_client):
     round_, _orgs = world
-    response = _page(_admin_client(client_class, round_.office), round_)
+    response = _page(office_admin_client, round_)
     assert response.status_code == 200
     page = response.content.decode()
     planned, went = page.split('id="went-title"')
@@ -74,12 +73,12 @@ def test_the_office_admin_sees_what_will_go_and_what_went(world, client_class):
 @pytest.mark.django_db
 def test_what_is_planned_is_what_the_sweep_sends_at_each_time():
     """One source of truth: each planned reminder goes at its time, to the recipients listed."""
-    round_, orgs = _world()
+    round_, orgs = nordland()
     ApplicationFactory(round=round_, organisation=orgs["narvik"])
-    ApplicationFactory(round=round_, organisation=orgs["rana"], status=ApplicationStatus.WITHDRAWN)
-    _grant(ApplicationFactory(round=round_, organisation=orgs["bodo"], submitted=True))
+    ApplicationFactory(round=round_, organisation=orgs["rana"], withdrawn=True)
+    granted(applying_for(round_, 150_000, organisation=orgs["bodo"]))
     # granted, but its decision letter never goes: the municipality is not reminded of the report
-    _grant(ApplicationFactory(round=round_, organisation=orgs["vefsn"], submitted=True), sent=False)
+    granted(applying_for(round_, 150_000, organisation=orgs["vefsn"]), sent=False)
     planned = reminders_planned(round_=round_, now=oslo(2020, 1, 10))
     assert {occasion.organisation.name for occasion in planned if occasion.organisation} == {"Narvik", "Bodø"}
     overdue = [occasion for occasion in planned if occasion.kind == ReminderKind.REPORT_OVERDUE]
@@ -89,19 +88,18 @@ def test_what_is_planned_is_what_the_sweep_sends_at_each_time():
     for moment in sorted({occasion.due_at for occasion in planned}):
         before = len(mail.outbox)
         reminders_sweep(now=moment)
-        for sent in _sent(mail.outbox[before:]):
+        for sent in reminders_sent(mail.outbox[before:]):
             assert expected.pop(sent) == moment, sent
     assert expected == {}
 
 
-def test_the_calendar_of_a_round_with_overdue_reports_shows_the_next_daily_summary(world, client_class):
+def test_the_calendar_of_a_round_with_overdue_reports_shows_the_next_daily_summary(world, office_admin_client):
     round_, orgs = world
-    _grant(round_.applications.get(organisation=orgs["bodo"]))
+    granted(round_.applications.get(organisation=orgs["bodo"]))
     with time_machine.travel(oslo(2021, 3, 2, 7, 30), tick=False):
         reminders_sweep(now=oslo(2021, 3, 2, 7, 30))
-    client = _admin_client(client_class, round_.office)
     with time_machine.travel(oslo(2021, 3, 2, 12), tick=False):
-        page = client.get(reverse("reminders:round", kwargs={"round_pk": round_.pk})).content.decode()
+        page = office_admin_client.get(url("reminders:round", round_)).content.decode()
     planned, went = page.split('id="went-title"')
     assert "03.03.2021 kl. 07:00" in planned and "saksbehandler@fm.example" in planned
     assert "saksbehandler@fm.example" in went and "editor@bodo.example" in went
@@ -109,22 +107,18 @@ def test_the_calendar_of_a_round_with_overdue_reports_shows_the_next_daily_summa
 
 def _planned_rows(client, round_, moment) -> list[str]:
     with time_machine.travel(moment, tick=False):
-        page = client.get(reverse("reminders:round", kwargs={"round_pk": round_.pk})).content.decode()
+        page = client.get(url("reminders:round", round_)).content.decode()
     return page.split('id="went-title"')[0].split("<tr>")[2:]  # past the table's head
 
 
-def test_the_calendar_plans_report_reminders_once_the_decision_letter_has_gone(world, client_class, monkeypatch):
-    no_letters(monkeypatch)
+def test_the_calendar_plans_report_reminders_once_the_decision_letter_has_gone(world, office_admin_client):
     round_, orgs = world
-    vefsn = decided(round_, 150_000, organisation=orgs["vefsn"], sent=False,
-                    caseworker=User.objects.get(email="saksbehandler@fm.example"),
-                    approver=MembershipFactory(role=Role.APPROVER, office=round_.office).user)
-    client = _admin_client(client_class, round_.office)
+    vefsn = granted(applying_for(round_, 150_000, organisation=orgs["vefsn"]), sent=False)
     moment = oslo(2021, 2, 1, 12)
-    assert _planned_rows(client, round_, moment) == []  # approved, but the municipality does not know yet
+    assert _planned_rows(office_admin_client, round_, moment) == []  # approved, but the municipality does not know yet
 
-    _send_letter(vefsn)
-    rows = _planned_rows(client, round_, moment)
+    letter_sent(vefsn)
+    rows = _planned_rows(office_admin_client, round_, moment)
     when = [(row.split("</td>")[0].rsplit(">", 1)[1], "vefsn.example" in row) for row in rows]
     # the 60-day reminder caught up with the next check, the 14- and 1-day ones, then the morning
     # after the deadline the caseworkers' summary and the overdue notice
@@ -133,87 +127,85 @@ def test_the_calendar_plans_report_reminders_once_the_decision_letter_has_gone(w
     assert "saksbehandler@fm.example" in rows[-2]
 
 
-@pytest.mark.parametrize("role", [Role.CASEWORKER, Role.APPROVER])
-def test_office_staff_who_are_not_its_admins_are_refused(world, client_class, role):
+@pytest.mark.parametrize("client_of_role", ["caseworker_client", "approver_client"])
+def test_office_staff_who_are_not_its_admins_are_refused(world, request, client_of_role):
     """Their own office's round: 403 with the reason (one rule for "a round of my office")."""
     round_, _orgs = world
-    client = _admin_client(client_class, round_.office, role=role)
+    client = request.getfixturevalue(client_of_role)
     assert _page(client, round_).status_code == 403
-    assert client.get(reverse("reminders:rounds")).status_code == 404
+    assert client.get(url("reminders:rounds")).status_code == 404
 
 
 def test_another_offices_admin_gets_404_and_does_not_see_the_round(world, client_class):
     round_, _orgs = world
-    client = _admin_client(client_class, OfficeFactory())
+    client = _client_of(client_class, staff(OfficeFactory(), Role.OFFICE_ADMIN))
     assert _page(client, round_).status_code == 404
-    listing = client.get(reverse("reminders:rounds"))
+    listing = client.get(url("reminders:rounds"))
     assert listing.status_code == 200
-    assert reverse("reminders:round", kwargs={"round_pk": round_.pk}) not in listing.content.decode()
+    assert url("reminders:round", round_) not in listing.content.decode()
 
 
 def test_municipal_users_get_404_and_anonymous_visitors_are_asked_to_log_in(world, client_class):
     round_, orgs = world
-    editor = client_class()
-    editor.force_login(orgs["narvik"].memberships.get(role=Role.EDITOR).user)
+    editor = _client_of(client_class, orgs["narvik"].memberships.get(role=Role.EDITOR).user)
     assert _page(editor, round_).status_code == 404
     anonymous = _page(client_class(), round_)
     assert anonymous.status_code == 302 and "/login/" in anonymous["Location"]
 
 
-def test_the_rounds_page_links_to_each_calendar_of_the_admins_office(world, client_class):
+def test_the_rounds_page_links_to_each_calendar_of_the_admins_office(world, office_admin_client):
     round_, _orgs = world
-    response = _admin_client(client_class, round_.office).get(reverse("reminders:rounds"))
+    response = office_admin_client.get(url("reminders:rounds"))
     assert response.status_code == 200
     page = response.content.decode()
-    assert reverse("reminders:round", kwargs={"round_pk": round_.pk}) in page
+    assert url("reminders:round", round_) in page
     assert page.count("<h1") == 1 and "<caption>" in page and 'scope="col"' in page
 
 
-def test_the_calendar_page_has_one_heading_and_captioned_tables(world, client_class):
+def test_the_calendar_page_has_one_heading_and_captioned_tables(world, office_admin_client):
     round_, _orgs = world
-    page = _page(_admin_client(client_class, round_.office), round_).content.decode()
+    page = _page(office_admin_client, round_).content.decode()
     assert page.count("<h1") == 1
     assert page.count("<caption>") == 2 and 'scope="row"' in page
 
 
-def test_the_calendar_queries_do_not_grow_with_the_organisations(world, client_class):
+def test_the_calendar_queries_do_not_grow_with_the_organisations(world, office_admin_client):
     round_, _orgs = world
-    client = _admin_client(client_class, round_.office)
     county = round_.office.counties.first()
 
     def count():
         with CaptureQueriesContext(connection) as captured:
-            assert _page(client, round_).status_code == 200
+            assert _page(office_admin_client, round_).status_code == 200
         return len(captured.captured_queries)
 
     small = count()
     for n in range(40):
-        organisation = OrganisationFactory(county=county, municipality_number=f"18{40 + n}")
-        _members(organisation, f"kommune{n}")
+        members(OrganisationFactory(county=county), f"kommune{n}")
     reminders_sweep(now=oslo(2020, 2, 7, 2))  # their 14-day reminders go: more rows in both tables
     assert Reminder.objects.count() == 6 + 80
     assert count() == small
 
 
-def test_the_admin_lists_the_offices_reminders_read_only_with_a_link_to_the_calendar(world, client_class):
+def test_the_admin_lists_the_offices_reminders_read_only_with_a_link_to_the_calendar(world, office_admin_client,
+                                                                                     client_class):
     round_, _orgs = world
-    client = _admin_client(client_class, round_.office)
-    changelist = client.get(reverse("admin:reminders_reminder_changelist"))
+    client = office_admin_client
+    changelist = client.get(url("admin:reminders_reminder_changelist"))
     assert changelist.status_code == 200
     page = changelist.content.decode()
     assert "signatory@rana.example" in page
-    assert reverse("reminders:round", kwargs={"round_pk": round_.pk}) in page
+    assert url("reminders:round", round_) in page
     reminder = Reminder.objects.first()
-    assert client.get(reverse("admin:reminders_reminder_add")).status_code == 403
-    detail = client.post(reverse("admin:reminders_reminder_change", args=[reminder.pk]), {"offset": 99})
+    assert client.get(url("admin:reminders_reminder_add")).status_code == 403
+    detail = client.post(url("admin:reminders_reminder_change", object_id=reminder.pk), {"offset": 99})
     assert detail.status_code in (200, 403)
     reminder.refresh_from_db()
     assert reminder.offset == 14
 
-    other = _admin_client(client_class, OfficeFactory())
-    other_page = other.get(reverse("admin:reminders_reminder_changelist")).content.decode()
+    other = _client_of(client_class, staff(OfficeFactory(), Role.OFFICE_ADMIN))
+    other_page = other.get(url("admin:reminders_reminder_changelist")).content.decode()
     assert "signatory@rana.example" not in other_page
-    assert other.get(reverse("admin:reminders_reminder_change", args=[reminder.pk])).status_code in (302, 403, 404)
+    assert other.get(url("admin:reminders_reminder_change", object_id=reminder.pk)).status_code in (302, 403, 404)
 
 
 @pytest.mark.browser
@@ -222,8 +214,8 @@ def test_the_calendar_pages_pass_axe(page, live_server, transactional_db, axe_ch
     from demo.seed import DEMO_PASSWORD
 
     now = timezone.now()
-    round_, orgs = _world(opens=now - dt.timedelta(days=20), closes=now + dt.timedelta(days=5),
-                          reporting_deadline=now + dt.timedelta(days=365))
+    round_, orgs = nordland(opens=now - dt.timedelta(days=20), closes=now + dt.timedelta(days=5),
+                            reporting_deadline=now + dt.timedelta(days=365))
     ApplicationFactory(round=round_, organisation=orgs["narvik"])
     reminders_sweep(now=now)  # the 7-day reminders go; the 1-day ones are to come
     admin = UserFactory(email="admin.kalender@fm.example")

@@ -9,15 +9,16 @@ import openpyxl
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 
-from applications.models import ApplicationStatus
+from applications.models import InnovationProject
 from casework.exports import cell_safe, export_csv, export_xlsx, round_export_rows
-from casework.models import Decision, DecisionStatus, Outcome
+from casework.models import Outcome
 from portal.models import Role
 from tests.applications.factories import ApplicationFactory, CompetenceMeasureFactory, InnovationProjectFactory
-from tests.portal.factories import MembershipFactory, OfficeFactory, OrganisationFactory, UserFactory
+from tests.casework.factories import AssessmentFactory, DecisionFactory, decided
+from tests.helpers import url
+from tests.portal.factories import MembershipFactory, OfficeFactory, OrganisationFactory
 from tests.schemes.factories import RoundFactory
 
 pytestmark = pytest.mark.django_db
@@ -27,14 +28,10 @@ HEADER_NB = ["Kommune", "Organisasjonsnummer", "Del", "Type", "Tittel", "Rus og 
              "Tildelt (kr)"]
 
 
-@pytest.fixture
-def round_(office):
-    return RoundFactory(office=office, year=2026)
-
-
-def application_in(round_, name, status, **kwargs):
+def application_in(round_, name, **traits):
+    """An application of the municipality `name` (in the round's county), in the state `traits` say."""
     organisation = OrganisationFactory(name=name, county=round_.office.counties.first())
-    return ApplicationFactory(round=round_, organisation=organisation, status=status, **kwargs)
+    return ApplicationFactory(round=round_, organisation=organisation, **traits)
 
 
 @pytest.fixture
@@ -42,31 +39,23 @@ def assessed(round_):
     """Alfa is decided (its decision differs from the awards on the lines, as it may after an
     appeal); Beta is in assessment with one proposal missing; a draft and a withdrawn one and
     another round's application are not in play."""
-    alfa = application_in(round_, "Alfa kommune", ApplicationStatus.DECIDED)
-    measure = CompetenceMeasureFactory(application=alfa, title=HYPERLINK, amount_applied=240_000,
-                                       proposed_award=240_000)
-    project = InnovationProjectFactory(application=alfa, title="+1 prosjekt", amount_applied=400_000,
-                                       proposed_award=100_000)
-    user = UserFactory()
-    Decision.objects.create(
-        application=alfa, status=DecisionStatus.APPROVED, outcome=Outcome.PARTLY_GRANTED,
-        total_applied=640_000, total_awarded=390_000, reporting_deadline=round_.reporting_deadline,
-        proposed_by=user, proposed_at=timezone.now(),
-        lines=[
-            {"part": "measure", "id": measure.pk, "title": HYPERLINK, "kind": "further_education",
-             "mental_health": True, "applied": 240_000, "awarded": 240_000},
-            {"part": "project", "id": project.pk, "title": "+1 prosjekt", "kind": "", "mental_health": False,
-             "applied": 400_000, "awarded": 150_000},
-        ],
-    )
-    beta = application_in(round_, "Beta kommune", ApplicationStatus.IN_ASSESSMENT)
-    CompetenceMeasureFactory(application=beta, title="-2 ledere", kind="leadership", concerns_mental_health=False,
-                             amount_applied=50_000, proposed_award=30_000, total_cost=100_000)
+    alfa = application_in(round_, "Alfa kommune", submitted=True)
+    CompetenceMeasureFactory(application=alfa, title=HYPERLINK, amount_applied=240_000)
+    project = InnovationProjectFactory(application=alfa, title="+1 prosjekt", amount_applied=400_000)
+    decision = DecisionFactory(application=alfa, awarded=[240_000, 150_000], approved=True)
+    assert decision.outcome == Outcome.PARTLY_GRANTED
+    assert (decision.total_applied, decision.total_awarded) == (640_000, 390_000)
+    InnovationProject.objects.filter(pk=project.pk).update(proposed_award=100_000)  # the line's award, changed since
+
+    beta = application_in(round_, "Beta kommune", submitted=True)
+    measure = CompetenceMeasureFactory(application=beta, title="-2 ledere", kind="leadership",
+                                       concerns_mental_health=False, amount_applied=50_000, total_cost=100_000)
     InnovationProjectFactory(application=beta, title="@SUM(A1:A2)", amount_applied=100_000)
-    for name, status in [("Draft kommune", ApplicationStatus.DRAFT), ("Trukket kommune", ApplicationStatus.WITHDRAWN)]:
-        CompetenceMeasureFactory(application=application_in(round_, name, status))
-    CompetenceMeasureFactory(application=application_in(RoundFactory(office=round_.office, year=2025),
-                                                        "Fjorårets kommune", ApplicationStatus.DECIDED))
+    AssessmentFactory(application=beta, awarded={("measure", measure.pk): 30_000})  # now in assessment
+
+    for name, traits in [("Draft kommune", {}), ("Trukket kommune", {"withdrawn": True})]:
+        CompetenceMeasureFactory(application=application_in(round_, name, **traits))
+    decided(RoundFactory(office=round_.office, year=round_.year - 1, with_criteria=True))  # last year's round
     return alfa, beta
 
 
@@ -88,6 +77,7 @@ def test_one_row_per_line_of_each_application_in_play_with_the_decided_or_propos
 
     assert rows == expected_rows(*assessed)
     assert " " in rows[0][1] and len(rows[0][1]) == 11  # "972 418 013"
+    assert assessed[0].decision.lines[1]["awarded"] == 150_000  # the decision's amount, not the line's 100 000
 
 
 def test_the_rows_are_read_in_three_queries(round_, assessed, django_assert_num_queries):
@@ -150,12 +140,12 @@ def test_the_offices_caseworkers_and_approvers_download_it(request, round_, asse
                                                           content_type, who):
     client = request.getfixturevalue(who)
 
-    response = client.get(reverse(name, kwargs={"round_pk": round_.pk}))
+    response = client.get(url(name, round_))
 
     assert response.status_code == 200
     assert response["Content-Type"] == content_type
     assert response["Content-Disposition"] == (
-        f'attachment; filename="tildeling-{round_.office.slug}-2026.{extension}"')
+        f'attachment; filename="tildeling-{round_.office.slug}-{round_.year}.{extension}"')
     if extension == "csv":
         assert "Beta kommune" in response.content.decode("utf-8-sig")
     else:
@@ -170,7 +160,7 @@ def test_municipalities_and_other_roles_are_refused(request, round_, assessed, n
     """Outside the office: 404. The office's own admin, who does not work on the round: 403."""
     client = request.getfixturevalue(who)
 
-    assert client.get(reverse(name, kwargs={"round_pk": round_.pk})).status_code == status
+    assert client.get(url(name, round_)).status_code == status
 
 
 @pytest.mark.parametrize("name", ["office:export_csv", "office:export_xlsx"])
@@ -178,11 +168,11 @@ def test_municipalities_and_other_roles_are_refused(request, round_, assessed, n
 def test_another_offices_staff_get_404(client, round_, assessed, name, role):
     client.force_login(MembershipFactory(role=role, office=OfficeFactory()).user)
 
-    assert client.get(reverse(name, kwargs={"round_pk": round_.pk})).status_code == 404
+    assert client.get(url(name, round_)).status_code == 404
 
 
 def test_an_anonymous_visitor_is_sent_to_log_in(client, round_):
-    response = client.get(reverse("office:export_csv", kwargs={"round_pk": round_.pk}))
+    response = client.get(url("office:export_csv", round_))
 
     assert response.status_code == 302
     assert "login" in response["Location"]
@@ -192,25 +182,25 @@ def test_an_anonymous_visitor_is_sent_to_log_in(client, round_):
 
 def add_applications(round_, count):
     for _ in range(count):
-        application = ApplicationFactory(round=round_, status=ApplicationStatus.IN_ASSESSMENT)
+        application = ApplicationFactory(round=round_, in_assessment=True)
         CompetenceMeasureFactory(application=application, proposed_award=100_000)
         InnovationProjectFactory(application=application)
 
 
-def queries_for(client, url) -> int:
+def queries_for(client, address) -> int:
     with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
+        response = client.get(address)
     assert response.status_code == 200
     return len(queries)
 
 
 @pytest.mark.parametrize("name", ["office:export_csv", "office:export_xlsx"])
 def test_the_query_count_is_the_same_at_5_and_50_applications(caseworker_client, round_, name):
-    url = reverse(name, kwargs={"round_pk": round_.pk})
+    address = url(name, round_)
     add_applications(round_, 5)
-    small = queries_for(caseworker_client, url)
+    small = queries_for(caseworker_client, address)
     add_applications(round_, 45)
-    large = queries_for(caseworker_client, url)
+    large = queries_for(caseworker_client, address)
 
     assert small == large
     assert len(round_export_rows(round_=round_)) == 100

@@ -6,16 +6,11 @@ import zipfile
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import translation
 
 from portal.uploads import DOCX, ODT, PDF, safe_file_name, upload_inspect
-from tests.applications.factories import MINIMAL_PDF, pdf_upload
+from tests.portal.factories import MINIMAL_PDF, pdf_upload
 
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")  # the refusals' messages are matched in English
 
 
 def zip_bytes(entries: list[tuple[str, bytes]], *, stored_first=False) -> bytes:

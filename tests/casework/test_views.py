@@ -21,21 +21,22 @@ from applications.models import (
     EventKind,
     InnovationProject,
 )
-from applications.services import application_submit
+from applications.services import application_submit, attachment_add
 from casework.models import Assessment, CriterionScore
 from casework.rules import weighted_score
-from casework.services.assessments import assessment_save
+from casework.services.assessments import assessment_save, information_request
 from portal.models import Role
-from schemes.services import round_create_default_criteria
 from tests.applications.factories import (
     ApplicationFactory,
     CompetenceMeasureFactory,
     InnovationProjectFactory,
     member,
+    pdf_upload,
     ready_to_submit,
     staff,
 )
-from tests.applications.test_views import assert_error_summary_links_land, english, field_error, parse, text
+from tests.casework.factories import AssessmentFactory
+from tests.helpers import assert_error_summary_links_land, field_error, in_english, page_text, parse, url
 from tests.portal.factories import OfficeFactory, OrganisationFactory
 from tests.schemes.factories import RoundFactory
 
@@ -46,39 +47,16 @@ NOTE = "Intern vurdering: svak forankring i ledelsen, ikke del med kommunen"
 
 # --- set-up ------------------------------------------------------------------------------------------
 
-@pytest.fixture
-def round_(office):
-    round_ = RoundFactory(office=office)
-    round_create_default_criteria(round=round_)
-    return round_
-
-
-@pytest.fixture
-def caseworker(client_class, office):
-    client = english(client_class())
-    client.user = staff(office, Role.CASEWORKER)
-    client.force_login(client.user)
-    return client
-
-
-@pytest.fixture
-def approver(client_class, office):
-    client = english(client_class())
-    client.user = staff(office, Role.APPROVER)
-    client.force_login(client.user)
-    return client
-
-
 def logged_in(client_class, user):
-    client = english(client_class())
+    client = in_english(client_class())
     client.force_login(user)
     client.user = user
     return client
 
 
-def received(round_, name=None, *, mental_health=True, plan_updated_on=None, applied=200_000, status=None,
-             submitted_at=None, **kwargs):
-    """A submitted application of a municipality in the round's county, with one measure and one project."""
+def received(round_, name=None, *, mental_health=True, plan_updated_on=None, applied=200_000, **kwargs):
+    """A submitted application of a municipality in the round's county, with one measure and one
+    project; `kwargs` go to ApplicationFactory (in_assessment=True, returned=True, submitted_at=...)."""
     organisation = OrganisationFactory(county=round_.office.counties.first(),
                                        **({"name": name} if name else {}))
     application = ApplicationFactory(
@@ -88,20 +66,11 @@ def received(round_, name=None, *, mental_health=True, plan_updated_on=None, app
     CompetenceMeasureFactory(application=application, concerns_mental_health=mental_health, amount_applied=applied,
                              total_cost=max(applied, 300_000))
     InnovationProjectFactory(application=application, amount_applied=400_000)
-    updates = {}
-    if status:
-        updates["status"] = status
-    if submitted_at:
-        updates["submitted_at"] = submitted_at
-    if updates:
-        Application.objects.filter(pk=application.pk).update(**updates)
-        application.refresh_from_db()
     return application
 
 
 def office_url(name, obj):
-    key = "round_pk" if name == "round_applications" else "pk"
-    return reverse(f"office:{name}", kwargs={key: obj.pk})
+    return url(f"office:{name}", obj)
 
 
 def listed(response) -> list[str]:
@@ -128,46 +97,49 @@ def assessment_post(application, *, scores=None, awards=None, notes="", base_ver
 
 # --- the office's rounds and a round's list ------------------------------------------------------
 
-def test_rounds_page_lists_the_offices_rounds_with_counts(caseworker, round_):
+def test_rounds_page_lists_the_offices_rounds_with_counts(caseworker_client, round_):
+    caseworker = in_english(caseworker_client)
     received(round_)
-    received(round_, status=ApplicationStatus.IN_ASSESSMENT)
+    received(round_, in_assessment=True)
     ApplicationFactory(round=round_)  # a draft is not received
     elsewhere = RoundFactory(office=OfficeFactory())
 
     response = caseworker.get(reverse("office:rounds"))
     assert response.status_code == 200
-    page = text(response)
+    page = page_text(response)
     assert office_url("round_applications", round_) in page
     assert office_url("round_applications", elsewhere) not in page
     row = page.split(office_url("round_applications", round_), 1)[1].split("</tr>", 1)[0]
     assert re.findall(r'<td class="text-end">(\d+)</td>', row) == ["2", "1"]  # received, not yet assessed
 
 
-def test_the_menu_links_office_staff_to_casework(caseworker, client_class, organisation):
-    assert reverse("office:rounds") in text(caseworker.get(reverse("portal:dashboard")))
+def test_the_menu_links_office_staff_to_casework(caseworker_client, client_class, organisation):
+    caseworker = in_english(caseworker_client)
+    assert reverse("office:rounds") in page_text(caseworker.get(reverse("portal:dashboard")))
     municipal = logged_in(client_class, member(organisation))
-    assert reverse("office:rounds") not in text(municipal.get(reverse("portal:dashboard")))
+    assert reverse("office:rounds") not in page_text(municipal.get(reverse("portal:dashboard")))
 
 
 def test_office_admin_is_told_the_rounds_are_for_caseworkers(client_class, office, round_):
     admin = logged_in(client_class, staff(office, Role.OFFICE_ADMIN))
     response = admin.get(reverse("office:rounds"))
     assert response.status_code == 200
-    assert "Only the office's caseworkers and approvers work on the applications." in text(response)
+    assert "Only the office's caseworkers and approvers work on the applications." in page_text(response)
     refused = admin.get(office_url("round_applications", round_))
     assert refused.status_code == 403
 
 
-def test_list_shows_only_the_rounds_non_draft_applications(caseworker, round_):
+def test_list_shows_only_the_rounds_non_draft_applications(caseworker_client, round_):
+    caseworker = in_english(caseworker_client)
     mine = received(round_, "Alpha kommune")
-    withdrawn = received(round_, "Beta kommune", status=ApplicationStatus.WITHDRAWN)
+    withdrawn = received(round_, "Beta kommune", withdrawn=True)
     draft = ApplicationFactory(round=round_, organisation=OrganisationFactory(name="Utkast kommune"))
     other_round_same_office = received(RoundFactory(office=round_.office), "Annet år kommune")
 
     response = caseworker.get(office_url("round_applications", round_))
     assert response.status_code == 200
     assert listed(response) == ["Alpha kommune", "Beta kommune"]
-    page = text(response)
+    page = page_text(response)
     assert draft.organisation.name not in page
     assert other_round_same_office.organisation.name not in page
     assert office_url("application", mine) in page
@@ -184,7 +156,7 @@ def two_kinds(round_):
     with_mh = received(round_, "Alpha kommune", mental_health=True, applied=100_000)
     without = received(round_, "Beta kommune", mental_health=False, applied=250_000,
                        plan_updated_on=timezone.localdate() - dt.timedelta(days=365 * 6),
-                       status=ApplicationStatus.IN_ASSESSMENT)
+                       in_assessment=True)
     return with_mh, without
 
 
@@ -198,26 +170,29 @@ def two_kinds(round_):
     ({"plan": "no"}, ["Beta kommune"]),
     ({"status": "submitted", "mental_health": "no"}, []),
 ])
-def test_each_filter_narrows_the_list(caseworker, round_, two_kinds, query, expected):
+def test_each_filter_narrows_the_list(caseworker_client, round_, two_kinds, query, expected):
+    caseworker = in_english(caseworker_client)
     response = caseworker.get(office_url("round_applications", round_), query)
     assert listed(response) == expected
     if not expected:
-        assert "No application matches the filters." in text(response)
+        assert "No application matches the filters." in page_text(response)
 
 
-def test_municipality_filter(caseworker, round_, two_kinds):
+def test_municipality_filter(caseworker_client, round_, two_kinds):
+    caseworker = in_english(caseworker_client)
     with_mh, without = two_kinds
     response = caseworker.get(office_url("round_applications", round_), {"organisation": without.organisation_id})
     assert listed(response) == ["Beta kommune"]
     # the choices are the round's applicants, and the chosen one stays selected
     filters = next(f["_fields"] for f in parse(response).forms if "sort" in f["_fields"])
     assert filters["organisation"] == [str(without.organisation_id)]
-    select = text(response).split('name="organisation"', 1)[1].split("</select>", 1)[0]
+    select = page_text(response).split('name="organisation"', 1)[1].split("</select>", 1)[0]
     choices = re.findall(r'<option value="(\d+)"', select)
     assert sorted(choices) == sorted([str(with_mh.organisation_id), str(without.organisation_id)])
 
 
-def test_a_nonsense_filter_is_shown_at_its_field_and_ignored(caseworker, round_, two_kinds):
+def test_a_nonsense_filter_is_shown_at_its_field_and_ignored(caseworker_client, round_, two_kinds):
+    caseworker = in_english(caseworker_client)
     response = caseworker.get(office_url("round_applications", round_), {"status": "draft", "plan": "yes"})
     assert response.status_code == 200
     assert listed(response) == ["Alpha kommune"]  # the plan filter still applies
@@ -232,15 +207,15 @@ def test_a_nonsense_filter_is_shown_at_its_field_and_ignored(caseworker, round_,
     ("submitted", ["Gamma", "Beta", "Alpha"]),
     ("status", ["Alpha", "Gamma", "Beta"]),
 ])
-def test_each_sort_orders_the_list(caseworker, round_, sort, expected):
+def test_each_sort_orders_the_list(caseworker_client, round_, sort, expected):
+    caseworker = in_english(caseworker_client)
     now = timezone.now()
     received(round_, "Alpha", applied=150_000, submitted_at=now - dt.timedelta(days=1))
-    beta = received(round_, "Beta", applied=100_000, submitted_at=now - dt.timedelta(days=2),
-                    status=ApplicationStatus.RETURNED)
-    gamma = received(round_, "Gamma", applied=300_000, submitted_at=now - dt.timedelta(days=3),
-                     status=ApplicationStatus.IN_ASSESSMENT)
-    for application, score in ((beta, 90), (gamma, 40)):
-        Assessment.objects.create(application=application, started_by=caseworker.user, score=score)
+    beta = received(round_, "Beta", applied=100_000, submitted_at=now - dt.timedelta(days=2))
+    gamma = received(round_, "Gamma", applied=300_000, submitted_at=now - dt.timedelta(days=3))
+    for application, level in ((beta, 5), (gamma, 2)):  # scored 100 and 40, both in assessment
+        AssessmentFactory(application=application, started_by=caseworker.user, scored=level)
+    information_request(application=beta, user=caseworker.user, message="Send oss budsjettet.")  # Beta: returned
 
     response = caseworker.get(office_url("round_applications", round_), {"sort": sort})
     assert listed(response) == expected
@@ -249,9 +224,10 @@ def test_each_sort_orders_the_list(caseworker, round_, sort, expected):
     assert headers == [(direction, sort)]  # the active column, and only it, says how it is sorted
 
 
-def test_list_links_to_the_board_and_exports_only_once_they_exist(caseworker, round_):
+def test_list_links_to_the_board_and_exports_only_once_they_exist(caseworker_client, round_):
+    caseworker = in_english(caseworker_client)
     response = caseworker.get(office_url("round_applications", round_))
-    page = text(response)
+    page = page_text(response)
     for name in ("board", "export_csv", "export_xlsx"):
         try:
             target = reverse(f"office:{name}", kwargs={"round_pk": round_.pk})
@@ -260,7 +236,8 @@ def test_list_links_to_the_board_and_exports_only_once_they_exist(caseworker, ro
         assert target in page
 
 
-def test_list_queries_do_not_grow_with_the_number_of_applications(caseworker, round_):
+def test_list_queries_do_not_grow_with_the_number_of_applications(caseworker_client, round_):
+    caseworker = in_english(caseworker_client)
     def count():
         with CaptureQueriesContext(connection) as queries:
             response = caseworker.get(office_url("round_applications", round_), {"sort": "score"})
@@ -280,13 +257,14 @@ def test_list_queries_do_not_grow_with_the_number_of_applications(caseworker, ro
 
 # --- one application ------------------------------------------------------------------------------
 
-def test_application_page_shows_every_section_files_and_internal_history(caseworker, round_):
+def test_application_page_shows_every_section_files_and_internal_history(caseworker_client, round_):
+    caseworker = in_english(caseworker_client)
     application = received(round_)
     assessment_save(application=application, user=caseworker.user, scores={}, notes=NOTE, awards={},
                     base_version=0)
     response = caseworker.get(office_url("application", application))
     assert response.status_code == 200
-    page = text(response)
+    page = page_text(response)
     assert len(re.findall(r"<h1[\s>]", response.content.decode())) == 1
     for heading in ("Contact person and cover letter", "Competence plan", "Competence measures",
                     "Innovation projects", "Totals, computed from the lines", "Attachments and receipts",
@@ -299,17 +277,15 @@ def test_application_page_shows_every_section_files_and_internal_history(casewor
     assert office_url("assess", application) in page
 
 
-def test_attachments_and_receipts_download_for_the_office(caseworker, round_, organisation):
-    from applications.services import attachment_add
-    from tests.applications.factories import pdf_upload
-
+def test_attachments_and_receipts_download_for_the_office(caseworker_client, round_, organisation):
+    caseworker = in_english(caseworker_client)
     application = ready_to_submit(round=round_, organisation=organisation)
     signatory = member(organisation, Role.SIGNATORY)
     attachment = attachment_add(application=application, user=signatory, kind="other",
                                 upload=pdf_upload("Vedlegg.pdf"))
     application_submit(application=application, user=signatory)
 
-    page = text(caseworker.get(office_url("application", application)))
+    page = page_text(caseworker.get(office_url("application", application)))
     assert attachment.get_absolute_url() in page
     download = caseworker.get(attachment.get_absolute_url())
     assert download.status_code == 200
@@ -322,8 +298,9 @@ def started(application) -> int:
     return ApplicationEvent.objects.filter(application=application, to_status=ApplicationStatus.IN_ASSESSMENT).count()
 
 
-def test_reading_the_assessment_form_changes_nothing(caseworker, round_):
+def test_reading_the_assessment_form_changes_nothing(caseworker_client, round_):
     """A GET (a link, a prefetch) must never move an application or write anything."""
+    caseworker = in_english(caseworker_client)
     application = received(round_)
     assert caseworker.get(office_url("assess", application)).status_code == 200
     application.refresh_from_db()
@@ -331,7 +308,8 @@ def test_reading_the_assessment_form_changes_nothing(caseworker, round_):
     assert started(application) == 0 and not Assessment.objects.filter(application=application).exists()
 
 
-def test_starting_the_assessment_moves_a_submitted_application_to_in_assessment(caseworker, round_):
+def test_starting_the_assessment_moves_a_submitted_application_to_in_assessment(caseworker_client, round_):
+    caseworker = in_english(caseworker_client)
     application = received(round_)
     assert caseworker.get(office_url("start_assessment", application)).status_code == 405
     response = caseworker.post(office_url("start_assessment", application), follow=True)
@@ -341,7 +319,7 @@ def test_starting_the_assessment_moves_a_submitted_application_to_in_assessment(
     assert Assessment.objects.filter(application=application, started_by=caseworker.user).exists()
     assert started(application) == 1
     # one labelled field per criterion, with its weight
-    page = text(response)
+    page = page_text(response)
     for criterion in round_.criteria.all():
         assert f"{criterion.label} (weight {criterion.weight})" in page
         assert f'for="id_score_{criterion.pk}"' in page
@@ -351,7 +329,8 @@ def test_starting_the_assessment_moves_a_submitted_application_to_in_assessment(
     assert started(application) == 1
 
 
-def test_saving_scores_computes_the_weighted_score_and_saves_awards(caseworker, round_):
+def test_saving_scores_computes_the_weighted_score_and_saves_awards(caseworker_client, round_):
+    caseworker = in_english(caseworker_client)
     application = received(round_)
     measure, project = application.measures.get(), application.projects.get()
     caseworker.post(office_url("start_assessment", application))
@@ -369,7 +348,7 @@ def test_saving_scores_computes_the_weighted_score_and_saves_awards(caseworker, 
     measure.refresh_from_db()
     project.refresh_from_db()
     assert (measure.proposed_award, project.proposed_award) == (150_000, 0)
-    assert f"Weighted score: {expected} of 100." in text(response)
+    assert f"Weighted score: {expected} of 100." in page_text(response)
     # and the form shows the saved values again, with the new version
     form = parse(caseworker.get(office_url("assess", application))).forms[-1]["_fields"]
     assert form["base_version"] == ["1"]
@@ -377,17 +356,19 @@ def test_saving_scores_computes_the_weighted_score_and_saves_awards(caseworker, 
     assert form[f"award_measure_{measure.pk}"] == ["150000"]
 
 
-def test_the_score_waits_until_every_criterion_is_scored(caseworker, round_):
+def test_the_score_waits_until_every_criterion_is_scored(caseworker_client, round_):
+    caseworker = in_english(caseworker_client)
     application = received(round_)
     first = round_.criteria.first()
     response = caseworker.post(office_url("assess", application),
                                assessment_post(application, scores={first: 4}), follow=True)
-    assert "computed when every criterion has a score" in text(response)
+    assert "computed when every criterion has a score" in page_text(response)
     assert Assessment.objects.get(application=application).score is None
     assert CriterionScore.objects.get(assessment__application=application).score == 4
 
 
-def test_an_award_above_the_amount_applied_is_refused_and_nothing_saved(caseworker, round_):
+def test_an_award_above_the_amount_applied_is_refused_and_nothing_saved(caseworker_client, round_):
+    caseworker = in_english(caseworker_client)
     application = received(round_, applied=200_000)
     measure, project = application.measures.get(), application.projects.get()
     caseworker.post(office_url("start_assessment", application))
@@ -414,7 +395,8 @@ def test_an_award_above_the_amount_applied_is_refused_and_nothing_saved(casework
 @pytest.mark.parametrize("typed, message", [("7", "Give a whole number from 0 to 5."),
                                             ("-1", "Give a whole number from 0 to 5."),
                                             ("mye", "Give a whole number from 0 to 5.")])
-def test_a_score_outside_0_to_5_is_refused_at_the_field(caseworker, round_, typed, message):
+def test_a_score_outside_0_to_5_is_refused_at_the_field(caseworker_client, round_, typed, message):
+    caseworker = in_english(caseworker_client)
     application = received(round_)
     first = round_.criteria.first()
     response = caseworker.post(office_url("assess", application),
@@ -424,7 +406,8 @@ def test_a_score_outside_0_to_5_is_refused_at_the_field(caseworker, round_, type
     assert not CriterionScore.objects.filter(assessment__application=application).exists()
 
 
-def test_a_stale_save_is_refused_keeps_the_input_and_saving_again_wins(caseworker, client_class, office, round_):
+def test_a_stale_save_is_refused_keeps_the_input_and_saving_again_wins(caseworker_client, client_class, office, round_):
+    caseworker = in_english(caseworker_client)
     application = received(round_)
     first = round_.criteria.first()
     opened = parse(caseworker.get(office_url("assess", application))).forms[-1]["_fields"]
@@ -436,7 +419,7 @@ def test_a_stale_save_is_refused_keeps_the_input_and_saving_again_wins(caseworke
     mine = assessment_post(application, scores={first: 5}, notes="Mitt notat", base_version=0)
     response = caseworker.post(office_url("assess", application), mine)
     assert response.status_code == 200
-    page = text(response)
+    page = page_text(response)
     assert "Someone else saved the assessment after you opened it" in page
     assert "Kollegaens notat" in page  # what is saved now, to compare
     kept = parse(response).forms[-1]["_fields"]
@@ -453,12 +436,13 @@ def test_a_stale_save_is_refused_keeps_the_input_and_saving_again_wins(caseworke
     assert (assessment.notes, assessment.version) == ("Mitt notat", 2)
 
 
-def test_an_approver_sees_the_application_but_may_not_assess(approver, round_):
+def test_an_approver_sees_the_application_but_may_not_assess(approver_client, round_):
+    approver = in_english(approver_client)
     application = received(round_)
     assert approver.get(office_url("application", application)).status_code == 200
     refused = approver.get(office_url("assess", application))
     assert refused.status_code == 403
-    assert "Only the office's caseworkers assess applications." in text(refused)
+    assert "Only the office's caseworkers assess applications." in page_text(refused)
     refused = approver.post(office_url("assess", application), assessment_post(application, notes=NOTE))
     assert refused.status_code == 403
     assert approver.post(office_url("request_information", application), {"message": "Mer"}).status_code == 403
@@ -470,7 +454,8 @@ def test_an_approver_sees_the_application_but_may_not_assess(approver, round_):
 # --- asking for more information ------------------------------------------------------------------
 
 def test_request_information_returns_the_application_and_the_municipality_resubmits_after_the_deadline(
-        caseworker, client_class, round_, organisation, django_capture_on_commit_callbacks, mailoutbox):
+        caseworker_client, client_class, round_, organisation, django_capture_on_commit_callbacks, mailoutbox):
+    caseworker = in_english(caseworker_client)
     application = ready_to_submit(round=round_, organisation=organisation)
     signatory_user = member(organisation, Role.SIGNATORY)
     application_submit(application=application, user=signatory_user)
@@ -487,16 +472,16 @@ def test_request_information_returns_the_application_and_the_municipality_resubm
     assert application.status == ApplicationStatus.RETURNED
     assert ApplicationEvent.objects.filter(application=application, kind=EventKind.STATUS_CHANGED,
                                            data__transition="return", data__message=message).exists()
-    assert message in text(response)  # the office's history
+    assert message in page_text(response)  # the office's history
 
     # the deadline passes; the municipality still sees the message, edits and sends it again
     round_.closes_at = timezone.now() - dt.timedelta(days=2)
     round_.save()
     signatory = logged_in(client_class, signatory_user)
     overview = signatory.get(application.get_absolute_url())
-    assert "Returned for more information" in text(overview)
-    assert message in text(overview)
-    assert message in text(signatory.get(reverse("applications:history", kwargs={"pk": application.pk})))
+    assert "Returned for more information" in page_text(overview)
+    assert message in page_text(overview)
+    assert message in page_text(signatory.get(reverse("applications:history", kwargs={"pk": application.pk})))
 
     details_url = reverse("applications:details", kwargs={"pk": application.pk})
     details = parse(signatory.get(details_url)).forms
@@ -511,11 +496,12 @@ def test_request_information_returns_the_application_and_the_municipality_resubm
     assert resubmitted.status == ApplicationStatus.SUBMITTED
     assert resubmitted.submission_count == 2
     # the office's history shows both sides
-    history = text(caseworker.get(office_url("application", application)))
+    history = page_text(caseworker.get(office_url("application", application)))
     assert message in history and "Section saved" in history and history.count("→ Submitted") == 2
 
 
-def test_request_information_needs_a_message(caseworker, round_):
+def test_request_information_needs_a_message(caseworker_client, round_):
+    caseworker = in_english(caseworker_client)
     application = received(round_)
     response = caseworker.post(office_url("request_information", application), {"message": "  "})
     assert response.status_code == 200
@@ -525,12 +511,15 @@ def test_request_information_needs_a_message(caseworker, round_):
     assert application.status == ApplicationStatus.SUBMITTED
 
 
-def test_a_returned_application_cannot_be_returned_again(caseworker, round_):
-    application = received(round_, status=ApplicationStatus.RETURNED)
+def test_a_returned_application_cannot_be_returned_again(caseworker_client, round_):
+    caseworker = in_english(caseworker_client)
+    application = received(round_, returned=True)
+    returns = ApplicationEvent.objects.filter(application=application, data__transition="return")
+    assert returns.count() == 1  # the office's first request
     response = caseworker.post(office_url("request_information", application), {"message": "Mer"})
     assert response.status_code == 200
-    assert "This cannot be done while the application is returned for more information." in text(response)
-    assert not ApplicationEvent.objects.filter(application=application, data__transition="return").exists()
+    assert "This cannot be done while the application is returned for more information." in page_text(response)
+    assert returns.count() == 1
 
 
 # --- access ---------------------------------------------------------------------------------------
@@ -568,7 +557,8 @@ def test_the_municipality_gets_404_on_every_office_page(client_class, round_, ro
     assert application.status == ApplicationStatus.SUBMITTED
 
 
-def test_a_draft_is_404_even_to_its_own_office(caseworker, round_):
+def test_a_draft_is_404_even_to_its_own_office(caseworker_client, round_):
+    caseworker = in_english(caseworker_client)
     draft = ApplicationFactory(round=round_)
     for name in ("application", "assess", "request_information"):
         assert caseworker.get(office_url(name, draft)).status_code == 404
@@ -583,7 +573,8 @@ def test_anonymous_visitors_are_sent_to_log_in(client, round_):
         assert response.status_code == 302 and reverse("login") in response["Location"]
 
 
-def test_notes_and_scores_never_appear_on_a_municipal_page(caseworker, client_class, round_):
+def test_notes_and_scores_never_appear_on_a_municipal_page(caseworker_client, client_class, round_):
+    caseworker = in_english(caseworker_client)
     application = received(round_, applied=250_000)
     measure = application.measures.get()
     criteria = list(round_.criteria.all())
@@ -598,9 +589,9 @@ def test_notes_and_scores_never_appear_on_a_municipal_page(caseworker, client_cl
         for name in ("overview", "summary", "history", "measures", "projects", "check"):
             response = municipal.get(reverse(f"applications:{name}", kwargs={"pk": application.pk}))
             assert response.status_code == 200, name
-            page = text(response)
+            page = page_text(response)
             assert NOTE not in page, name
             assert not re.search(r"123\D?457", page), name  # the proposed award
             for hidden in ("Weighted score", "Assessment saved", "Proposed award", "internal"):
                 assert hidden not in page, (name, hidden)
-        assert "Send oss budsjettet." in text(municipal.get(application.get_absolute_url()))
+        assert "Send oss budsjettet." in page_text(municipal.get(application.get_absolute_url()))

@@ -3,24 +3,30 @@ right to appeal, in the municipality's language form; made once after approval, 
 sent. And the e-mail that tells the municipality the office has asked for more information."""
 
 import datetime as dt
-import io
 
-import pypdf
 import pytest
 from django.core import mail
-from django.utils import timezone, translation
+from django.utils import timezone
 
-from applications.models import ApplicationEvent, ApplicationStatus, CompetenceMeasure, EventKind, InnovationProject
+from applications.models import ApplicationEvent, ApplicationStatus, CompetenceMeasure, EventKind
+from applications.services import application_submit
 from casework.letters import decision_letter_create, decision_letter_email, decision_letter_render_pdf
 from casework.models import CaseworkEvent, Decision, DecisionStatus
+from casework.selectors import letters_missing
 from casework.services.assessments import information_request
-from casework.services.decisions import decision_approve, decision_propose, decision_send
-from casework.tasks import decision_letter_task
-from casework.tasks import information_request_email_task as information_request_notify_task
+from casework.services.decisions import decision_approve, decision_send
+from casework.tasks import (
+    decision_letter_email_task,
+    decision_letter_task,
+    information_request_email_task,
+    letters_catch_up_task,
+)
+from portal.exceptions import ServiceError
 from portal.models import Delivery, LanguageForm, Role, SentEmail
 from tests.applications.factories import ApplicationFactory, CompetenceMeasureFactory, InnovationProjectFactory
-from tests.helpers import stub_task
-from tests.portal.factories import CountyFactory, MembershipFactory, OfficeFactory, OrganisationFactory, UserFactory
+from tests.casework.factories import DecisionFactory
+from tests.helpers import pdf_text, stub_task
+from tests.portal.factories import MembershipFactory, UserFactory, reference_municipality, reference_office
 from tests.schemes.factories import RoundFactory, SchemeFactory, oslo
 
 pytestmark = pytest.mark.django_db
@@ -28,25 +34,16 @@ pytestmark = pytest.mark.django_db
 REASONS = "Prosjektet er godt, men budsjettet rekker ikke til hele beløpet. Vi har prioritert rus og psykisk helse."
 CONDITIONS = "Tilskuddet til prosjektet skal brukes til utprøving i hjemmetjenesten."
 APPROVED_AT = oslo(2026, 6, 15, 0, 30)  # just after midnight in Oslo: still 14 June in UTC
+VAROY_ORGANISATION_NUMBER = "964 994 307"  # Værøy kommune's, in the reference data (portal/data)
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    """Each test stores its files in its own folder, so the files it made can be counted."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                    "OPTIONS": {"location": str(tmp_path), "base_url": None}},
-    }
-    return tmp_path
-
-
-def in_assessment(*, language_form=LanguageForm.BOKMAL):
+def varoy_application(*, language_form=LanguageForm.BOKMAL):
     """Værøy's application to Statsforvalteren i Nordland's 2026 round, in assessment, with the
-    office's caseworker and approver and the municipality's signatory and editor."""
-    county = CountyFactory(number="18", name="Nordland")
-    office = OfficeFactory(name="Statsforvalteren i Nordland", slug="nordland", counties=[county],
-                           email="sfnopost@statsforvalteren.example", postal_address="Postboks 1405\n8002 Bodø")
+    office's caseworker and approver and the municipality's signatory and editor. The office and the
+    municipality are the reference data's (Fylkesmannen i Nordland under its name of today, with its
+    postal address; Værøy with its e-mail address and language form)."""
+    office = reference_office("fylkesmannen-i-nordland", name="Statsforvalteren i Nordland",
+                              email="sfnopost@statsforvalteren.example", postal_address="Postboks 1405\n8002 Bodø")
     scheme = SchemeFactory(
         slug="kompetanse-og-innovasjon", name="Kommunalt kompetanse- og innovasjonstilskudd",
         name_nn="Kommunalt kompetanse- og innovasjonstilskot",
@@ -54,18 +51,16 @@ def in_assessment(*, language_form=LanguageForm.BOKMAL):
     round_ = RoundFactory(
         scheme=scheme, office=office, year=2026, opens_at=oslo(2026, 1, 6), closes_at=oslo(2026, 2, 20, 23, 59),
         reporting_deadline=oslo(2027, 3, 1, 23, 59), contact_email="fmnopost@statsforvalteren.example",
-        budget=1_000_000,
+        budget=1_000_000, competence_plan_required=False,
     )
-    organisation = OrganisationFactory(
-        name="Værøy kommune", organisation_number="972418013", municipality_number="1857", county=county,
-        language_form=language_form, email="postmottak@varoy.example",
-    )
+    organisation = reference_municipality("1857", name="Værøy kommune", language_form=language_form,
+                                          email="postmottak@varoy.example")
     signatory = MembershipFactory(role=Role.SIGNATORY, organisation=organisation,
                                   user=UserFactory(email="radmann@varoy.example", full_name="Åse Øvrebø")).user
     MembershipFactory(role=Role.EDITOR, organisation=organisation, user=UserFactory(email="redaktor@varoy.example"))
     application = ApplicationFactory(
-        round=round_, organisation=organisation, created_by=signatory, status=ApplicationStatus.IN_ASSESSMENT,
-        submitted_at=oslo(2026, 2, 20, 12), submitted_by=signatory, submission_count=1,
+        round=round_, organisation=organisation, created_by=signatory, complete=True, in_assessment=True,
+        submitted_at=oslo(2026, 2, 20, 12), submitted_by=signatory,
         contact_name="Bjørn Ærøe", contact_email="helse@varoy.example",
     )
     CompetenceMeasureFactory(application=application, title="Videreutdanning i psykisk helsearbeid",
@@ -76,31 +71,25 @@ def in_assessment(*, language_form=LanguageForm.BOKMAL):
         role=Role.CASEWORKER, office=office, user=UserFactory(full_name="Kari Saksbehandler")).user
     application.approver = MembershipFactory(
         role=Role.APPROVER, office=office, user=UserFactory(full_name="Per Leder")).user
+    application.signatory = signatory
     return application
 
 
-def set_awards(application, *, measure, project):
-    CompetenceMeasure.objects.filter(application=application).update(proposed_award=measure)
-    InnovationProject.objects.filter(application=application).update(proposed_award=project)
+def proposed(application, *, measure=240_000, project=150_000, reasons=REASONS, conditions=CONDITIONS, **kwargs):
+    """The caseworker's proposal for Værøy's application (`approved_at=` approves it too, then)."""
+    return DecisionFactory(application=application, caseworker=application.caseworker,
+                           approver=application.approver, awarded=[measure, project], reasons=reasons,
+                           conditions=conditions, **kwargs)
 
 
-def decided(capture, *, language_form=LanguageForm.BOKMAL, measure=240_000, project=150_000,
-            reasons=REASONS, conditions=CONDITIONS):
+def approved(capture, *, language_form=LanguageForm.BOKMAL, **kwargs):
     """Proposed by the caseworker, approved by the approver; the letter task runs after commit."""
-    application = in_assessment(language_form=language_form)
-    set_awards(application, measure=measure, project=project)
-    decision = decision_propose(application=application, user=application.caseworker, reasons=reasons,
-                                conditions=conditions)
+    application = varoy_application(language_form=language_form)
     with capture(execute=True):
-        decision_approve(decision=decision, user=application.approver, now=APPROVED_AT)
+        decision = proposed(application, approved_at=APPROVED_AT, **kwargs)
     decision.refresh_from_db()
     decision.test_application = application
     return decision
-
-
-def pdf_text(pdf: bytes) -> list[str]:
-    """Each page's text with runs of white space (the non-breaking ones in amounts too) made one space."""
-    return [" ".join(page.extract_text().split()) for page in pypdf.PdfReader(io.BytesIO(pdf)).pages]
 
 
 def letter_text(decision) -> str:
@@ -112,7 +101,7 @@ def letter_text(decision) -> str:
 
 def test_the_letter_in_bokmal_holds_the_amounts_reasons_appeal_and_organisation_number(
         django_capture_on_commit_callbacks):
-    decision = decided(django_capture_on_commit_callbacks)
+    decision = approved(django_capture_on_commit_callbacks)
 
     with timezone.override(dt.timezone.utc):  # a worker in UTC still writes Norwegian dates
         pages = pdf_text(decision_letter_render_pdf(decision=decision))
@@ -124,7 +113,7 @@ def test_the_letter_in_bokmal_holds_the_amounts_reasons_appeal_and_organisation_
     assert "Vår dato 15.06.2026" in text
     assert f"Vår referanse 2026/1857-{decision.application_id}" in text
     assert "Værøy kommune" in text
-    assert "Org.nr. 972 418 013" in text
+    assert f"Org.nr. {VAROY_ORGANISATION_NUMBER}" in text
     assert "Vedtak om tilskudd fra Kommunalt kompetanse- og innovasjonstilskudd 2026" in text
     assert "har behandlet søknaden fra Værøy kommune" in text
     assert "innvilger søknaden delvis" in text
@@ -150,7 +139,7 @@ def test_the_letter_in_bokmal_holds_the_amounts_reasons_appeal_and_organisation_
 
 
 def test_the_letter_is_in_nynorsk_for_a_nynorsk_municipality(django_capture_on_commit_callbacks):
-    decision = decided(django_capture_on_commit_callbacks, language_form=LanguageForm.NYNORSK)
+    decision = approved(django_capture_on_commit_callbacks, language_form=LanguageForm.NYNORSK)
 
     text = " ".join(pdf_text(decision_letter_render_pdf(decision=decision)))
 
@@ -158,7 +147,7 @@ def test_the_letter_is_in_nynorsk_for_a_nynorsk_municipality(django_capture_on_c
     assert "Vedtak om tilskot frå Kommunalt kompetanse- og innovasjonstilskot 2026" in text
     assert "har behandla søknaden frå Værøy kommune" in text
     assert "Værøy kommune får eit tilskot på 390 000 kr av dei 640 000 kr som det vart søkt om." in text
-    assert "Org.nr. 972 418 013" in text
+    assert f"Org.nr. {VAROY_ORGANISATION_NUMBER}" in text
     assert "Totalt 640 000 kr 390 000 kr" in text
     assert REASONS in text
     assert "Fristen for rapporten er 01.03.2027 kl. 23:59." in text
@@ -173,7 +162,7 @@ def test_the_letter_is_in_nynorsk_for_a_nynorsk_municipality(django_capture_on_c
 
 
 def test_the_letter_keeps_the_language_form_chosen_when_it_was_approved(django_capture_on_commit_callbacks):
-    decision = decided(django_capture_on_commit_callbacks, language_form=LanguageForm.NYNORSK)
+    decision = approved(django_capture_on_commit_callbacks, language_form=LanguageForm.NYNORSK)
     organisation = decision.application.organisation
     organisation.language_form = LanguageForm.BOKMAL
     organisation.save()
@@ -191,7 +180,7 @@ def test_the_letter_keeps_the_language_form_chosen_when_it_was_approved(django_c
 ])
 def test_the_auditors_statement_is_required_only_above_200_000(
         django_capture_on_commit_callbacks, measure, project, required):
-    decision = decided(django_capture_on_commit_callbacks, measure=measure, project=project)
+    decision = approved(django_capture_on_commit_callbacks, measure=measure, project=project)
 
     text = letter_text(decision)
 
@@ -202,7 +191,7 @@ def test_the_auditors_statement_is_required_only_above_200_000(
 
 
 def test_a_full_grant_says_so_without_reasons(django_capture_on_commit_callbacks):
-    decision = decided(django_capture_on_commit_callbacks, measure=240_000, project=400_000, reasons="")
+    decision = approved(django_capture_on_commit_callbacks, measure=240_000, project=400_000, reasons="")
 
     text = letter_text(decision)
 
@@ -211,8 +200,8 @@ def test_a_full_grant_says_so_without_reasons(django_capture_on_commit_callbacks
 
 
 def test_a_rejection_gives_reasons_and_the_right_to_appeal_but_no_reporting(django_capture_on_commit_callbacks):
-    decision = decided(django_capture_on_commit_callbacks, measure=0, project=0,
-                       reasons="Søknaden når ikke opp i konkurransen.")
+    decision = approved(django_capture_on_commit_callbacks, measure=0, project=0,
+                        reasons="Søknaden når ikke opp i konkurransen.")
 
     text = letter_text(decision)
 
@@ -224,13 +213,13 @@ def test_a_rejection_gives_reasons_and_the_right_to_appeal_but_no_reporting(djan
 
 
 def test_what_the_office_wrote_is_shown_as_text_not_markup(django_capture_on_commit_callbacks):
-    decision = decided(django_capture_on_commit_callbacks, reasons="<b>Prioritert</b> & <script>x</script>")
+    decision = approved(django_capture_on_commit_callbacks, reasons="<b>Prioritert</b> & <script>x</script>")
 
     assert "<b>Prioritert</b> & <script>x</script>" in letter_text(decision)
 
 
 def test_the_running_header_and_page_numbers_are_on_every_page(django_capture_on_commit_callbacks):
-    decision = decided(django_capture_on_commit_callbacks, reasons="Et avsnitt med begrunnelse.\n\n" * 40)
+    decision = approved(django_capture_on_commit_callbacks, reasons="Et avsnitt med begrunnelse.\n\n" * 40)
 
     pages = pdf_text(decision_letter_render_pdf(decision=decision))
 
@@ -243,7 +232,7 @@ def test_the_running_header_and_page_numbers_are_on_every_page(django_capture_on
 # --- made once -----------------------------------------------------------------------------------
 
 def test_approval_makes_the_letter_once_and_the_task_again_changes_nothing(django_capture_on_commit_callbacks, media):
-    decision = decided(django_capture_on_commit_callbacks)
+    decision = approved(django_capture_on_commit_callbacks)
     first_name = decision.letter_pdf.name
     first_content = decision.letter_pdf.open("rb").read()
     Decision.objects.filter(pk=decision.pk).update(reasons="Endret i ettertid.")  # never shown silently
@@ -263,9 +252,7 @@ def test_approval_makes_the_letter_once_and_the_task_again_changes_nothing(djang
 
 
 def test_no_letter_for_a_decision_that_is_only_proposed(media):
-    application = in_assessment()
-    set_awards(application, measure=240_000, project=150_000)
-    decision = decision_propose(application=application, user=application.caseworker, reasons=REASONS)
+    decision = proposed(varoy_application())
 
     assert decision_letter_task.delay(decision.pk).get() is None
 
@@ -276,19 +263,20 @@ def test_no_letter_for_a_decision_that_is_only_proposed(media):
 
 
 def test_a_sent_decision_without_a_letter_still_gets_one():
-    application = in_assessment()
-    set_awards(application, measure=240_000, project=150_000)
-    decision = decision_propose(application=application, user=application.caseworker, reasons=REASONS)
-    decision_approve(decision=decision, user=application.approver, now=APPROVED_AT)  # the task did not run
-    Decision.objects.filter(pk=decision.pk).update(status=DecisionStatus.SENT)
+    decision = proposed(varoy_application(), approved_at=APPROVED_AT, sent=True)  # sent with a stand-in letter ...
+    assert decision.status == DecisionStatus.SENT
+    Decision.objects.filter(pk=decision.pk).update(letter_pdf="", letter_created_at=None)  # ... whose file was lost
 
-    assert decision_letter_create(decision_id=decision.pk).letter_pdf
+    remade = decision_letter_create(decision_id=decision.pk)
+
+    assert remade.letter_pdf
+    assert "Værøy kommune" in letter_text(remade)
 
 
 # --- e-mailed once -------------------------------------------------------------------------------
 
 def test_sending_emails_the_letter_once_to_the_signatory_contact_and_organisation(django_capture_on_commit_callbacks):
-    decision = decided(django_capture_on_commit_callbacks)
+    decision = approved(django_capture_on_commit_callbacks)
     application = decision.test_application
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -316,7 +304,7 @@ def test_sending_emails_the_letter_once_to_the_signatory_contact_and_organisatio
 
 
 def test_the_email_goes_once_to_a_signatory_who_is_also_the_contact(django_capture_on_commit_callbacks):
-    decision = decided(django_capture_on_commit_callbacks, language_form=LanguageForm.NYNORSK)
+    decision = approved(django_capture_on_commit_callbacks, language_form=LanguageForm.NYNORSK)
     application = decision.test_application
     application.contact_email = "Radmann@varoy.example"
     application.save()
@@ -332,7 +320,7 @@ def test_the_email_goes_once_to_a_signatory_who_is_also_the_contact(django_captu
 
 
 def test_an_approved_decision_is_not_emailed_before_it_is_sent(django_capture_on_commit_callbacks):
-    decision = decided(django_capture_on_commit_callbacks)
+    decision = approved(django_capture_on_commit_callbacks)
 
     assert decision_letter_email(decision_id=decision.pk) is False
     assert mail.outbox == []
@@ -343,12 +331,12 @@ def test_an_approved_decision_is_not_emailed_before_it_is_sent(django_capture_on
 def test_the_information_request_is_emailed_once_with_the_message_and_a_link(
         django_capture_on_commit_callbacks, settings):
     settings.PORTAL_BASE_URL = "https://tilskudd.example/"
-    application = in_assessment()
+    application = varoy_application()
     message_text = "Legg ved kompetanseplanen som kommunestyret vedtok i 2025.\nOppgi antall deltakere."
 
     with django_capture_on_commit_callbacks(execute=True):
         information_request(application=application, user=application.caseworker, message=message_text)
-    information_request_notify_task.delay(application.pk)  # a repeated task sends nothing
+    information_request_email_task.delay(application.pk)  # a repeated task sends nothing
 
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
@@ -367,13 +355,12 @@ def test_the_information_request_is_emailed_once_with_the_message_and_a_link(
 
 
 def test_a_second_request_gets_its_own_email_in_nynorsk(django_capture_on_commit_callbacks):
-    application = in_assessment(language_form=LanguageForm.NYNORSK)
+    application = varoy_application(language_form=LanguageForm.NYNORSK)
     with django_capture_on_commit_callbacks(execute=True):
         information_request(application=application, user=application.caseworker, message="Første spørsmål.")
-    application.refresh_from_db()
     # the municipality sends it again, the caseworker asks once more
-    application.status = ApplicationStatus.IN_ASSESSMENT
-    application.save()
+    assert application_submit(application=application, user=application.signatory).status == ApplicationStatus.SUBMITTED
+    application.refresh_from_db()
     with django_capture_on_commit_callbacks(execute=True):
         information_request(application=application, user=application.caseworker, message="Andre spørsmål.")
 
@@ -385,35 +372,29 @@ def test_a_second_request_gets_its_own_email_in_nynorsk(django_capture_on_commit
 
 
 def test_no_information_request_email_once_the_application_was_sent_again(django_capture_on_commit_callbacks):
-    application = in_assessment()
+    application = varoy_application()
     with django_capture_on_commit_callbacks(execute=False):  # the task has not run yet ...
         information_request(application=application, user=application.caseworker, message="Mangler plan.")
-    application.refresh_from_db()
-    application.status = ApplicationStatus.SUBMITTED  # ... when the municipality has already sent it again
-    application.save()
+    # ... when the municipality has already sent it again
+    assert application_submit(application=application, user=application.signatory).status == ApplicationStatus.SUBMITTED
 
-    assert information_request_notify_task.delay(application.pk).get() is False
+    assert information_request_email_task.delay(application.pk).get() is False
     assert mail.outbox == []
 
 
 def test_sending_queues_the_email_as_a_task_that_can_retry(django_capture_on_commit_callbacks, monkeypatch):
-    from casework.tasks import decision_letter_email_task
-
-    decision = decided(django_capture_on_commit_callbacks)
-    queued = []
-    monkeypatch.setattr(decision_letter_email_task, "delay", queued.append)
+    decision = approved(django_capture_on_commit_callbacks)
+    queued = stub_task(monkeypatch, "casework.tasks.decision_letter_email_task")
 
     with django_capture_on_commit_callbacks(execute=True):
         decision_send(decision=decision, user=decision.test_application.caseworker)
 
-    assert queued == [decision.pk]
+    assert queued.first_args == [decision.pk]
     assert mail.outbox == []  # nothing is sent inside the request
 
 
 def test_an_email_the_server_refused_is_sent_by_the_tasks_retry(django_capture_on_commit_callbacks, smtp_server):
-    from casework.tasks import decision_letter_email_task
-
-    decision = decided(django_capture_on_commit_callbacks)
+    decision = approved(django_capture_on_commit_callbacks)
     smtp_server.refuse("*")
     with django_capture_on_commit_callbacks(execute=True):  # the failure is the task's, not the request's
         decision_send(decision=decision, user=decision.test_application.caseworker)
@@ -431,9 +412,7 @@ def test_an_email_the_server_refused_is_sent_by_the_tasks_retry(django_capture_o
 
 
 def test_a_letter_the_server_may_have_taken_is_not_sent_again(django_capture_on_commit_callbacks, smtp_server):
-    from casework.tasks import decision_letter_email_task
-
-    decision = decided(django_capture_on_commit_callbacks)
+    decision = approved(django_capture_on_commit_callbacks)
     smtp_server.drop_after_data("radmann@varoy.example")
     with django_capture_on_commit_callbacks(execute=True):
         decision_send(decision=decision, user=decision.test_application.caseworker)
@@ -446,26 +425,20 @@ def test_a_letter_the_server_may_have_taken_is_not_sent_again(django_capture_on_
 
 # --- what the letter states is what was approved -------------------------------------------------
 
-def test_a_proposal_whose_amounts_applied_for_changed_cannot_be_approved():
+def test_a_proposal_whose_amounts_applied_for_changed_cannot_be_approved(english):
     """Otherwise the letter would state the old amount applied for and possibly the wrong outcome."""
-    from portal.exceptions import ServiceError
-
-    application = in_assessment()
-    set_awards(application, measure=240_000, project=400_000)
-    decision = decision_propose(application=application, user=application.caseworker, reasons="")
+    application = varoy_application()
+    decision = proposed(application, measure=240_000, project=400_000, reasons="")
     assert decision.outcome == "granted"
     CompetenceMeasure.objects.filter(application=application).update(amount_applied=300_000, total_cost=600_000)
 
-    with translation.override("en"), pytest.raises(ServiceError, match="proposed again"):
+    with pytest.raises(ServiceError, match="proposed again"):
         decision_approve(decision=decision, user=application.approver)
 
 
-def test_a_proposal_for_a_returned_application_cannot_be_approved(django_capture_on_commit_callbacks):
-    from portal.exceptions import ServiceError
-
-    application = in_assessment()
-    set_awards(application, measure=240_000, project=150_000)
-    decision = decision_propose(application=application, user=application.caseworker, reasons=REASONS)
+def test_a_proposal_for_a_returned_application_cannot_be_approved():
+    application = varoy_application()
+    decision = proposed(application)
     information_request(application=application, user=application.caseworker, message="Mangler plan.")
 
     with pytest.raises(ServiceError):
@@ -475,16 +448,10 @@ def test_a_proposal_for_a_returned_application_cannot_be_approved(django_capture
 
 
 def test_an_approved_decision_whose_letter_task_was_lost_is_found_by_the_catch_up(monkeypatch):
-    from casework import tasks
-    from casework.selectors import letters_missing
-
-    application = in_assessment()
-    set_awards(application, measure=240_000, project=150_000)
-    decision = decision_propose(application=application, user=application.caseworker, reasons=REASONS)
-    decision_approve(decision=decision, user=application.approver, now=APPROVED_AT)  # on_commit never runs here
+    decision = proposed(varoy_application(), approved_at=APPROVED_AT)  # its on_commit never runs here
     decision.refresh_from_db()
     assert not decision.letter_pdf
     assert letters_missing() == [decision.pk]
     queued = stub_task(monkeypatch, "casework.tasks.decision_letter_task")
-    assert tasks.letters_catch_up_task() == 1
+    assert letters_catch_up_task() == 1
     assert queued.first_args == [decision.pk]

@@ -4,70 +4,36 @@ allocates by score within the budget, accepting it, and the page the caseworker 
 The page is read in bokmål (the default) where the issue quotes bokmål ("2,3 × budsjettet"),
 otherwise in English (the language cookie) so messages read as in the source."""
 
-import html
 import re
 from decimal import Decimal
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
-from django.utils import translation
 
 from applications.models import ApplicationEvent, CompetenceMeasure
 from casework.allocation import allocation_suggest, lines_for_amount
 from casework.models import CaseworkEvent
-from casework.selectors import board_for_round
+from casework.selectors import board_for_round, round_total_proposed
 from casework.services.board import board_accept_suggestion
-from portal.models import Role
-from schemes.services import round_create_default_criteria
 from tests.applications.factories import (
     ApplicationFactory,
     CompetenceMeasureFactory,
     InnovationProjectFactory,
     applying_for,
-    assess,
     staff,
 )
-from tests.helpers import stub_task
+from tests.casework.factories import DecisionFactory, assess
+from tests.helpers import in_english, page_text, url
 from tests.schemes.factories import RoundFactory
 
-pytestmark = pytest.mark.django_db
-
-
-def english(client):
-    client.cookies["tilskudd_language"] = "en"
-    return client
-
-
-def text(response) -> str:
-    """The page as a reader sees it: entities resolved, the no-break spaces of amounts as spaces."""
-    return re.sub(r"[\xa0\u202f]", " ", html.unescape(response.content.decode()))
+# The services' refusals are matched in English (`english`); pages follow the request's language
+# (bokmål unless the test sets the English cookie with `in_english`).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def board_url(round_, **query):
-    url = reverse("office:board", kwargs={"round_pk": round_.pk})
-    return url + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
-
-
-@pytest.fixture(autouse=True)
-def english_messages():
-    """The services' refusals are matched in English, whatever the catalogues hold; pages follow
-    the request's language (bokmål unless the test sets the English cookie)."""
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def round_(office):
-    round_ = RoundFactory(office=office, budget=10_000_000)
-    round_create_default_criteria(round=round_)
-    return round_
-
-
-@pytest.fixture
-def caseworker(office):
-    return staff(office, Role.CASEWORKER)
+    return url("office:board", round_) + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
 
 
 @pytest.fixture
@@ -124,8 +90,6 @@ def test_a_proposal_exactly_at_the_budget_is_not_over_it(round_, caseworker):
 
 
 def test_a_partly_set_proposal_counts_on_the_board_as_it_does_for_approval(round_, caseworker):
-    from casework.selectors import round_total_proposed
-
     partly = applying_for(round_, 6_000_000, 1_000_000)
     assess(partly, caseworker, awards={("measure", partly.measures.order_by("pk").first().pk): 6_000_000})
     assess(applying_for(round_, 5_000_000), caseworker, awards="full")
@@ -153,8 +117,7 @@ def test_the_suggestion_allocates_by_score_within_the_budget(round_, four):
 
 
 def test_the_suggestion_gives_everyone_what_they_applied_for_when_the_budget_allows():
-    round_ = RoundFactory(budget=20_000_000)
-    round_create_default_criteria(round=round_)
+    round_ = RoundFactory(budget=20_000_000, with_criteria=True)
     for level, amount in [(5, 6_000_000), (2, 5_000_000), (None, 4_000_000)]:
         assess(applying_for(round_, amount), staff(round_.office), level=level)
 
@@ -164,15 +127,11 @@ def test_the_suggestion_gives_everyone_what_they_applied_for_when_the_budget_all
     assert board.total_suggested == board.total_applied == 15_000_000
 
 
-def test_the_suggestion_keeps_what_approved_decisions_granted(round_, caseworker, four, office, monkeypatch):
+def test_the_suggestion_keeps_what_approved_decisions_granted(round_, caseworker, four):
     """An approved decision is fixed: the suggestion counts it as decided and shares out the rest."""
-    from casework.services.decisions import decision_approve, decision_propose
-
-    stub_task(monkeypatch, "casework.tasks.decision_letter_task")
     top, second, third, unscored = four
-    assess(third, caseworker, awards="full")  # the caseworker's discretion: 4 000 000 to the third
-    decision_approve(decision=decision_propose(application=third, user=caseworker, reasons=""),
-                     user=staff(office, Role.APPROVER))
+    # the caseworker's discretion: all 4 000 000 to the third, approved
+    DecisionFactory(application=third, caseworker=caseworker, awarded="full", approved=True)
 
     board = board_for_round(round_=round_)
 
@@ -264,7 +223,7 @@ def test_board_page_shows_the_ratio_in_bokmal_and_the_sums(caseworker_client, ro
     response = caseworker_client.get(board_url(round_))
 
     assert response.status_code == 200
-    page = text(response)
+    page = page_text(response)
     assert "2,3 × budsjettet" in page
     assert re.search(r'id="total-applied">23 000 000 kr<', page)
     assert re.search(r'id="total-proposed">23 000 000 kr<', page)
@@ -278,7 +237,7 @@ def test_board_page_in_english_says_why_approval_is_blocked(caseworker_client, r
     for application in four:
         assess(application, caseworker, awards="full")
 
-    page = text(english(caseworker_client).get(board_url(round_)))
+    page = page_text(in_english(caseworker_client).get(board_url(round_)))
 
     assert "2.3 × the budget" in page
     assert "The proposals exceed the budget by NOK 13,000,000." in page
@@ -288,7 +247,7 @@ def test_board_page_in_english_says_why_approval_is_blocked(caseworker_client, r
 def test_board_page_within_the_budget_has_no_warning(caseworker_client, round_, caseworker, four):
     board_accept_suggestion(round_=round_, user=caseworker)
 
-    page = text(english(caseworker_client).get(board_url(round_)))
+    page = page_text(in_english(caseworker_client).get(board_url(round_)))
 
     assert 'id="over-budget"' not in page
     assert re.search(r'id="total-proposed">NOK 10,000,000<', page)
@@ -296,7 +255,7 @@ def test_board_page_within_the_budget_has_no_warning(caseworker_client, round_, 
 
 
 def test_board_page_shows_not_set_and_not_scored(caseworker_client, round_, four):
-    page = text(english(caseworker_client).get(board_url(round_)))
+    page = page_text(in_english(caseworker_client).get(board_url(round_)))
     assert "not set" in page
     assert "not scored" in page
 
@@ -306,7 +265,7 @@ def test_board_sorts_by_get_parameter(caseworker_client, round_, caseworker, fou
     top, second, third, unscored = four
     assess(third, caseworker, awards="full")
     response = caseworker_client.get(board_url(round_, sort=sort))
-    page = text(response)
+    page = page_text(response)
     order = sorted(four, key=lambda a: page.index(f'value="{a.pk}" id="pick-{a.pk}"'))
     expected = {
         "score": [top, second, third, unscored],
@@ -325,51 +284,50 @@ def test_unknown_sort_falls_back_to_score(caseworker_client, round_, four):
 def test_accepting_the_ticked_suggestions_on_the_page(caseworker_client, round_, four):
     top, second, third, unscored = four
 
-    response = english(caseworker_client).post(
-        reverse("office:board_accept", kwargs={"round_pk": round_.pk}),
+    response = in_english(caseworker_client).post(
+        url("office:board_accept", round_),
         {"scope": "selected", "applications": [top.pk, second.pk], "sort": "name"}, follow=True)
 
     assert response.redirect_chain[-1][0] == board_url(round_, sort="name")
-    assert "The suggestion is now the proposed award of 2 applications." in text(response)
+    assert "The suggestion is now the proposed award of 2 applications." in page_text(response)
     proposed = {row.application: row.proposed for row in board_for_round(round_=round_).rows}
     assert proposed == {top: 6_000_000, second: 4_000_000, third: None, unscored: None}
 
 
 def test_accepting_for_all_on_the_page(caseworker_client, round_, four):
-    caseworker_client.post(reverse("office:board_accept", kwargs={"round_pk": round_.pk}), {"scope": "all"})
+    caseworker_client.post(url("office:board_accept", round_), {"scope": "all"})
     assert board_for_round(round_=round_).total_proposed == 10_000_000
 
 
 def test_accepting_with_nothing_ticked_says_so_and_changes_nothing(caseworker_client, round_, four):
-    response = english(caseworker_client).post(
-        reverse("office:board_accept", kwargs={"round_pk": round_.pk}), {"scope": "selected"}, follow=True)
+    response = in_english(caseworker_client).post(
+        url("office:board_accept", round_), {"scope": "selected"}, follow=True)
 
-    assert "Tick the applications whose suggestion you accept, or accept it for all." in text(response)
+    assert "Tick the applications whose suggestion you accept, or accept it for all." in page_text(response)
     assert not ApplicationEvent.objects.filter(kind=CaseworkEvent.AWARDS_CHANGED).exists()
 
 
 def test_an_approver_sees_the_board_but_cannot_accept_the_suggestion(approver_client, round_, four):
-    page = text(english(approver_client).get(board_url(round_)))
+    page = page_text(in_english(approver_client).get(board_url(round_)))
     assert "Accept the suggestion for all applications" not in page
 
-    response = approver_client.post(reverse("office:board_accept", kwargs={"round_pk": round_.pk}),
+    response = approver_client.post(url("office:board_accept", round_),
                                     {"scope": "all"}, follow=True)
 
-    assert "Only the office's caseworkers assess applications." in text(response)
+    assert "Only the office's caseworkers assess applications." in page_text(response)
     assert board_for_round(round_=round_).total_proposed == 0
 
 
 def test_board_recomputes_from_stored_awards_on_every_load(caseworker_client, round_, caseworker, four):
-    english(caseworker_client)
-    assert re.search(r'id="total-proposed">NOK 0<', text(caseworker_client.get(board_url(round_))))
+    in_english(caseworker_client)
+    assert re.search(r'id="total-proposed">NOK 0<', page_text(caseworker_client.get(board_url(round_))))
     assess(four[0], caseworker, awards="full")
-    assert re.search(r'id="total-proposed">NOK 6,000,000<', text(caseworker_client.get(board_url(round_))))
+    assert re.search(r'id="total-proposed">NOK 6,000,000<', page_text(caseworker_client.get(board_url(round_))))
 
 
 def test_board_query_count_does_not_grow_with_the_number_of_applications(caseworker_client, office, caseworker):
     def round_with(n):
-        round_ = RoundFactory(office=office, year=2020 + n % 7, budget=1_000_000)
-        round_create_default_criteria(round=round_)
+        round_ = RoundFactory(office=office, year=2020 + n % 7, budget=1_000_000, with_criteria=True)
         for i in range(n):
             application = applying_for(round_, 100_000 + i)
             InnovationProjectFactory(application=application)
@@ -384,6 +342,6 @@ def test_board_query_count_does_not_grow_with_the_number_of_applications(casewor
         with CaptureQueriesContext(connection) as queries:
             response = caseworker_client.get(board_url(round_))
         assert response.status_code == 200
-        assert len(re.findall(r'id="pick-\d+"', text(response))) == (5 if round_ is small else 50)
+        assert len(re.findall(r'id="pick-\d+"', page_text(response))) == (5 if round_ is small else 50)
         counts.append(len(queries))
     assert counts[0] == counts[1], f"{counts[0]} queries with 5 applications, {counts[1]} with 50"
