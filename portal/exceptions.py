@@ -1,9 +1,23 @@
-"""Refusals every app's services raise, and views turn into a message for the user."""
+"""The errors of the core: refusals every app's services raise (views turn them into a message for
+the user), an e-mail certainly not sent, and broken reference data files."""
 
 import datetime as dt
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+
+
+class EmailNotSent(Exception):
+    """An e-mail was certainly not sent (its claim is recorded as failed): the caller's task may
+    retry it (see portal.mail)."""
+
+
+class ReferenceDataError(Exception):
+    """The files are broken; `problems` lists each one as 'file, line N: what'."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("\n".join(problems))
 
 
 class ServiceError(Exception):

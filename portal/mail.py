@@ -21,6 +21,7 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from .exceptions import EmailNotSent
 from .models import Delivery, SentEmail
 
 logger = logging.getLogger(__name__)
@@ -28,10 +29,6 @@ logger = logging.getLogger(__name__)
 # Answers the mail server gives before it accepts a message: certainly nothing was sent.
 DEFINITE_REFUSALS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError)
 STALE_CLAIM = dt.timedelta(minutes=15)  # a claim older than this without an outcome: its worker died
-
-
-class EmailNotSent(Exception):
-    """Certainly not sent (the claim is given back as failed): the caller's task may retry."""
 
 
 def failure_is_certain(error: BaseException) -> bool:

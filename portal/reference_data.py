@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
+from .exceptions import ReferenceDataError
 from .models import County, Office, Organisation, OrganisationKind
 from .validators import validate_county_number, validate_municipality_number, validate_organisation_number
 
@@ -20,14 +21,6 @@ MUNICIPALITIES_FILE = "municipalities-2020.csv"
 OFFICES_FILE = "county-governors-2020.csv"
 MUNICIPALITY_COLUMNS = ["municipality_number", "municipality_name", "county_number", "county_name", "organisation_number"]
 OFFICE_COLUMNS = ["office_name", "office_name_en", "county_numbers", "email"]
-
-
-class ReferenceDataError(Exception):
-    """The files are broken; `problems` lists each one as 'file, line N: what'."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__("\n".join(problems))
 
 
 @dataclass

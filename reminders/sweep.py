@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
-from portal.mail import EmailNotSent, deliver, open_connection
+from portal.exceptions import EmailNotSent
+from portal.mail import deliver, open_connection
 from portal.models import Delivery
 from portal.services import notify
 

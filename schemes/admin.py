@@ -5,9 +5,10 @@ from django.utils.translation import ngettext
 from portal import permissions
 from portal.models import Office
 
+from .exceptions import RoundCopyError
 from .forms import RoundAdminForm, SchemeAdminForm
 from .models import AssessmentCriterion, PriorityArea, Round, RoundDocument, Scheme, SubGoal, TargetGroup
-from .services import RoundCopyError, round_copy_to_next_year, round_create_default_criteria
+from .services import round_copy_to_next_year, round_create_default_criteria
 
 
 class SchemeContentInline(admin.TabularInline):

@@ -6,11 +6,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .exceptions import RoundCopyError
 from .models import DEFAULT_CRITERIA_WEIGHTS, AssessmentCriterion, Round, RoundDocument
-
-
-class RoundCopyError(Exception):
-    pass
 
 
 def _one_year_later(moment: dt.datetime) -> dt.datetime:
@@ -24,14 +21,14 @@ def _one_year_later(moment: dt.datetime) -> dt.datetime:
 
 
 def round_create_default_criteria(*, round: Round) -> list[AssessmentCriterion]:
-    """The criteria the scheme's texts name, with default weights the office admin may change."""
-    created = []
-    for position, (kind, weight) in enumerate(DEFAULT_CRITERIA_WEIGHTS.items()):
-        criterion, _created = AssessmentCriterion.objects.get_or_create(
-            round=round, kind=kind, defaults={"weight": weight, "position": position}
-        )
-        created.append(criterion)
-    return created
+    """The criteria the scheme's texts name, with default weights the office admin may change. Adds
+    only those the round lacks (safe to call again), in two statements."""
+    existing = set(round.criteria.values_list("kind", flat=True))
+    AssessmentCriterion.objects.bulk_create((
+        AssessmentCriterion(round=round, kind=kind, weight=weight, position=position)
+        for position, (kind, weight) in enumerate(DEFAULT_CRITERIA_WEIGHTS.items()) if kind not in existing
+    ), ignore_conflicts=True)  # an admin saving the same round at the same moment added it: fine
+    return list(round.criteria.filter(kind__in=DEFAULT_CRITERIA_WEIGHTS))
 
 
 @transaction.atomic

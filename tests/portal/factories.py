@@ -50,7 +50,6 @@ def valid_organisation_number(n: int) -> str:
 class UserFactory(DjangoModelFactory):
     class Meta:
         model = User
-        django_get_or_create = ["email"]
 
     email = factory.Sequence(lambda n: f"user{n}@example.org")
     full_name = factory.Faker("name", locale="no_NO")

@@ -7,7 +7,8 @@ import smtplib
 import pytest
 from django.core import mail
 
-from portal.mail import EmailNotSent, failure_is_certain, recipients_clean, send_once
+from portal.exceptions import EmailNotSent
+from portal.mail import failure_is_certain, recipients_clean, send_once
 from portal.models import Delivery, SentEmail
 from tests.portal.factories import OfficeFactory
 

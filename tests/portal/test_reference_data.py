@@ -8,8 +8,9 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from portal.exceptions import ReferenceDataError
 from portal.models import County, Office, Organisation
-from portal.reference_data import DATA_DIR, ReferenceDataError, reference_data_load
+from portal.reference_data import DATA_DIR, reference_data_load
 from tests.portal.factories import reference_municipality
 
 pytestmark = pytest.mark.django_db

@@ -19,7 +19,6 @@ def oslo(year, month, day, hour=0, minute=0, second=0) -> dt.datetime:
 class SchemeFactory(DjangoModelFactory):
     class Meta:
         model = Scheme
-        django_get_or_create = ["slug"]
 
     slug = factory.Sequence(lambda n: f"ordning-{n}")
     name = factory.Sequence(lambda n: f"Tilskuddsordning {n}")

@@ -3,8 +3,9 @@
 import pytest
 from django.utils import timezone
 
+from schemes.exceptions import RoundCopyError
 from schemes.models import AssessmentCriterion, CriterionKind, Round
-from schemes.services import RoundCopyError, round_copy_to_next_year, round_create_default_criteria
+from schemes.services import round_copy_to_next_year, round_create_default_criteria
 from tests.schemes.factories import RoundDocumentFactory, RoundFactory, oslo
 
 pytestmark = pytest.mark.django_db

@@ -2,7 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from portal.reference_data import DATA_DIR, ReferenceDataError, reference_data_load
+from portal.exceptions import ReferenceDataError
+from portal.reference_data import DATA_DIR, reference_data_load
 
 
 class Command(BaseCommand):
