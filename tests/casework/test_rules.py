@@ -79,7 +79,7 @@ def test_the_outcome_follows_from_the_awards(rows):
 
 @pytest.mark.parametrize("budget, proposed, over", [
     (10_000_000, 10_000_000, False), (10_000_000, 10_000_001, True), (None, 0, False), (None, 1, True)])
-def test_the_budget_guard(budget, proposed, over):
+def test_the_budget_guard(budget, proposed, over, english):
     """An empty budget is no money: the board shows it over budget and approvals are refused, saying so."""
     round_ = SimpleNamespace(budget=budget)
     assert over_budget(round_, proposed) is over
