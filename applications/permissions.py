@@ -9,7 +9,7 @@ from portal.permissions import ALLOWED, Verdict, organisation_ids_with_role, rol
 from schemes.rules import organisation_may_apply
 
 from .models import Application, ApplicationStatus
-from .rules import EDITABLE_STATUSES
+from .rules import EDITABLE_STATUSES, applicant_status_label, round_closed_reason
 
 
 def roles_of(user, application: Application) -> set[str]:
@@ -27,6 +27,11 @@ def is_office_staff_of(user, application: Application) -> bool:
     return bool(roles_of(user, application) & set(OFFICE_ROLES))
 
 
+def shown_status_label(user, application: Application) -> str:
+    """The status as this user may know it: the applicant is not told of a decision before its letter."""
+    return applicant_status_label(application) if is_applicant(user, application) else application.get_status_display()
+
+
 def can_view_application(user, application: Application) -> Verdict:
     if is_applicant(user, application):
         return ALLOWED
@@ -40,11 +45,12 @@ def can_edit_application(user, application: Application, now=None) -> Verdict:
         return Verdict(False, _("Only the municipality's own users edit its application."))
     if application.status not in EDITABLE_STATUSES:
         return Verdict(False, _("The application is %(status)s and can no longer be changed.") % {
-            "status": application.get_status_display().lower()})
+            "status": shown_status_label(user, application).lower()})
     now = now or timezone.now()
-    if application.status == ApplicationStatus.DRAFT and not application.round.is_open(now):
+    closed = round_closed_reason(application.round, now) if application.status == ApplicationStatus.DRAFT else ""
+    if closed:
         if application.round.has_not_opened(now):
-            return Verdict(False, _("The round has not opened yet."))
+            return Verdict(False, closed)
         return Verdict(False, _("The application deadline has passed; the draft can no longer be changed."))
     return ALLOWED
 

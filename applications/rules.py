@@ -1,5 +1,6 @@
 """The application's own rules, each one named function:
 
+- `round_closed_reason`: whether the round takes submissions now (and so edits of a draft).
 - `EDITABLE_STATUSES`, `NOT_IN_PLAY`: in which statuses the municipality may change it, and which
   the office neither assesses nor counts.
 - `applicant_status`: the status as the applicant may know it. The office's side can be ahead of
@@ -13,12 +14,22 @@ import calendar
 import datetime as dt
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from . import hooks
 from .models import Application, ApplicationStatus
 
 EDITABLE_STATUSES = (ApplicationStatus.DRAFT, ApplicationStatus.RETURNED)  # the municipality may change it
 NOT_IN_PLAY = (ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN)  # the office neither assesses nor counts it
+
+
+def round_closed_reason(round_, now: dt.datetime) -> str:
+    """"" while the round takes submissions (grace minutes included); otherwise why not."""
+    if round_.is_open(now):
+        return ""
+    if round_.has_not_opened(now):
+        return _("The round has not opened yet.")
+    return _("The application deadline has passed.")
 
 
 def applicant_status(application: Application) -> str:

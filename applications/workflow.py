@@ -27,7 +27,8 @@ from portal.workflow import Machine, Transition
 from .completeness import application_problems
 from .models import Application, ApplicationEvent, ApplicationStatus, EventKind
 from .notifications import ApplicationNotice
-from .permissions import roles_of
+from .permissions import roles_of, shown_status_label
+from .rules import round_closed_reason
 from .selectors import application_with_lines
 
 S = ApplicationStatus
@@ -45,12 +46,7 @@ NOTIFY: dict[str, tuple[str, ...]] = {
 # --- guards: "" when the transition may happen, otherwise why not --------------------------------------
 
 def round_is_open(application, user, now) -> str:
-    round_ = application.round
-    if round_.is_open(now):
-        return ""
-    if round_.has_not_opened(now):
-        return _("The round has not opened yet.")
-    return _("The application deadline has passed.")
+    return round_closed_reason(application.round, now)
 
 
 def application_is_complete(application, user, now) -> str:
@@ -129,6 +125,7 @@ APPLICATION = Machine(
     lock=_lock,
     after=_after,
     wrong_status=_("This cannot be done while the application is %(status)s."),
+    shown_status=shown_status_label,
     transitions=[
         Transition("submit", _("Submit the application"), (S.DRAFT,), S.SUBMITTED, (Role.SIGNATORY,), _may_submit, _submitted),
         Transition("withdraw", _("Withdraw the application"), (S.SUBMITTED, S.IN_ASSESSMENT, S.RETURNED), S.WITHDRAWN,
@@ -140,9 +137,11 @@ APPLICATION = Machine(
         Transition("resubmit", _("Send the application again"), (S.RETURNED,), S.SUBMITTED, (Role.SIGNATORY,), _may_resubmit,
                    _submitted),
         # the municipality learns of the decision from its letter, not from this (see casework.rules)
-        Transition("decide", _("Decide"), (S.IN_ASSESSMENT,), S.DECIDED, (Role.APPROVER,), internal=True),
-        Transition("report", _("Report"), (S.DECIDED,), S.REPORTED, (Role.SIGNATORY,)),
-        Transition("close", _("Approve report"), (S.REPORTED,), S.CLOSED, (Role.CASEWORKER,)),
-        Transition("return_report", _("Return the report"), (S.REPORTED,), S.DECIDED, (Role.CASEWORKER,)),
+        Transition("decide", _("Decide"), (S.IN_ASSESSMENT,), S.DECIDED, (Role.APPROVER,), internal=True,
+                   follow_only=True),
+        Transition("report", _("Report"), (S.DECIDED,), S.REPORTED, (Role.SIGNATORY,), follow_only=True),
+        Transition("close", _("Approve report"), (S.REPORTED,), S.CLOSED, (Role.CASEWORKER,), follow_only=True),
+        Transition("return_report", _("Return the report"), (S.REPORTED,), S.DECIDED, (Role.CASEWORKER,),
+                   follow_only=True),
     ],
 )

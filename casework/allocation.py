@@ -34,7 +34,8 @@ def allocation_suggest(rows: list, budget: int) -> None:
 def lines_for_amount(measures, projects, amount: int) -> dict[tuple[str, int], int]:
     """Spread `amount` over an application's lines (see the module's docstring): each line gets what
     it applied for until the amount is used. Returns {(part, line id): kroner}."""
-    measures = sorted(measures, key=lambda m: m.pk)
+    # within each group, measures that raise the formal education level come first, then by id
+    measures = sorted(measures, key=lambda m: (not m.raises_formal_education, m.pk))
     projects = sorted(projects, key=lambda p: (p.priority_rank is None, p.priority_rank or 0, p.pk))
     ordered = [(LinePart.MEASURE, m) for m in measures if m.concerns_mental_health]
     ordered += [(LinePart.MEASURE, m) for m in measures if not m.concerns_mental_health and m.raises_formal_education]

@@ -32,6 +32,7 @@ from portal.selectors import organisation_member_emails
 
 from .exceptions import CaseworkError
 from .models import CaseworkEvent, Decision, DecisionStatus, Outcome
+from .rules import decision_known_to_applicant
 
 logger = logging.getLogger(__name__)
 
@@ -120,7 +121,10 @@ def decision_letter_create(*, decision_id: int) -> Decision:
     already has its letter is returned untouched: a letter that may have been sent is never made
     again silently. Raises CaseworkError for a decision that is not approved."""
     with transaction.atomic():
-        locked = Decision.objects.select_for_update().get(pk=decision_id)
+        # application, then decision: the order every casework write locks them in
+        application_id = Decision.objects.values_list("application_id", flat=True).get(pk=decision_id)
+        list(Application.objects.select_for_update(of=("self",)).filter(pk=application_id).values_list("pk"))
+        locked = Decision.objects.select_for_update(of=("self",)).get(pk=decision_id)
         if locked.letter_pdf:
             return locked
         if locked.status not in LETTER_STATUSES:
@@ -154,7 +158,7 @@ def decision_letter_email(*, decision_id: int) -> bool:
 
     Only a decision the office has sent (status sent) with a stored letter goes out."""
     decision = _decision_for_letter(decision_id)
-    if decision.status != DecisionStatus.SENT or not decision.letter_pdf:
+    if not decision_known_to_applicant(decision) or not decision.letter_pdf:
         logger.warning("Decision %s not e-mailed: it is %s and %s a letter.", decision_id, decision.status,
                        "has" if decision.letter_pdf else "has no")
         return False
@@ -172,6 +176,7 @@ def decision_letter_email(*, decision_id: int) -> bool:
         "scheme": round_.scheme,
         "office": round_.office.name,
         "round": round_,
+        "Outcome": Outcome,
     }
     subject, body = render_email(subject_template="casework/email/decision_subject.txt",
                                  body_template="casework/email/decision_body.txt", context=context, language=language)

@@ -21,5 +21,4 @@ def decision_panel(request, application) -> str:
     decision = decision_or_none(application)
     if not decision_known_to_applicant(decision) or not decision.letter_pdf:
         return ""
-    return render_to_string("casework/includes/decision_panel.html",
-                            {"application": application, "decision": decision}, request=request)
+    return render_to_string("casework/includes/decision_panel.html", {"application": application, "decision": decision})

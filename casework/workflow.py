@@ -42,15 +42,12 @@ def roles_of(user, decision: Decision) -> set[str]:
 
 
 def _lock(decision: Decision) -> Decision:
-    """Application, decision, round: the order every casework write takes its locks in. The round's
-    row serialises what changes its total proposed, so the budget guard cannot be raced."""
+    """Application, then decision: the order every casework write takes its locks in (the approval's
+    guard then takes the round's, see `_may_approve`)."""
     list(Application.objects.select_for_update(of=("self",)).filter(pk=decision.application_id).values_list("pk"))
-    locked = (Decision.objects.select_for_update(of=("self",))
-              .select_related("application__round__office", "application__round__scheme",
-                              "application__organisation")
-              .get(pk=decision.pk))
-    round_lock(round_id=locked.application.round_id)
-    return locked
+    return (Decision.objects.select_for_update(of=("self",))
+            .select_related("application__round__office", "application__round__scheme", "application__organisation")
+            .get(pk=decision.pk))
 
 
 # --- guards -------------------------------------------------------------------------------------------
@@ -64,6 +61,9 @@ def _may_approve(decision: Decision, user, now) -> str:
     # all of it: a changed amount applied for (after a return) changes the outcome too
     if award_lines(application) != decision.lines:
         return _("The awards changed after the decision was proposed; it must be proposed again.")
+    # the round's row serialises what changes its total proposed (award changes, approvals), so the
+    # budget guard cannot be raced: locked last, after the application and the decision
+    round_lock(round_id=application.round_id)
     return budget_refusal(application.round, round_total_proposed(application.round))
 
 

@@ -7,7 +7,9 @@ from, to, who may, guard); this module performs them, the same way for all three
 1. locks the row (and whatever the machine locks with it), and reads the status under the lock;
 2. if the row is already where the transition leads, and the transition cannot start from there,
    the transition was already performed (a double click, a retried request): nothing is written,
-   and the outcome says so, once the user is known to hold a role that may perform it;
+   and the outcome says so (`performed=False`), once the user is known to hold a role that may
+   perform it. A transition reached as the follow of another is never "already done": that would
+   be a mismatch between the two machines, and is refused;
 3. otherwise checks the status, the user's role in the object's organisation or office, and the
    guard, raising `TransitionError` with the reason in the user's language;
 4. writes the new status and the transition's other fields, and exactly one event;
@@ -58,6 +60,7 @@ class Transition:
     effects: Effects | None = None
     follows: tuple[Follow, ...] = ()
     internal: bool = False  # its event is for the office only, never shown to the applicant
+    follow_only: bool = False  # happens only as the follow of another machine's transition (no button)
 
 
 @dataclass(frozen=True)
@@ -77,7 +80,9 @@ class Machine:
     - `lock(obj)`: the object again, its row locked (default: the row alone, `of=("self",)`);
     - `after(obj, transition, user, data)`: runs last inside the transaction (signals, and
       `transaction.on_commit` for notifications and tasks);
-    - `wrong_status`: the refusal when the status does not allow a transition, with %(status)s."""
+    - `wrong_status`: the refusal when the status does not allow a transition, with %(status)s;
+    - `shown_status(user, obj)`: the status named in that refusal, as the user may know it (the
+      applicant is not told of a decision before its letter)."""
 
     model: type[models.Model]
     transitions: list[Transition]
@@ -87,6 +92,8 @@ class Machine:
     after: Callable[[Any, Transition, Any, dict], None] | None = None
     # the refusal when the status does not allow a transition, with %(status)s (in the user's language)
     wrong_status: str = ""
+    # shown_status(user, obj) -> the status as this user may know it (default: the stored one)
+    shown_status: Callable[[Any, Any], str] | None = None
     status_field: str = "status"
     table: dict[str, Transition] = field(init=False, repr=False)
 
@@ -113,7 +120,8 @@ class Machine:
         """"" when `user` may perform `name` on `obj` now, otherwise why not (translated)."""
         transition = self.table[name]
         if self.status_of(obj) not in transition.sources:
-            return str(self.wrong_status or _("This cannot be done now.")) % {"status": self.status_label(obj).lower()}
+            shown = self.shown_status(user, obj) if self.shown_status else self.status_label(obj)
+            return str(self.wrong_status or _("This cannot be done now.")) % {"status": str(shown).lower()}
         if not self.may(obj, name, user):
             return _("Your role does not allow this.")
         if transition.guard is not None:
@@ -126,7 +134,8 @@ class Machine:
         if obj is None:
             return []
         roles = self.roles_of(user, obj)
-        return [t for t in self.transitions if self.status_of(obj) in t.sources and roles & set(t.roles)]
+        return [t for t in self.transitions
+                if not t.follow_only and self.status_of(obj) in t.sources and roles & set(t.roles)]
 
     # --- performing ----------------------------------------------------------------------------------
 
@@ -135,16 +144,20 @@ class Machine:
             return self.lock(obj)
         return self.model.objects.select_for_update(of=("self",)).get(pk=obj.pk)
 
-    def perform(self, obj, name: str, *, user, data: dict | None = None,
-                now: dt.datetime | None = None) -> Outcome:
-        """Perform the transition `name` on `obj` for `user` (see the module's docstring)."""
+    def perform(self, obj, name: str, *, user, data: dict | None = None, now: dt.datetime | None = None,
+                as_follow: bool = False) -> Outcome:
+        """Perform the transition `name` on `obj` for `user` (see the module's docstring).
+        `as_follow`: performed because another machine's transition follows into it (then it must
+        happen now: "already done" is a mismatch between the two, and refused)."""
         transition = self.table[name]
         now = now or timezone.now()
         data = dict(data or {})
+        if transition.follow_only and not as_follow:
+            raise TransitionError(_("This happens only together with another step."))
         with transaction.atomic():
             locked = self._lock(obj)
             source = self.status_of(locked)
-            if source == transition.target and source not in transition.sources:
+            if source == transition.target and source not in transition.sources and not as_follow:
                 if not self.may(locked, name, user):
                     raise TransitionError(_("Your role does not allow this."))
                 return Outcome(locked, performed=False)
@@ -163,7 +176,7 @@ class Machine:
             self.record(locked, transition, source, user, data)
             for follow in transition.follows:  # its event says what it follows: "grantreport.submit"
                 target = follow.of(locked)
-                follow.machine.perform(target, follow.transition, user=user, now=now,
+                follow.machine.perform(target, follow.transition, user=user, now=now, as_follow=True,
                                        data={**data, "follows": f"{locked._meta.model_name}.{transition.name}"})
                 target.refresh_from_db()  # the object this one holds shows its new status too
             if self.after is not None:

@@ -19,4 +19,4 @@ def report_panel(request, application) -> str:
         return ""
     return render_to_string("reporting/includes/report_panel.html", {
         "application": application, "report": report, "editable": report.status in EDITABLE_REPORT_STATUSES,
-    }, request=request)
+    })

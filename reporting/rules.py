@@ -1,6 +1,7 @@
 """The report's rules, each one named function:
 
 - `EDITABLE_REPORT_STATUSES`: the municipality writes its report while it is a draft or returned;
+  `IN_STATUSES`: once submitted (or approved) the office reads it and counts what is to be repaid;
 - `report_problems`: what must be fixed before it can be submitted (the page lists them, the
   submit transition's guard refuses while there are any);
 - `report_totals`: granted, used, unused (to be repaid).
@@ -15,6 +16,7 @@ from .models import GrantReport
 from .models import ReportStatus as R
 
 EDITABLE_REPORT_STATUSES = (R.DRAFT, R.RETURNED)
+IN_STATUSES = (R.SUBMITTED, R.APPROVED)  # the municipality has handed it in: the office reads it, counts its repayment
 
 
 def report_problems(*, report: GrantReport) -> list[tuple[str, str]]:

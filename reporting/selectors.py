@@ -12,6 +12,7 @@ from portal.models import OFFICE_ROLES, ORGANISATION_ROLES
 from portal.permissions import office_ids_with_role, organisation_ids_with_role
 
 from .models import GrantReport, ReportStatus
+from .rules import IN_STATUSES
 
 
 def _with_everything(queryset: QuerySet[GrantReport]) -> QuerySet[GrantReport]:
@@ -90,8 +91,7 @@ def reports_for_round(*, user, round_) -> RoundReports:
 
 def repayments_for_round(*, round_) -> list[tuple[Application, int]]:
     """Unused funds to be repaid, per application whose report is submitted or approved."""
-    reports = (GrantReport.objects.filter(application__round=round_,
-                                          status__in=[ReportStatus.SUBMITTED, ReportStatus.APPROVED])
+    reports = (GrantReport.objects.filter(application__round=round_, status__in=IN_STATUSES)
                .select_related("application__organisation").prefetch_related("lines"))
     result = []
     for report in reports:

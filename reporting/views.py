@@ -34,7 +34,7 @@ from .permissions import (
     can_view_report,
     can_view_round_reports,
 )
-from .rules import report_problems, report_totals
+from .rules import IN_STATUSES, report_problems, report_totals
 from .selectors import (
     report_counts_by_status,
     report_get_for_office,
@@ -229,6 +229,7 @@ def _render_review(request, report: GrantReport, *, return_form=None):
         "may_review": can_review_report(request.user, report),
         "transitions": {t.name: t for t in REPORT.available(report, request.user)},
         "REPORT_REVIEWABLE": REPORT["approve"].sources,
+        "report_is_in": report.status in IN_STATUSES,
         "return_form": return_form or ReturnForm(),
         "form": return_form,  # for the error summary
     })

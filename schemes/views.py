@@ -12,7 +12,7 @@ from .selectors import round_get_public, rounds_closed, rounds_open_by_office, s
 
 def home(request):
     """The front page: the schemes and the rounds open now, by office."""
-    return render(request, "portal/home.html", {
+    return render(request, "schemes/home.html", {
         "schemes": Scheme.objects.all(),
         "rounds_by_office": rounds_open_by_office(),
     })

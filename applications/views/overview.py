@@ -15,8 +15,8 @@ from ..completeness import application_sections, competence_plan, section_label
 from ..forms import StartForm
 from ..hooks import overview_panels
 from ..models import ApplicationStatus
-from ..permissions import can_edit_application, can_start_application, is_applicant
-from ..rules import applicant_status_label, competence_plan_is_up_to_date
+from ..permissions import can_edit_application, can_start_application, is_applicant, shown_status_label
+from ..rules import competence_plan_is_up_to_date
 from ..selectors import (
     application_history,
     application_next_step,
@@ -28,13 +28,6 @@ from ..selectors import (
 from ..services import application_start
 from ..workflow import APPLICATION
 from .common import get_application
-
-
-def _shown_status(application, user) -> str:
-    """The status label this user may see (applicants see no decision before its letter)."""
-    if is_applicant(user, application):
-        return applicant_status_label(application)
-    return application.get_status_display()
 
 
 def _next_step(application, user) -> str:
@@ -53,7 +46,7 @@ def my_applications(request):
             if (round_.pk, organisation.pk) not in started and can_start_application(request.user, round_, organisation):
                 can_start.append((round_, organisation))
     return render(request, "applications/my_applications.html", {
-        "applications": [(a, _next_step(a, request.user), _shown_status(a, request.user)) for a in applications],
+        "applications": [(a, _next_step(a, request.user), shown_status_label(request.user, a)) for a in applications],
         "can_start": can_start,
         "organisations": organisations,
     })
@@ -99,7 +92,7 @@ def overview(request, pk):
         "can_edit": can_edit_application(request.user, application),
         "transitions": {t.name: t for t in APPLICATION.available(application, request.user)},
         "next_step": _next_step(application, request.user),
-        "shown_status": _shown_status(application, request.user),
+        "shown_status": shown_status_label(request.user, application),
         "information_request": information_request_latest(application=application),
         "reopen_refusal": APPLICATION.check(application, "reopen", request.user)
         if application.status == ApplicationStatus.WITHDRAWN else "",

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from applications.models import LINE_MODELS, Application, ApplicationEvent, ApplicationStatus
+from applications.selectors import information_request_latest
 from applications.workflow import APPLICATION
 from portal.exceptions import StaleEdit
 from portal.selectors import organisation_users
@@ -135,6 +136,11 @@ def information_request(*, application: Application, user, message: str) -> Appl
         locked = _into_assessment(locked, user)
         outcome = APPLICATION.perform(locked, "return", user=user, data={"message": message})
         returned = outcome.object
+        if not outcome.performed:  # a double click asks once; a different request is not a repeat
+            latest = information_request_latest(application=returned)
+            if latest is None or latest.data.get("message") != message:
+                raise CaseworkError(_("The application is already returned to the municipality with another "
+                                      "request; it comes back here when they send it again."))
         if outcome.performed:  # the return's own event holds the message: the request's one record
             application_id = returned.pk
             transaction.on_commit(lambda: information_request_email_task.delay(application_id), robust=True)

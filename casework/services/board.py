@@ -2,6 +2,9 @@
 
 from django.db import transaction
 
+from applications.models import Application
+from schemes.services import round_lock
+
 from ..allocation import lines_for_amount
 from ..rules import assessment_locked
 from ..selectors import board_for_round
@@ -14,6 +17,13 @@ def board_accept_suggestion(*, round_, user, application_ids: list[int] | None =
     board = board_for_round(round_=round_)
     accepted = 0
     with transaction.atomic():
+        # every chosen application first, in one order, then the round: as every casework write
+        # locks them (application before round), so two caseworkers never wait on each other in a circle
+        chosen = [row.application.pk for row in board.rows
+                  if application_ids is None or row.application.pk in application_ids]
+        list(Application.objects.select_for_update(of=("self",)).filter(pk__in=chosen).order_by("pk")
+             .values_list("pk"))
+        round_lock(round_id=round_.pk)
         for row in board.rows:
             application = row.application
             if application_ids is not None and application.pk not in application_ids:

@@ -13,7 +13,7 @@ from ..exceptions import CaseworkError
 from ..models import CaseworkEvent, Decision, DecisionStatus, Outcome
 from ..notifications import CaseworkNotice
 from ..permissions import can_propose_decision
-from ..rules import auditor_statement_required, outcome_for
+from ..rules import assessment_locked, auditor_statement_required, outcome_for
 from ..selectors import award_lines
 from ..workflow import DECISION, decision_notify
 
@@ -35,7 +35,7 @@ def decision_propose(*, application: Application, user, reasons: str, conditions
         if not verdict:
             raise CaseworkError(str(verdict.reason))
         decision = Decision.objects.select_for_update().filter(application=locked).first()
-        if decision is not None and decision.status != DecisionStatus.PROPOSED:
+        if assessment_locked(decision):  # approved (or sent): no longer the caseworker's to revise
             raise CaseworkError(_("The decision is already approved."))
         if locked.status != ApplicationStatus.IN_ASSESSMENT:
             raise CaseworkError(_("Only an application in assessment can get a decision."))

@@ -18,7 +18,7 @@ from portal.permissions import require
 from ..forms import DecisionForm
 from ..models import DecisionStatus, Outcome
 from ..permissions import can_approve_decision, can_download_letter, can_propose_decision, can_send_decision
-from ..rules import appeal_deadline, auditor_statement_required, outcome_for, over_budget
+from ..rules import appeal_deadline, assessment_locked, auditor_statement_required, outcome_for, over_budget
 from ..selectors import award_lines, round_total_proposed
 from ..services.decisions import decision_approve, decision_propose, decision_send
 from ..workflow import DECISION
@@ -43,8 +43,7 @@ def decision(request, pk):
     outcome = outcome_for(lines) if all_set else None
     total_awarded = sum(line["awarded"] or 0 for line in lines)
     transitions = {t.name: t for t in DECISION.available(decision_, request.user)}
-    may_propose = (can_propose_decision(request.user, application)
-                   and (decision_ is None or decision_.status == DecisionStatus.PROPOSED))
+    may_propose = can_propose_decision(request.user, application) and not assessment_locked(decision_)
 
     form = DecisionForm(request.POST or None, outcome=outcome, round_=application.round,
                         initial=_decision_form_initial(application, decision_))
@@ -81,6 +80,7 @@ def decision(request, pk):
         "can_approve": "approve" in transitions and not own_proposal,
         "own_proposal": "approve" in transitions and own_proposal,
         "can_send": "send" in transitions,
+        "transitions": transitions,
         "round_total": round_total,
         "round_over_budget": over_budget(round_, round_total),
         "appeals": list(decision_.appeals.select_related("registered_by")) if decision_ else [],
@@ -94,13 +94,17 @@ def approve(request, pk):
     application = office_application(request, pk)
     decision_ = decision_of(application)
     require(can_approve_decision(request.user, application))
+    already = decision_.status != DecisionStatus.PROPOSED
     try:
         decision_approve(decision=decision_, user=request.user)
     except ServiceError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, _("The decision is approved and the application is decided. The letter is "
-                                    "being made; send it when it is ready."))
+        if already:
+            messages.info(request, _("The decision was already approved."))
+        else:
+            messages.success(request, _("The decision is approved and the application is decided. The letter is "
+                                        "being made; send it when it is ready."))
     return redirect(decision_url(application.pk))
 
 
@@ -110,11 +114,15 @@ def send(request, pk):
     application = office_application(request, pk)
     decision_ = decision_of(application)
     require(can_send_decision(request.user, application))
+    already = decision_.status == DecisionStatus.SENT
     try:
         decision_send(decision=decision_, user=request.user)
     except ServiceError as error:
         messages.error(request, str(error))
     else:
+        if already:
+            messages.info(request, _("The decision letter was already sent; it was not sent twice."))
+            return redirect(decision_url(application.pk))
         messages.success(request, _("The decision letter is sent to %(organisation)s.") % {
             "organisation": application.organisation})
     return redirect(decision_url(application.pk))

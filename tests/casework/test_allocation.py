@@ -105,3 +105,19 @@ def test_rus_og_psykisk_helse_is_served_before_everything_else(lines, amount):
         others = [key for key in awards if key[0] == "project" or key in
                   {("measure", m.pk) for m in measures if not m.concerns_mental_health}]
         assert all(awards[key] == 0 for key in others)
+
+
+@given(applications(), kroner)
+def test_within_rus_og_psykisk_helse_formal_education_comes_first(lines, amount):
+    measures, projects = lines
+    awards = lines_for_amount(measures, projects, amount)
+    mental_health = [m for m in measures if m.concerns_mental_health]
+    formal = [m for m in mental_health if m.raises_formal_education]
+    if any(awards[("measure", m.pk)] < (m.amount_applied or 0) for m in formal):
+        assert all(awards[("measure", m.pk)] == 0 for m in mental_health if not m.raises_formal_education)
+
+
+def test_two_rus_og_psykisk_helse_measures_the_one_raising_formal_education_first():
+    first = SimpleNamespace(pk=1, amount_applied=100, concerns_mental_health=True, raises_formal_education=False)
+    formal = SimpleNamespace(pk=2, amount_applied=100, concerns_mental_health=True, raises_formal_education=True)
+    assert lines_for_amount([first, formal], [], 100) == {("measure", 1): 0, ("measure", 2): 100}

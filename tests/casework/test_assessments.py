@@ -128,6 +128,18 @@ def test_asking_for_more_information_returns_it_and_the_municipality_can_send_it
     assert submitted.status == ApplicationStatus.SUBMITTED and submitted.submission_count == 2
 
 
+def test_a_second_different_request_while_returned_is_refused_not_passed_off_as_a_repeat(
+        submitted, caseworker, english, django_capture_on_commit_callbacks, monkeypatch):
+    notified = stub_task(monkeypatch, "casework.tasks.information_request_email_task")
+    with django_capture_on_commit_callbacks(execute=True):
+        information_request(application=submitted, user=caseworker, message="Legg ved kompetanseplanen.")
+    with pytest.raises(CaseworkError, match="already returned to the municipality with another request"):
+        information_request(application=submitted, user=caseworker, message="Og budsjettet.")
+    assert notified.first_args == [submitted.pk]
+    returns = submitted.events.filter(kind=EventKind.STATUS_CHANGED, to_status=ApplicationStatus.RETURNED)
+    assert [event.data["message"] for event in returns] == ["Legg ved kompetanseplanen."]
+
+
 def test_asking_for_more_information_needs_a_message(submitted, caseworker):
     with pytest.raises(CaseworkError):
         information_request(application=submitted, user=caseworker, message="  ")

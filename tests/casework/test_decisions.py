@@ -332,6 +332,11 @@ def test_the_approver_approves_on_the_page(approver_client, round_, monkeypatch,
     assert made.first_args == [decision.pk]
     assert "The letter is being made." in page_text(response)
 
+    with django_capture_on_commit_callbacks(execute=True):  # a double click, or the back button
+        response = approver_client.post(url("office:decision_approve", application), follow=True)
+    assert "The decision was already approved." in page_text(response)
+    assert made.first_args == [decision.pk]
+
 
 def test_a_caseworker_gets_403_with_the_reason_when_approving(caseworker_client, round_):
     decision = DecisionFactory(round=round_, applied=(300_000,))  # proposed by another caseworker
@@ -386,6 +391,10 @@ def test_sending_on_the_page_and_sending_every_letter_of_the_round(caseworker_cl
     with django_capture_on_commit_callbacks(execute=True):
         response = caseworker_client.post(url("office:decision_send", decisions[0].application), follow=True)
     assert "The decision letter is sent to" in page_text(response)
+    with django_capture_on_commit_callbacks(execute=True):  # sent again by a double click: not twice
+        response = caseworker_client.post(url("office:decision_send", decisions[0].application), follow=True)
+    assert "The decision letter was already sent; it was not sent twice." in page_text(response)
+    assert emailed.first_args == [decisions[0].pk]
     with django_capture_on_commit_callbacks(execute=True):
         response = caseworker_client.post(url("office:send_letters", round_), follow=True)
 

@@ -164,3 +164,37 @@ def test_each_report_transition_moves_the_application_with_it(english):
         report = REPORT.perform(report, name, user=user, data=data).object
         report.application.refresh_from_db()
         assert (report.status, report.application.status) == (report_status, application_status)
+
+
+def test_a_step_that_only_follows_another_has_no_button_and_cannot_be_asked_for_alone(english):
+    decision = DecisionFactory()
+    application = decision.application  # in assessment, the decision proposed
+    approver = decision.test_approver
+    assert "decide" not in [t.name for t in APPLICATION.available(application, approver)]
+    with pytest.raises(TransitionError, match="only together with another step"):
+        APPLICATION.perform(application, "decide", user=approver)
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.IN_ASSESSMENT
+
+
+def test_a_follow_into_a_status_already_reached_is_a_mismatch_and_undoes_the_first(english):
+    """The application already decided while its decision is only proposed: approving must not pass
+    off the application's "decide" as a harmless repeat."""
+    decision = DecisionFactory()
+    Application.objects.filter(pk=decision.application_id).update(status=ApplicationStatus.DECIDED)
+    with pytest.raises(TransitionError):
+        with transaction.atomic():
+            DECISION.perform(decision, "approve", user=decision.test_approver)
+    decision.refresh_from_db()
+    assert decision.status == DecisionStatus.PROPOSED
+
+
+def test_the_refusal_names_the_status_the_applicant_may_know(english):
+    """Decided, but the letter is not sent: the municipality is told it is in assessment."""
+    decision = DecisionFactory(approved=True)
+    signatory = member(decision.application.organisation, Role.SIGNATORY)
+    assert APPLICATION.check(decision.application, "withdraw", signatory) == (
+        "This cannot be done while the application is in assessment.")
+    caseworker = decision.test_caseworker
+    assert APPLICATION.check(decision.application, "withdraw", caseworker) == (
+        "This cannot be done while the application is decided.")
