@@ -35,7 +35,7 @@ from .models import (
     InnovationProject,
     Receipt,
 )
-from .selectors import application_totals
+from .selectors import application_totals, receipt_email_key
 
 logger = logging.getLogger(__name__)
 
@@ -204,7 +204,7 @@ def receipt_send(*, receipt: Receipt) -> bool:
     with receipt.pdf.open("rb") as file:
         pdf = file.read()
     sent = send_once(
-        key=f"receipt:{receipt.application_id}:{receipt.submission_number}",
+        key=receipt_email_key(receipt.application_id, receipt.submission_number),
         to=to, subject=subject, body=body, language=language, office_id=application.round.office_id,
         attachments=[(receipt_file_name(application=application, submission_number=receipt.submission_number),
                       pdf, "application/pdf")],

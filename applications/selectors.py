@@ -7,9 +7,10 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.mail import FIRST_TRY, RETRY_FOR
 from portal.models import OFFICE_ROLES, ORGANISATION_ROLES
 from portal.permissions import office_ids_with_role, organisation_ids_with_role
-from portal.selectors import organisations_for_user
+from portal.selectors import email_keys_not_sent, organisations_for_user
 
 from . import hooks
 from .models import (
@@ -190,7 +191,24 @@ def information_request_latest(*, application: Application) -> ApplicationEvent 
             .order_by("-created_at", "-id").first())
 
 
-def receipts_missing(*, older_than: dt.timedelta = dt.timedelta(minutes=10)) -> list[tuple[int, int]]:
+def receipt_email_key(application_id: int, submission_number: int) -> str:
+    """The key the receipt's e-mail is claimed under, so it goes out at most once."""
+    return f"receipt:{application_id}:{submission_number}"
+
+
+def receipts_not_emailed(*, now: dt.datetime | None = None) -> list[tuple[int, int]]:
+    """(application, submission number) of receipts made but certainly not e-mailed (the task was
+    lost or gave up), made between `FIRST_TRY` and `RETRY_FOR` ago: what the catch-up queues again.
+    Not for a withdrawn application. Two queries."""
+    now = now or timezone.now()
+    made = list(Receipt.objects.filter(created_at__lt=now - FIRST_TRY, created_at__gte=now - RETRY_FOR)
+                .exclude(pdf="").exclude(application__status=ApplicationStatus.WITHDRAWN)
+                .order_by("id").values_list("application_id", "submission_number"))
+    not_sent = email_keys_not_sent(receipt_email_key(*pair) for pair in made)
+    return [pair for pair in made if receipt_email_key(*pair) in not_sent]
+
+
+def receipts_missing(*, older_than: dt.timedelta = FIRST_TRY) -> list[tuple[int, int]]:
     """(application, submission number) of submissions without their receipt, older than a few
     minutes (so the first try has had its chance): what the catch-up task queues again."""
     before = timezone.now() - older_than

@@ -4,7 +4,7 @@ Task names are explicit, so a message queued before a deploy still finds its tas
 from celery import shared_task
 
 from .receipts import receipt_create, receipt_send
-from .selectors import receipts_missing
+from .selectors import receipts_missing, receipts_not_emailed
 
 
 @shared_task(name="applications.receipt", bind=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
@@ -21,8 +21,9 @@ def receipt_create_task(self, application_id: int, submission_number: int) -> in
 @shared_task(name="applications.receipts_catch_up")
 def receipts_catch_up_task() -> int:
     """Periodic (Celery beat): queue again the receipts whose task was lost (a broker outage at
-    commit) or gave up. The task is idempotent, so this is always safe. Returns how many."""
-    missing = receipts_missing()
+    commit) or gave up, before the PDF was made or before it was e-mailed. The task makes the PDF
+    once and sends the e-mail at most once, so this is always safe. Returns how many."""
+    missing = list(dict.fromkeys([*receipts_missing(), *receipts_not_emailed()]))
     for application_id, submission_number in missing:
         receipt_create_task.delay(application_id, submission_number)
     return len(missing)

@@ -33,6 +33,7 @@ from portal.selectors import organisation_member_emails
 from .exceptions import CaseworkError
 from .models import CaseworkEvent, Decision, DecisionStatus, Outcome
 from .rules import decision_known_to_applicant
+from .selectors import decision_email_key, information_request_email_key
 
 logger = logging.getLogger(__name__)
 
@@ -183,7 +184,7 @@ def decision_letter_email(*, decision_id: int) -> bool:
     with decision.letter_pdf.open("rb") as file:
         pdf = file.read()
     sent = send_once(
-        key=f"decision:{decision_id}", to=to, subject=subject, body=body, language=language,
+        key=decision_email_key(decision_id), to=to, subject=subject, body=body, language=language,
         attachments=[(decision_letter_file_name(decision=decision), pdf, "application/pdf")],
         office_id=round_.office_id,
     )
@@ -238,7 +239,7 @@ def information_request_email(*, application_id: int) -> bool:
     subject, body = render_email(subject_template="casework/email/information_request_subject.txt",
                                  body_template="casework/email/information_request_body.txt", context=context,
                                  language=language)
-    sent = send_once(key=f"information-request:{application_id}:{request.pk}", to=to, subject=subject, body=body,
+    sent = send_once(key=information_request_email_key(application_id, request.pk), to=to, subject=subject, body=body,
                      language=language, office_id=round_.office_id)
     if sent:
         ApplicationEvent.objects.create(

@@ -10,15 +10,19 @@ from django.utils import timezone
 from applications.models import (
     LINE_MODELS,
     Application,
+    ApplicationEvent,
     ApplicationStatus,
     CompetenceMeasure,
+    EventKind,
     InnovationProject,
     LinePart,
 )
 from applications.rules import NOT_IN_PLAY, competence_plan_is_up_to_date
 from applications.selectors import application_totals
+from portal.mail import FIRST_TRY, RETRY_FOR
 from portal.models import Role
 from portal.permissions import office_ids_with_role
+from portal.selectors import email_keys_not_sent
 from schemes.models import Round
 
 from .allocation import allocation_suggest, suggestion_order_key
@@ -67,12 +71,50 @@ def letters_waiting_to_send(*, round_) -> dict:
         ready=Count("pk", filter=~Q(letter_pdf="")), waiting=Count("pk", filter=Q(letter_pdf="")))
 
 
-def letters_missing(*, older_than: dt.timedelta = dt.timedelta(minutes=10)) -> list[int]:
+def letters_missing(*, older_than: dt.timedelta = FIRST_TRY) -> list[int]:
     """Approved decisions without their letter, older than a few minutes (the first try has had its
     chance): what the catch-up task queues again."""
     before = timezone.now() - older_than
     return list(Decision.objects.filter(status=DecisionStatus.APPROVED, letter_pdf="", approved_at__lt=before)
                 .values_list("pk", flat=True))
+
+
+# --- e-mails certainly not sent (the catch-up queues them again; see portal.mail) ---------------------
+
+def decision_email_key(decision_id: int) -> str:
+    """The key the decision letter's e-mail is claimed under, so it goes out at most once."""
+    return f"decision:{decision_id}"
+
+
+def information_request_email_key(application_id: int, request_id: int) -> str:
+    """The key of the e-mail telling of one request for information (the return's event)."""
+    return f"information-request:{application_id}:{request_id}"
+
+
+def decision_letters_not_emailed(*, now: dt.datetime | None = None) -> list[int]:
+    """Sent decisions whose letter was certainly not e-mailed (the task was lost or gave up), sent
+    between `FIRST_TRY` and `RETRY_FOR` ago. Two queries."""
+    now = now or timezone.now()
+    sent = list(Decision.objects.filter(status=DecisionStatus.SENT, sent_at__lt=now - FIRST_TRY,
+                                        sent_at__gte=now - RETRY_FOR)
+                .exclude(letter_pdf="").order_by("id").values_list("pk", flat=True))
+    not_sent = email_keys_not_sent(decision_email_key(pk) for pk in sent)
+    return [pk for pk in sent if decision_email_key(pk) in not_sent]
+
+
+def information_requests_not_emailed(*, now: dt.datetime | None = None) -> list[int]:
+    """Applications still returned whose latest request for information was certainly not
+    e-mailed, made between `FIRST_TRY` and `RETRY_FOR` ago. Two queries."""
+    now = now or timezone.now()
+    latest = (ApplicationEvent.objects.filter(application__status=ApplicationStatus.RETURNED,
+                                              kind=EventKind.STATUS_CHANGED, data__transition="return")
+              .order_by("application_id", "-created_at", "-id").distinct("application_id")
+              .values_list("application_id", "pk", "created_at"))
+    asked = [(application_id, pk) for application_id, pk, created_at in latest
+             if now - RETRY_FOR <= created_at < now - FIRST_TRY]
+    not_sent = email_keys_not_sent(information_request_email_key(*pair) for pair in asked)
+    return [application_id for application_id, pk in asked
+            if information_request_email_key(application_id, pk) in not_sent]
 
 
 def assessment_of(application: Application) -> Assessment | None:

@@ -7,7 +7,7 @@ from celery import shared_task
 
 from .exceptions import CaseworkError
 from .letters import decision_letter_create, decision_letter_email, information_request_email
-from .selectors import letters_missing
+from .selectors import decision_letters_not_emailed, information_requests_not_emailed, letters_missing
 
 logger = logging.getLogger(__name__)
 
@@ -40,10 +40,18 @@ def information_request_email_task(self, application_id: int) -> bool:
 
 @shared_task(name="casework.letters_catch_up")
 def letters_catch_up_task() -> int:
-    """Periodic (Celery beat): queue again the letters of approved decisions whose task was lost (a
-    broker outage at commit) or gave up. The task is idempotent, so this is always safe."""
+    """Periodic (Celery beat): queue again what a lost task (a broker outage at commit) or one that
+    gave up left undone: the letters of approved decisions, the e-mails of sent letters and of
+    requests for information certainly not sent. Each task makes once and sends at most once, so
+    this is always safe. Returns how many tasks it queued."""
     missing = letters_missing()
     for decision_id in missing:
         decision_letter_task.delay(decision_id)
-    return len(missing)
+    letters = decision_letters_not_emailed()
+    for decision_id in letters:
+        decision_letter_email_task.delay(decision_id)
+    requests = information_requests_not_emailed()
+    for application_id in requests:
+        information_request_email_task.delay(application_id)
+    return len(missing) + len(letters) + len(requests)
 

@@ -29,6 +29,11 @@ logger = logging.getLogger(__name__)
 # Answers the mail server gives before it accepts a message: certainly nothing was sent.
 DEFINITE_REFUSALS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError)
 STALE_CLAIM = dt.timedelta(minutes=15)  # a claim older than this without an outcome: its worker died
+# The catch-up (each app's periodic task) queues again an e-mail certainly not sent (never claimed:
+# its task was lost; or failed: its task gave up), once its own task has had FIRST_TRY, and for
+# RETRY_FOR after what it tells of (a receipt made, a letter sent, a request made).
+FIRST_TRY = dt.timedelta(minutes=10)
+RETRY_FOR = dt.timedelta(days=7)
 
 
 def failure_is_certain(error: BaseException) -> bool:

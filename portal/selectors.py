@@ -1,8 +1,10 @@
 """Reads about users and their affiliations."""
 
+from collections.abc import Iterable
+
 from django.db.models import QuerySet
 
-from .models import ORGANISATION_ROLES, Membership, Notification, Office, Organisation, Role, User
+from .models import ORGANISATION_ROLES, Delivery, Membership, Notification, Office, Organisation, Role, SentEmail, User
 
 
 def memberships_for_user(*, user) -> QuerySet[Membership]:
@@ -58,3 +60,11 @@ def unread_count(*, user) -> int:
     if not user.is_authenticated:
         return 0
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def email_keys_not_sent(keys: Iterable[str]) -> set[str]:
+    """Of these e-mail keys (`portal.mail.send_once`), those certainly not sent: never claimed (the
+    task was lost) or failed (refused before the mail server took it). One query."""
+    keys = set(keys)
+    claimed = dict(SentEmail.objects.filter(key__in=keys).values_list("key", "status"))
+    return {key for key in keys if claimed.get(key, Delivery.FAILED) == Delivery.FAILED}

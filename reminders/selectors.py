@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from portal.mail import STALE_CLAIM
+from portal.mail import RETRY_FOR, STALE_CLAIM
 from portal.models import Delivery, SentEmail
 from portal.permissions import administered_office_ids
 from schemes.models import Round
@@ -102,7 +102,7 @@ def unsent_emails(*, user, now: dt.datetime | None = None) -> list[Unsent]:
     rows = [
         Unsent(when=email.claimed_at, subject=email.subject, recipients=list(email.recipients), status=email.status,
                status_label=email.get_status_display(), error=email.error,
-               tried_again=email.status == Delivery.FAILED)
+               tried_again=email.status == Delivery.FAILED and email.created_at >= now - RETRY_FOR)
         for email in SentEmail.objects.filter(not_confirmed, office_id__in=offices)
     ]
     reminders = (Reminder.objects.filter(round__office_id__in=offices)

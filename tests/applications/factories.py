@@ -61,6 +61,7 @@ class ApplicationFactory(DjangoModelFactory):
         )
         submitted = factory.Trait(
             status=ApplicationStatus.SUBMITTED, submitted_at=factory.LazyFunction(timezone.now), submission_count=1,
+            submitted_by=factory.SelfAttribute("created_by"),
         )
         in_assessment = factory.Trait(submitted=True, move_to=ApplicationStatus.IN_ASSESSMENT)
         returned = factory.Trait(submitted=True, move_to=ApplicationStatus.RETURNED)
@@ -70,8 +71,9 @@ class ApplicationFactory(DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, move_to=None, **kwargs):
-        """A submitted application gets its submission's event; then the transitions to `move_to`,
-        each performed by a user who may (a caseworker of the round's office, the signatory)."""
+        """A submitted application (submitted by its creator) gets its submission's event; then the
+        transitions to `move_to`, each performed by a user who may (a caseworker of the round's
+        office, a signatory)."""
         application = super()._create(model_class, *args, **kwargs)
         if application.status != ApplicationStatus.SUBMITTED:
             return application
@@ -85,7 +87,7 @@ class ApplicationFactory(DjangoModelFactory):
                 APPLICATION.perform(application, "return", user=caseworker,
                                     data={"message": "Legg ved kompetanseplanen."})
         elif move_to == ApplicationStatus.WITHDRAWN:
-            APPLICATION.perform(application, "withdraw", user=application.submitted_by or _signatory_of(application),
+            APPLICATION.perform(application, "withdraw", user=_signatory_of(application),
                                 data={"reason": "Kommunen søker neste år."})
         application.refresh_from_db()
         return application

@@ -11,11 +11,11 @@ from django.utils import timezone
 
 from applications.models import EventKind, Receipt
 from applications.receipts import receipt_create, receipt_render_pdf, receipt_send
-from applications.selectors import receipts_missing
+from applications.selectors import receipt_email_key, receipts_missing, receipts_not_emailed
 from applications.services import application_reopen, application_submit, application_withdraw
 from applications.tasks import receipt_create_task, receipts_catch_up_task
 from applications.workflow import APPLICATION
-from portal.models import LanguageForm, Role, SentEmail
+from portal.models import Delivery, LanguageForm, Role, SentEmail
 from tests.applications.factories import (
     ApplicationFactory,
     AttachmentFactory,
@@ -24,7 +24,13 @@ from tests.applications.factories import (
     staff,
 )
 from tests.helpers import pdf_text, stub_task
-from tests.portal.factories import MembershipFactory, UserFactory, reference_municipality, reference_office
+from tests.portal.factories import (
+    MembershipFactory,
+    SentEmailFactory,
+    UserFactory,
+    reference_municipality,
+    reference_office,
+)
 from tests.schemes.factories import RoundFactory, SchemeFactory, SubGoalFactory, oslo
 
 pytestmark = pytest.mark.django_db
@@ -250,3 +256,31 @@ def test_a_lost_receipt_or_letter_task_is_queued_again_by_the_catch_up(monkeypat
     queued = stub_task(monkeypatch, "applications.tasks.receipt_create_task")
     assert receipts_catch_up_task() == 1
     assert queued == [(lost.pk, 1)]
+
+
+def test_the_catch_up_emails_a_receipt_certainly_not_sent_once_and_nothing_else(smtp_server, media):
+    """One receipt's task gave up (the server refused it every time), another's was lost after its
+    PDF was made. Ten minutes on, the periodic catch-up e-mails each once. One the server may have
+    taken, one made more than a week ago and one whose task has not had its first try are left alone."""
+    gave_up = submitted_application()
+    smtp_server.refuse("*")
+    with pytest.raises(Retry):  # ... and so were its retries
+        receipt_create_task.delay(gave_up.pk, 1)
+    smtp_server.heal()
+    lost, uncertain, too_old, just_made = (ApplicationFactory(submitted=True) for _ in range(4))
+    for application in (lost, uncertain, too_old, just_made):
+        receipt_create(application_id=application.pk, submission_number=1)  # the task dies here
+    SentEmailFactory(key=receipt_email_key(uncertain.pk, 1), status=Delivery.UNCERTAIN)
+    now = timezone.now()
+    Receipt.objects.exclude(application=just_made).update(created_at=now - dt.timedelta(minutes=11))
+    Receipt.objects.filter(application=too_old).update(created_at=now - dt.timedelta(days=8))
+
+    assert receipts_not_emailed() == [(gave_up.pk, 1), (lost.pk, 1)]
+    assert receipts_catch_up_task() == 2  # eager: the tasks run now
+    assert receipts_catch_up_task() == 0
+
+    assert len(smtp_server.messages) == 2
+    assert {key: status for key, status in SentEmail.objects.values_list("key", "status")} == {
+        receipt_email_key(gave_up.pk, 1): Delivery.SENT, receipt_email_key(lost.pk, 1): Delivery.SENT,
+        receipt_email_key(uncertain.pk, 1): Delivery.UNCERTAIN}
+    assert Receipt.objects.count() == 5 and len(list((media / "receipts").rglob("*.pdf"))) == 5  # no PDF made twice

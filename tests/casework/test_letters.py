@@ -12,7 +12,11 @@ from applications.models import ApplicationEvent, ApplicationStatus, CompetenceM
 from applications.services import application_submit
 from casework.letters import decision_letter_create, decision_letter_email, decision_letter_render_pdf
 from casework.models import CaseworkEvent, Decision, DecisionStatus
-from casework.selectors import letters_missing
+from casework.selectors import (
+    decision_letters_not_emailed,
+    information_requests_not_emailed,
+    letters_missing,
+)
 from casework.services.assessments import information_request
 from casework.services.decisions import decision_approve, decision_send
 from casework.tasks import (
@@ -23,10 +27,21 @@ from casework.tasks import (
 )
 from portal.exceptions import ServiceError
 from portal.models import Delivery, LanguageForm, Role, SentEmail
-from tests.applications.factories import ApplicationFactory, CompetenceMeasureFactory, InnovationProjectFactory
+from tests.applications.factories import (
+    ApplicationFactory,
+    CompetenceMeasureFactory,
+    InnovationProjectFactory,
+    staff,
+)
 from tests.casework.factories import DecisionFactory
 from tests.helpers import pdf_text, stub_task
-from tests.portal.factories import MembershipFactory, UserFactory, reference_municipality, reference_office
+from tests.portal.factories import (
+    MembershipFactory,
+    SentEmailFactory,
+    UserFactory,
+    reference_municipality,
+    reference_office,
+)
 from tests.schemes.factories import RoundFactory, SchemeFactory, oslo
 
 pytestmark = pytest.mark.django_db
@@ -421,6 +436,43 @@ def test_a_letter_the_server_may_have_taken_is_not_sent_again(django_capture_on_
 
     assert len(smtp_server.messages) == 1
     assert SentEmail.objects.get().status == Delivery.UNCERTAIN
+
+
+def test_the_catch_up_sends_a_letter_and_a_request_certainly_not_sent_once_and_nothing_else(
+        django_capture_on_commit_callbacks, smtp_server):
+    """The letter's task gave up (the server refused it every time); the request's task was lost (a
+    broker outage at commit). Ten minutes on, the periodic catch-up sends each once. A request the
+    server may have taken, and one made a week and more ago, are left alone."""
+    decision = approved(django_capture_on_commit_callbacks)
+    smtp_server.refuse("*")
+    with django_capture_on_commit_callbacks(execute=True):
+        decision_send(decision=decision, user=decision.test_application.caseworker)
+    smtp_server.heal()
+    lost, uncertain, too_old = (ApplicationFactory(in_assessment=True, contact_email=f"kontakt{n}@kommune.example")
+                                for n in range(3))
+    for application in (lost, uncertain, too_old):
+        with django_capture_on_commit_callbacks(execute=False):  # the task never reaches the broker
+            information_request(application=application, user=staff(application.round.office, Role.CASEWORKER),
+                                message="Legg ved budsjettet.")
+    requests = ApplicationEvent.objects.filter(kind=EventKind.STATUS_CHANGED, data__transition="return")
+    SentEmailFactory(key=f"information-request:{uncertain.pk}:{requests.get(application=uncertain).pk}",
+                     status=Delivery.UNCERTAIN)
+    assert decision_letters_not_emailed() == information_requests_not_emailed() == []  # their first try's time
+
+    now = timezone.now()
+    Decision.objects.filter(pk=decision.pk).update(sent_at=now - dt.timedelta(minutes=11))
+    requests.update(created_at=now - dt.timedelta(minutes=11))
+    requests.filter(application=too_old).update(created_at=now - dt.timedelta(days=8))
+    assert decision_letters_not_emailed() == [decision.pk]
+    assert information_requests_not_emailed() == [lost.pk]
+
+    assert letters_catch_up_task() == 2  # eager: the tasks run now
+    assert letters_catch_up_task() == 0
+    assert sorted(subject.split(":")[0] for _recipients, subject in smtp_server.messages) == [
+        "Mer informasjon trengs", "Vedtak om tilskudd"]
+    assert ["kontakt0@kommune.example" in recipients for recipients, _subject in smtp_server.messages].count(True) == 1
+    letter = SentEmail.objects.get(key=f"decision:{decision.pk}")
+    assert (letter.status, letter.attempts) == (Delivery.SENT, 2)
 
 
 # --- what the letter states is what was approved -------------------------------------------------

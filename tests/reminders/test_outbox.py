@@ -10,8 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from portal.mail import STALE_CLAIM
-from portal.models import Delivery, Role
+from portal.mail import RETRY_FOR, STALE_CLAIM
+from portal.models import Delivery, Role, SentEmail
 from reminders.selectors import unsent_emails
 from tests.applications.factories import staff
 from tests.helpers import in_english, page_text, url
@@ -52,11 +52,13 @@ def _client_of(client_class, user):
 @pytest.fixture
 def not_sent(office, round_):
     """Of `office`: one e-mail and one reminder that certainly did not go, one of each that may have gone, one
-    of each claimed by a worker that died. And what is not shown: of each, one sent, one being sent now, and
+    of each claimed by a worker that died, and an e-mail that did not go a week and more ago (no longer tried). And what is not shown: of each, one sent, one being sent now, and
     one of another office that did not go."""
     to = {name: f"{name}@kommune.example" for name in (
-        "email_failed", "email_uncertain", "email_stale", "reminder_failed", "reminder_uncertain", "reminder_stale")}
+        "email_failed", "email_given_up", "email_uncertain", "email_stale", "reminder_failed", "reminder_uncertain", "reminder_stale")}
     SentEmailFactory(office=office, failed=True, subject="Søknad mottatt", recipients=[to["email_failed"]])
+    given_up = SentEmailFactory(office=office, failed=True, recipients=[to["email_given_up"]])
+    SentEmail.objects.filter(pk=given_up.pk).update(created_at=timezone.now() - RETRY_FOR - dt.timedelta(days=1))
     SentEmailFactory(office=office, uncertain=True, subject="Vedtak om tilskudd", recipients=[to["email_uncertain"]])
     SentEmailFactory(office=office, subject="Anmodning om opplysninger", recipients=[to["email_stale"]],
                      claimed_at=_long_ago())
@@ -78,6 +80,7 @@ def test_the_list_holds_what_did_not_go_and_says_whether_it_is_tried_again(offic
     rows = unsent_emails(user=office_admin_client.user)
     assert {(row.recipients[0], row.status, row.tried_again) for row in rows} == {
         (not_sent["email_failed"], Delivery.FAILED, True),
+        (not_sent["email_given_up"], Delivery.FAILED, False),
         (not_sent["email_uncertain"], Delivery.UNCERTAIN, False),
         (not_sent["email_stale"], Delivery.CLAIMED, False),
         (not_sent["reminder_failed"], Delivery.FAILED, True),
@@ -92,6 +95,7 @@ def test_the_office_admin_reads_each_one_with_why_and_what_happens_now(office_ad
     assert page.count("<h1") == 1
     assert _what_happens_to(page) == {
         not_sent["email_failed"]: TRIED_AGAIN, not_sent["reminder_failed"]: TRIED_AGAIN,
+        not_sent["email_given_up"]: NOT_TRIED_AGAIN,
         not_sent["email_uncertain"]: NOT_TRIED_AGAIN, not_sent["reminder_uncertain"]: NOT_TRIED_AGAIN,
         not_sent["email_stale"]: NOT_TRIED_AGAIN, not_sent["reminder_stale"]: NOT_TRIED_AGAIN,
     }
