@@ -31,9 +31,9 @@ def attachment_remove(*, application: Application, user, attachment: Attachment)
     with transaction.atomic():
         locked = lock_for_edit(application, user)
         attachment = locked.attachments.get(pk=attachment.pk)
-        name = attachment.original_name
+        attachment_id, name = attachment.pk, attachment.original_name  # delete() clears the pk
         stored = attachment.file.name
         storage = attachment.file.storage
         attachment.delete()
-        event_write(locked, user, EventKind.FILE_REMOVED, object_id=attachment.pk, data={"name": name})
+        event_write(locked, user, EventKind.FILE_REMOVED, object_id=attachment_id, data={"name": name})
         transaction.on_commit(lambda: storage.delete(stored))

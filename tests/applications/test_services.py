@@ -23,6 +23,7 @@ from applications.services import (
     application_start,
     application_withdraw,
     attachment_add,
+    attachment_remove,
     line_remove,
     measure_save,
     project_save,
@@ -413,6 +414,32 @@ def test_a_competence_plan_is_stored_under_a_safe_name_with_an_event(media):
     assert (media / attachment.file.name).exists()
     event = application.events.get(kind=EventKind.FILE_UPLOADED)
     assert (event.section, event.object_id) == ("plan", attachment.pk)
+
+
+def test_removing_a_file_deletes_it_after_commit_and_the_history_keeps_its_name(media, django_capture_on_commit_callbacks):
+    application = ApplicationFactory()
+    editor = member(application.organisation)
+    attachment = attachment_add(application=application, user=editor, kind=AttachmentKind.OTHER,
+                                upload=pdf_upload("Budsjett.pdf"))
+    stored = media / attachment.file.name
+
+    with django_capture_on_commit_callbacks(execute=True):
+        attachment_remove(application=application, user=editor, attachment=attachment)
+
+    assert not application.attachments.exists() and not stored.exists()
+    event = application.events.get(kind=EventKind.FILE_REMOVED)
+    assert (event.actor, event.object_id, event.data) == (editor, attachment.pk, {"name": "Budsjett.pdf"})
+
+
+def test_a_file_of_a_submitted_application_cannot_be_removed(media, english):
+    application = ApplicationFactory()
+    editor = member(application.organisation)
+    attachment = attachment_add(application=application, user=editor, kind=AttachmentKind.OTHER, upload=pdf_upload())
+    Application.objects.filter(pk=application.pk).update(status=ApplicationStatus.SUBMITTED)
+
+    with pytest.raises(ApplicationError, match="can no longer be changed"):
+        attachment_remove(application=application, user=editor, attachment=attachment)
+    assert (media / attachment.file.name).exists() and application.attachments.count() == 1
 
 
 def test_the_files_of_one_application_are_limited_together(settings, media):
