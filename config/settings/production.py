@@ -18,3 +18,7 @@ CSRF_COOKIE_SECURE = True
 LANGUAGE_COOKIE_SECURE = True
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)  # noqa: F405
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
+
+# People log in through OpenID Connect (ID-porten, the state's provider); no passwords are kept.
+# An office without a provider yet may set PASSWORD_LOGIN_ENABLED=true for a while.
+PASSWORD_LOGIN_ENABLED = env.bool("PASSWORD_LOGIN_ENABLED", default=False)
