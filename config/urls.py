@@ -24,6 +24,7 @@ urlpatterns = [
     path("office/", include("casework.urls")),
     path("reminders/", include("reminders.urls")),
     path("reports/", include("reporting.urls")),
+    path("people/", include("people.urls")),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

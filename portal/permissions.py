@@ -68,6 +68,11 @@ def roles_for(user, *, organisation_id: int | None = None, office_id: int | None
     }
 
 
+def roles_held(user) -> set[str]:
+    """Every role the user holds anywhere."""
+    return {role for role, _org, _office in _roles(user)}
+
+
 def is_office_staff(user) -> bool:
     """Does the user work at any County Governor office (the menu then links to its casework)?"""
     return bool(office_ids_with_role(user, *OFFICE_ROLES))

@@ -68,3 +68,13 @@ def email_keys_not_sent(keys: Iterable[str]) -> set[str]:
     keys = set(keys)
     claimed = dict(SentEmail.objects.filter(key__in=keys).values_list("key", "status"))
     return {key for key in keys if claimed.get(key, Delivery.FAILED) == Delivery.FAILED}
+
+
+def office_ids_for_organisation(organisation: Organisation) -> set[int]:
+    """The offices whose counties include the organisation's county (one query, remembered on the
+    organisation object for the rest of the request)."""
+    cached = getattr(organisation, "_office_ids", None)
+    if cached is None:
+        cached = set(Office.objects.filter(counties=organisation.county_id).values_list("id", flat=True))
+        organisation._office_ids = cached
+    return cached

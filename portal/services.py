@@ -24,3 +24,7 @@ def notifications_mark_read(*, user, ids: Iterable[int] | None = None) -> int:
     if ids is not None:
         queryset = queryset.filter(pk__in=list(ids))
     return queryset.update(read_at=timezone.now())
+
+
+def end_sessions(user) -> None:
+    """Placeholder until the sessions work lands: every session of `user` ends on its next request."""

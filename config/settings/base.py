@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "portal.apps.PortalConfig",
+    "people",
     "schemes",
     "applications",
     "casework",
@@ -63,6 +64,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.affiliation",
                 "portal.context_processors.enums",
+                "people.context_processors.menu",
                 "applications.context_processors.enums",
                 "casework.context_processors.enums",
                 "reporting.context_processors.enums",
@@ -88,6 +90,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # Password login: for `make run`'s demo users and where an office has no identity provider yet.
 # Production turns it off (config/settings/production.py): people log in through OpenID Connect.
 PASSWORD_LOGIN_ENABLED = env.bool("PASSWORD_LOGIN_ENABLED", default=True)
+# An invitation link works once, for the address it was sent to, this many days.
+INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=7)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "portal:dashboard"
 LOGOUT_REDIRECT_URL = "portal:home"

@@ -1,0 +1,49 @@
+"""The invitation e-mail: composed in the invited place's language form, sent at most once per
+sending (`portal.mail.send_once`, keyed by the invitation and how many times it was sent)."""
+
+from django.conf import settings
+from django.urls import reverse
+
+from portal.mail import render_email, send_once
+
+from .models import Invitation
+
+
+def invitation_email_key(invitation_id: int, sent_count: int) -> str:
+    return f"invitation:{invitation_id}:{sent_count}"
+
+
+def invitation_link(token: str) -> str:
+    return settings.PORTAL_BASE_URL.rstrip("/") + reverse("people:invitation", args=[token])
+
+
+def invitation_language(invitation: Invitation) -> str:
+    """Organisations get their own language form; offices and Helsedirektoratet bokmål."""
+    if invitation.organisation is not None:
+        return invitation.organisation.language_form if invitation.organisation.language_form in ("nb", "nn") else "nb"
+    return "nb"
+
+
+def invitation_email(*, invitation_id: int, token: str, sent_count: int) -> bool:
+    """E-mail the invitation's link, once for this sending. Nothing is sent when the invitation was
+    sent again since (a newer link exists), accepted or withdrawn. True when it was sent now."""
+    invitation = Invitation.objects.select_related("organisation", "office", "invited_by").get(pk=invitation_id)
+    if invitation.sent_count != sent_count or invitation.accepted_at or invitation.revoked_at:
+        return False
+    language = invitation_language(invitation)
+    context = {
+        "invitation": invitation,
+        "where": invitation.where,
+        "role": invitation.get_role_display,
+        "inviter": invitation.invited_by.get_full_name() if invitation.invited_by else "",
+        "link": invitation_link(token),
+        "expires_at": invitation.expires_at,
+    }
+    subject, body = render_email(subject_template="people/email/invitation_subject.txt",
+                                 body_template="people/email/invitation_body.txt", context=context, language=language)
+    office_id = invitation.office_id
+    if office_id is None and invitation.organisation is not None:
+        office = invitation.organisation.office
+        office_id = office.pk if office else None
+    return send_once(key=invitation_email_key(invitation.pk, sent_count), to=[invitation.email], subject=subject,
+                     body=body, language=language, office_id=office_id)
