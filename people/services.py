@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from portal.models import Membership, User
 from portal.permissions import Verdict
-from portal.services import end_sessions, notify
+from portal.services import notify, sessions_end
 
 from .exceptions import PeopleError
 from .models import AccessEvent, AccessEventKind, Invitation, InvitationState, people_url
@@ -219,7 +219,7 @@ def membership_remove(*, user: User, membership: Membership) -> None:
         _event(AccessEventKind.ROLE_REMOVED, actor=user, person=membership.user, email=membership.user.email,
                role=membership.role, organisation=membership.organisation, office=membership.office)
         membership.delete()
-        end_sessions(membership.user)
+        sessions_end(user=membership.user)
 
 
 def membership_change_role(*, user: User, membership: Membership, role: str) -> Membership:
@@ -241,7 +241,6 @@ def membership_change_role(*, user: User, membership: Membership, role: str) -> 
             membership.save(update_fields=["role"])
         _event(AccessEventKind.ROLE_CHANGED, actor=user, person=membership.user, email=membership.user.email,
                role=role, previous_role=previous, organisation=membership.organisation, office=membership.office)
-        end_sessions(membership.user)
     return membership
 
 
@@ -260,7 +259,7 @@ def _set_active(*, user: User, person: User, active: bool) -> User:
             _event(kind, actor=user, person=person, email=person.email, role=role, organisation=organisation,
                    office=office)
         if not active:
-            end_sessions(person)
+            sessions_end(user=person)
     return person
 
 

@@ -26,5 +26,5 @@ def notifications_mark_read(*, user, ids: Iterable[int] | None = None) -> int:
     return queryset.update(read_at=timezone.now())
 
 
-def end_sessions(user) -> None:
+def sessions_end(*, user: User) -> None:
     """Placeholder until the sessions work lands: every session of `user` ends on its next request."""
