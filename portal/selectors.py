@@ -4,7 +4,19 @@ from collections.abc import Iterable
 
 from django.db.models import QuerySet
 
-from .models import ORGANISATION_ROLES, Delivery, Membership, Notification, Office, Organisation, Role, SentEmail, User
+from .models import (
+    ORGANISATION_ROLES,
+    Delivery,
+    Identity,
+    IdentityProvider,
+    Membership,
+    Notification,
+    Office,
+    Organisation,
+    Role,
+    SentEmail,
+    User,
+)
 
 
 def memberships_for_user(*, user) -> QuerySet[Membership]:
@@ -68,3 +80,8 @@ def email_keys_not_sent(keys: Iterable[str]) -> set[str]:
     keys = set(keys)
     claimed = dict(SentEmail.objects.filter(key__in=keys).values_list("key", "status"))
     return {key for key in keys if claimed.get(key, Delivery.FAILED) == Delivery.FAILED}
+
+
+def identity_get(*, provider: IdentityProvider, subject: str) -> Identity | None:
+    """The identity with this provider's subject, with its user; None when the subject is not linked."""
+    return Identity.objects.select_related("user").filter(provider=provider, subject=subject).first()
