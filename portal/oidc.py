@@ -135,6 +135,11 @@ def _cache_key(kind: str, url: str) -> str:
     return f"oidc:{kind}:{url}"
 
 
+def discovery_cache_key(discovery_url: str) -> str:
+    """Where the provider's discovery document is cached (OIDC_DISCOVERY_CACHE_SECONDS)."""
+    return _cache_key("discovery", discovery_document_url(discovery_url))
+
+
 def _fetch_json(url: str) -> dict:
     try:
         response = requests.get(url, timeout=settings.OIDC_TIMEOUT)
