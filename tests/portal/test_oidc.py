@@ -392,3 +392,13 @@ def test_an_identity_s_subject_is_unique_at_its_provider(db):
     IdentityFactory(subject="same", provider=IdentityProvider.OFFICE)
     with pytest.raises(IntegrityError), transaction.atomic():
         IdentityFactory(subject="same")
+
+
+def test_the_admin_lists_identities_to_national_admins_only_and_read_only(national_admin_client, office_admin_client):
+    identity = IdentityFactory(subject="listed-subject")
+    listing = national_admin_client.get(reverse("admin:portal_identity_changelist"))
+    assert listing.status_code == 200 and "listed-subject" in listing.content.decode()
+    assert national_admin_client.get(reverse("admin:portal_identity_add")).status_code == 403
+    page = national_admin_client.get(reverse("admin:portal_identity_change", args=[identity.pk])).content.decode()
+    assert 'name="subject"' not in page  # shown, not editable
+    assert office_admin_client.get(reverse("admin:portal_identity_changelist")).status_code == 403
