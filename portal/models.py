@@ -323,7 +323,7 @@ class Identity(models.Model):
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="identities", verbose_name=_("user"))
     provider = models.CharField(_("identity provider"), max_length=20, choices=IdentityProvider.choices)
-    subject = models.CharField(_("subject"), max_length=255, help_text=_("The provider's stable identifier of the person."))
+    subject = models.CharField(_("subject identifier"), max_length=255, help_text=_("The provider's stable identifier of the person."))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("last login"), null=True, blank=True)
 

@@ -50,7 +50,8 @@ class Refusal(models.TextChoices):
         "Your user of the portal has been deactivated. Ask your organisation's signatory or the County "
         "Governor if you need access again.")
     UNAVAILABLE = "unavailable", _(
-        "%(provider)s cannot be reached just now, so you have not been logged in. Please try again in a few minutes.")
+        "Login through %(provider)s is not available just now, so you have not been logged in. Please try again "
+        "in a few minutes.")
     NOT_OFFERED = "not_offered", _("Logging in through %(provider)s is not offered on this site.")
     PASSWORD_OFF = "password_off", _(
         "Logging in with a password is switched off. Use one of the login buttons on this page.")

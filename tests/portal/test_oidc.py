@@ -290,7 +290,7 @@ def test_an_unreachable_provider_is_told_when_the_button_is_pressed(client, sett
     closed.stop()
     settings.OIDC_PROVIDERS["idporten"] = closed.settings_for()
     response = client.get(reverse("oidc_login_idporten"), {"next": "/me/"}, follow=True)
-    refused(response, client, "ID-porten cannot be reached just now")
+    refused(response, client, "Login through ID-porten is not available just now")
     assert response.redirect_chain[-1][0] == reverse("login") + "?next=%2Fme%2F"
 
 
@@ -301,13 +301,13 @@ def test_a_provider_gone_between_the_redirect_and_the_callback_is_told(client, s
     callback = callback_after(client)
     leaving.stop()
     response = client.get(callback, follow=True)
-    refused(response, client, "ID-porten cannot be reached just now")
+    refused(response, client, "Login through ID-porten is not available just now")
 
 
 def test_a_discovery_document_naming_another_issuer_is_not_used(client, oidc):
     cache_discovery(oidc.issuer, issuer="https://idporten.example")
     response = client.get(reverse("oidc_login_idporten"), follow=True)
-    refused(response, client, "ID-porten cannot be reached just now")
+    refused(response, client, "Login through ID-porten is not available just now")
 
 
 # --- the ID token check itself, with real tokens of the provider --------------------------------------
