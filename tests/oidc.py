@@ -20,6 +20,8 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 from django.urls import reverse
 
+TEST_CLIENT_SECRET = "test-client-secret-of-at-least-32-bytes"
+
 
 def _free_port() -> int:
     with socket.socket() as probe:
@@ -57,7 +59,7 @@ class OidcProvider:
 
     def settings_for(self, *, client_id: str = "tilskuddsportalen", label: str = "") -> dict:
         """One entry of settings.OIDC_PROVIDERS pointing at this provider."""
-        return {"DISCOVERY_URL": self.issuer, "CLIENT_ID": client_id, "CLIENT_SECRET": "test-secret",
+        return {"DISCOVERY_URL": self.issuer, "CLIENT_ID": client_id, "CLIENT_SECRET": TEST_CLIENT_SECRET,
                 "SCOPES": "openid profile", "LABEL": label}
 
     def stop(self):

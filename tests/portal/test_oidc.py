@@ -26,7 +26,7 @@ from portal.oidc import (
     provider_get,
 )
 from tests.helpers import messages_of
-from tests.oidc import OidcProvider, Person, local_part, oidc_login, oidc_start, query_of
+from tests.oidc import TEST_CLIENT_SECRET, OidcProvider, Person, local_part, oidc_login, oidc_start, query_of
 from tests.portal.factories import IdentityFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
@@ -341,7 +341,7 @@ def test_a_token_for_another_client_is_refused(oidc):
 def test_a_token_not_signed_with_the_provider_s_key_is_refused(oidc, algorithm):
     """An HMAC token made with the client secret, or an unsigned one, with every claim right."""
     real = jwt.decode(provider_token(oidc, client_id="tilskuddsportalen"), options={"verify_signature": False})
-    forged = jwt.encode(real, "test-secret" if algorithm == "HS256" else None, algorithm=algorithm)
+    forged = jwt.encode(real, TEST_CLIENT_SECRET if algorithm == "HS256" else None, algorithm=algorithm)
     with pytest.raises(LoginRefused) as refusal:
         verify(forged)
     assert refusal.value.refusal == Refusal.UNVERIFIED
