@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 PYTEST_ARGS ?= -n auto
 DEV_SETTINGS := config.settings.dev
 
-.PHONY: run install test test-fast lint-imports migrate messages compilemessages check clean
+.PHONY: run oidc-provider install test test-fast lint-imports migrate messages compilemessages check clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,10 @@ run: install
 	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(PY) manage.py seed_demo
 	@echo "Serving http://127.0.0.1:8000 (Ctrl+C stops)"
 	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(PY) manage.py runserver 127.0.0.1:8000
+
+# A local OpenID Connect provider on 127.0.0.1:9400 with the demo people; `make run` says how to use it.
+oidc-provider: install
+	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(PY) manage.py oidc_provider
 
 # The whole suite, against PostgreSQL and Redis (see config/settings/test.py for the fallback).
 test: install

@@ -6,8 +6,11 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 import home.views
+import portal.login_views
 import portal.views
 import schemes.views
+from portal.models import IdentityProvider
+from portal.oidc import callback_url_name, login_url_name
 
 site_patterns = ([
     path("", schemes.views.home, name="home"),
@@ -25,7 +28,12 @@ urlpatterns = [
     path("reminders/", include("reminders.urls")),
     path("reports/", include("reporting.urls")),
     path("people/", include("people.urls")),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("login/", portal.login_views.LoginView.as_view(), name="login"),
+    # OpenID Connect: one login and one callback URL per provider (a provider not configured refuses)
+    *(path(f"login/{key}/", portal.login_views.OIDCLoginView.as_view(provider_key=key), name=login_url_name(key))
+      for key in IdentityProvider.values),
+    *(path(f"login/{key}/callback/", portal.login_views.OIDCCallbackView.as_view(provider_key=key),
+           name=callback_url_name(key)) for key in IdentityProvider.values),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

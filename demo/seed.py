@@ -17,6 +17,7 @@ from applications.services import (
     measure_save,
     project_save,
 )
+from demo.oidc import demo_identities_seed
 from portal.models import Membership, Office, Organisation, OrganisationKind, Role, User
 from portal.reference_data import reference_data_load
 from schemes.models import PriorityArea, Round, RoundDocument, Scheme, SubGoal, TargetGroup
@@ -262,4 +263,5 @@ def demo_seed(*, now: dt.datetime | None = None) -> list[DemoUser]:
             office=Office.objects.get(slug=demo.office_slug) if demo.office_slug else None,
         )
     _submitted_applications(current, today)
+    demo_identities_seed()
     return DEMO_USERS

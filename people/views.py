@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal.login_views import provider_buttons
 from portal.models import Membership, Office, Organisation, Role, User
 
 from .exceptions import PeopleError
@@ -277,6 +278,7 @@ def join(request, token):
     return render(request, "people/join.html", {
         "invitation": invitation, "has_user": has_user, "form": form,
         "password_login": settings.PASSWORD_LOGIN_ENABLED,
+        "providers": provider_buttons(request.path),
         "login_url": reverse("login") + "?next=" + request.path,
     })
 

@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from . import permissions
-from .models import County, Membership, Office, Organisation, User
+from .models import County, Identity, Membership, Office, Organisation, User
 
 
 class NationalAdminOnly:
@@ -79,3 +79,29 @@ class OrganisationAdmin(NationalAdminOnly, admin.ModelAdmin):
     @admin.display(description=_("organisation number"), ordering="organisation_number")
     def organisation_number_display(self, obj):
         return obj.organisation_number_display
+
+
+@admin.register(Identity)
+class IdentityAdmin(admin.ModelAdmin):
+    """Who logs in as whom: read only, for national admins (links are made by invitations)."""
+
+    list_display = ["user", "provider", "subject", "created_at", "last_used_at"]
+    list_filter = ["provider"]
+    search_fields = ["subject", "user__email", "user__full_name"]
+    list_select_related = ["user"]
+    readonly_fields = list_display
+
+    def has_module_permission(self, request):
+        return permissions.is_national_admin(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return permissions.is_national_admin(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,4 +1,7 @@
+from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth.views import redirect_to_login
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .permissions import can_use_admin
@@ -14,3 +17,10 @@ class PortalAdminSite(admin.AdminSite):
 
     def has_permission(self, request):
         return bool(can_use_admin(request.user))
+
+    def login(self, request, extra_context=None):
+        """With password login switched off, the admin's password form is not offered either: the
+        portal's login page (its providers) logs the person in and sends them back here."""
+        if not settings.PASSWORD_LOGIN_ENABLED:
+            return redirect_to_login(request.GET.get("next") or reverse("admin:index", current_app=self.name))
+        return super().login(request, extra_context)

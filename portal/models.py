@@ -308,3 +308,32 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.kind}"
+
+
+class IdentityProvider(models.TextChoices):
+    """The OpenID Connect providers a person may log in through (configured in settings.OIDC_PROVIDERS)."""
+
+    IDPORTEN = "idporten", "ID-porten"
+    OFFICE = "office", _("the state's identity provider")
+
+
+class Identity(models.Model):
+    """A person's login at an identity provider, linked to their portal user by the provider's stable
+    subject (`sub`), never by a name or an e-mail address. Made when an invited person first logs in."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="identities", verbose_name=_("user"))
+    provider = models.CharField(_("identity provider"), max_length=20, choices=IdentityProvider.choices)
+    subject = models.CharField(_("subject identifier"), max_length=255, help_text=_("The provider's stable identifier of the person."))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last login"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("login identity")
+        verbose_name_plural = _("login identities")
+        ordering = ["provider", "subject"]
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "subject"], name="identity_unique_provider_subject"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_provider_display()}: {self.subject} – {self.user}"

@@ -4,7 +4,19 @@ from collections.abc import Iterable
 
 from django.db.models import QuerySet
 
-from .models import ORGANISATION_ROLES, Delivery, Membership, Notification, Office, Organisation, Role, SentEmail, User
+from .models import (
+    ORGANISATION_ROLES,
+    Delivery,
+    Identity,
+    IdentityProvider,
+    Membership,
+    Notification,
+    Office,
+    Organisation,
+    Role,
+    SentEmail,
+    User,
+)
 
 
 def memberships_for_user(*, user) -> QuerySet[Membership]:
@@ -78,3 +90,8 @@ def office_ids_for_organisation(organisation: Organisation) -> set[int]:
         cached = set(Office.objects.filter(counties=organisation.county_id).values_list("id", flat=True))
         organisation._office_ids = cached
     return cached
+
+
+def identity_get(*, provider: IdentityProvider, subject: str) -> Identity | None:
+    """The identity with this provider's subject, with its user; None when the subject is not linked."""
+    return Identity.objects.select_related("user").filter(provider=provider, subject=subject).first()

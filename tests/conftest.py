@@ -227,3 +227,38 @@ def submitted(round_):
     from tests.applications.factories import applying_for
 
     return applying_for(round_, 200_000)
+
+
+# --- OpenID Connect: real providers on loopback (tests/oidc.py) -------------------------------------
+
+@pytest.fixture(scope="session")
+def oidc_provider():
+    """A real OpenID Connect provider process on loopback, for the whole run (one per xdist worker)."""
+    from tests.oidc import OidcProvider
+
+    provider = OidcProvider()
+    yield provider
+    provider.stop()
+
+
+@pytest.fixture(scope="session")
+def oidc_provider_short_lived():
+    """A second provider whose tokens live one second."""
+    from tests.oidc import OidcProvider
+
+    provider = OidcProvider(token_max_age=1)
+    yield provider
+    provider.stop()
+
+
+@pytest.fixture
+def oidc(settings, oidc_provider):
+    """The portal's two providers ("idporten" and "office") both point at `oidc_provider`; the
+    discovery documents and keys cached by earlier tests are forgotten."""
+    from django.core.cache import cache
+
+    settings.OIDC_PROVIDERS = {"idporten": oidc_provider.settings_for(),
+                               "office": oidc_provider.settings_for(client_id="tilskuddsportalen-office")}
+    cache.clear()
+    yield oidc_provider
+    cache.clear()

@@ -92,6 +92,29 @@ AUTH_PASSWORD_VALIDATORS = [
 PASSWORD_LOGIN_ENABLED = env.bool("PASSWORD_LOGIN_ENABLED", default=True)
 # An invitation link works once, for the address it was sent to, this many days.
 INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=7)
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",  # passwords (PASSWORD_LOGIN_ENABLED)
+    "portal.backends.OIDCBackend",  # OpenID Connect: a person is matched by the provider's subject
+]
+# OpenID Connect providers, each from the environment only: ID-porten for municipal staff ("idporten")
+# and the state's identity provider for County Governor and Helsedirektoratet staff ("office").
+# OIDC_<KEY>_DISCOVERY_URL is the issuer or its /.well-known/openid-configuration; a provider without
+# a discovery URL and a client id is not offered. `make oidc-provider` runs one locally (README).
+OIDC_PROVIDERS = {
+    key: {
+        "DISCOVERY_URL": discovery_url,
+        "CLIENT_ID": env(f"OIDC_{key.upper()}_CLIENT_ID", default=""),
+        "CLIENT_SECRET": env(f"OIDC_{key.upper()}_CLIENT_SECRET", default=""),
+        "SCOPES": env(f"OIDC_{key.upper()}_SCOPES", default="openid profile"),
+        "LABEL": env(f"OIDC_{key.upper()}_LABEL", default=""),  # the provider's name as users know it
+    }
+    for key in ("idporten", "office")
+    if (discovery_url := env(f"OIDC_{key.upper()}_DISCOVERY_URL", default=""))
+}
+OIDC_TIMEOUT = env.float("OIDC_TIMEOUT", default=5.0)  # seconds for each request to a provider
+OIDC_DISCOVERY_CACHE_SECONDS = env.int("OIDC_DISCOVERY_CACHE_SECONDS", default=3600)  # also the signing keys
+OIDC_CLOCK_SKEW_SECONDS = env.int("OIDC_CLOCK_SKEW_SECONDS", default=30)  # leeway on exp and iat
+OIDC_MAX_TOKEN_AGE_SECONDS = env.int("OIDC_MAX_TOKEN_AGE_SECONDS", default=300)  # an older ID token (iat) is refused
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "portal:dashboard"
 LOGOUT_REDIRECT_URL = "portal:home"

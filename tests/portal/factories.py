@@ -11,6 +11,8 @@ from factory.django import DjangoModelFactory
 from portal.models import (
     County,
     Delivery,
+    Identity,
+    IdentityProvider,
     Membership,
     Notification,
     Office,
@@ -109,6 +111,20 @@ class MembershipFactory(DjangoModelFactory):
         if role in (Role.CASEWORKER, Role.APPROVER, Role.OFFICE_ADMIN) and kwargs.get("office") is None:
             kwargs["office"] = OfficeFactory()
         return super()._create(model_class, *args, **kwargs)
+
+
+class IdentityFactory(DjangoModelFactory):
+    """A person's login at a provider, linked to their user; `used=True` for one they have logged in with."""
+
+    class Meta:
+        model = Identity
+
+    user = factory.SubFactory(UserFactory)
+    provider = IdentityProvider.IDPORTEN
+    subject = factory.Sequence(lambda n: f"subject-{n}")
+
+    class Params:
+        used = factory.Trait(last_used_at=factory.LazyFunction(timezone.now))
 
 
 class NotificationFactory(DjangoModelFactory):

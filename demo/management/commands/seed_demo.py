@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from demo.oidc import local_provider_help
 from demo.seed import DEMO_PASSWORD, demo_seed
 
 
@@ -17,3 +18,4 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Demo data ready. Log in at http://127.0.0.1:8000/login/ with:"))
         for user in users:
             self.stdout.write(f"  {user.role:<15} {user.email:<45} password: {DEMO_PASSWORD}")
+        self.stdout.write(local_provider_help())
