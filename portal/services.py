@@ -1,8 +1,9 @@
-"""Writes of the core: notifications. (Users and memberships are written by the admin and the
-reference data loader; e-mail by `portal.mail`.)"""
+"""Writes of the core: notifications, and ending a user's sessions. (Users and memberships are
+written by the admin and the reference data loader; e-mail by `portal.mail`.)"""
 
 from collections.abc import Iterable
 
+from django.db.models import F
 from django.utils import timezone
 
 from .models import Notification, User
@@ -24,3 +25,13 @@ def notifications_mark_read(*, user, ids: Iterable[int] | None = None) -> int:
     if ids is not None:
         queryset = queryset.filter(pk__in=list(ids))
     return queryset.update(read_at=timezone.now())
+
+
+def sessions_end(*, user: User) -> None:
+    """Log the user out everywhere: every session of theirs ends at its next request, wherever it is
+    kept (database, cache, any browser). One UPDATE, no session is looked up: the user's session
+    epoch is part of the hash each session carries (`User._get_session_auth_hash`), and Django
+    compares that hash with the user's row on every request. Called when a member is removed or
+    deactivated, when the admin sets a user inactive, and when a password is reset."""
+    User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
+    user.refresh_from_db(fields=["session_epoch"])

@@ -1,5 +1,6 @@
 """Settings shared by every environment. Values that differ come from the environment."""
 
+import datetime as dt
 from pathlib import Path
 
 import environ
@@ -25,6 +26,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "crispy_forms",
     "crispy_bootstrap5",
+    "axes",
     "portal.apps.PortalConfig",
     "schemes",
     "applications",
@@ -44,7 +46,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "portal.middleware.SessionExpiryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # turns a lockout into the portal's page
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -63,6 +67,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.affiliation",
                 "portal.context_processors.enums",
+                "portal.context_processors.login",
                 "applications.context_processors.enums",
                 "casework.context_processors.enums",
                 "reporting.context_processors.enums",
@@ -88,6 +93,11 @@ AUTH_PASSWORD_VALIDATORS = [
 # Password login: for `make run`'s demo users and where an office has no identity provider yet.
 # Production turns it off (config/settings/production.py): people log in through OpenID Connect.
 PASSWORD_LOGIN_ENABLED = env.bool("PASSWORD_LOGIN_ENABLED", default=True)
+# axes first: it refuses a locked-out password login before any backend checks the password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "portal:dashboard"
 LOGOUT_REDIRECT_URL = "portal:home"
@@ -159,6 +169,39 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 SESSION_COOKIE_HTTPONLY = True
+
+# Sessions and login protection (README: "Sessions and login protection").
+# Sessions are read from Redis and written through to the database (cached_db): a page view reads no
+# session row, and a Redis outage logs nobody out (portal.sessions falls back to the database).
+SESSION_ENGINE = "portal.sessions"
+# Absolute limit: a login lasts at most this long, however active (portal.middleware).
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=12 * 60 * 60)
+# Idle limit: a session unused for this long ends. The last activity is written to the session at
+# most once per SESSION_ACTIVITY_RESOLUTION, so a page view writes nothing most of the time; the
+# session then ends between SESSION_IDLE_TIMEOUT and that plus the resolution after the last request.
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=60 * 60)
+SESSION_ACTIVITY_RESOLUTION = env.int("SESSION_ACTIVITY_RESOLUTION", default=5 * 60)
+# A password reset link works once, for this long (seconds).
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=24 * 60 * 60)
+
+# Lockout after repeated failed password logins (django-axes), per e-mail address and client address.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the time told on the lockout page holds
+AXES_USERNAME_FORM_FIELD = "username"  # the login form's field, and the keyword authenticate() gets
+AXES_USERNAME_CALLABLE = "portal.login_protection.normalised_username"
+AXES_WHITELIST_CALLABLE = "portal.login_protection.not_a_password_login"
+AXES_CLIENT_IP_CALLABLE = "portal.login_protection.client_ip"
+AXES_LOCKOUT_CALLABLE = "portal.login_protection.lockout_response"
+AXES_DISABLE_ACCESS_LOG = True  # no log of every successful login (personal data kept for nothing)
+AXES_VERBOSE = False
+# Behind a reverse proxy: the header it sets with the client's address, and how many proxies of our
+# own stand in front of the portal (the address is read that many entries from the header's right).
+# Without a header the connection's address is used: right only when nothing is in between.
+CLIENT_IP_HEADER = env("CLIENT_IP_HEADER", default="")
+CLIENT_IP_PROXY_COUNT = env.int("CLIENT_IP_PROXY_COUNT", default=1)
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
