@@ -27,20 +27,19 @@ class SessionStore(CachedDBStore):
             data = self._cache.get(self.cache_key)
         except Exception as error:  # noqa: BLE001 - any cache failure: the database has the session
             self._cache_failed("read", error)
-            return self._load_from_db()
+            session = self._get_session_from_db()
+            return self.decode(session.session_data) if session else {}
         if data is not None:
             return data
-        data = self._load_from_db()
-        if data:
-            try:
-                self._cache.set(self.cache_key, data, self.get_expiry_age())
-            except Exception as error:  # noqa: BLE001
-                self._cache_failed("write", error)
-        return data
-
-    def _load_from_db(self) -> dict:
         session = self._get_session_from_db()
-        return self.decode(session.session_data) if session else {}
+        if session is None:
+            return {}
+        data = self.decode(session.session_data)
+        try:
+            self._cache.set(self.cache_key, data, self.get_expiry_age(expiry=session.expire_date))
+        except Exception as error:  # noqa: BLE001
+            self._cache_failed("write", error)
+        return data
 
     def exists(self, session_key):
         try:

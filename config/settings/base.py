@@ -137,7 +137,11 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Redis: Celery broker and result backend, and the cache.
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+# Short timeouts and no retries: when Redis is down, a page waits a moment for it, not minutes (the
+# sessions then come from the database: portal.sessions).
+REDIS_CACHE_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                      "OPTIONS": REDIS_CACHE_OPTIONS}}
 
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=REDIS_URL)
