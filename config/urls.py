@@ -20,6 +20,15 @@ site_patterns = ([
     path("me/notifications/<int:pk>/", portal.views.notification_open, name="notification_open"),
 ], "portal")
 
+# Only where password login is offered (settings.PASSWORD_LOGIN_ENABLED; otherwise each is a 404).
+# Django's own names, which its views and e-mails reverse.
+password_reset_patterns = [
+    path("", portal.views.PasswordResetView.as_view(), name="password_reset"),
+    path("sent/", portal.views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path("<uidb64>/<token>/", portal.views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
+    path("done/", portal.views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+]
+
 urlpatterns = [
     path("", include(site_patterns)),
     path("", include("schemes.urls")),
@@ -35,6 +44,7 @@ urlpatterns = [
     *(path(f"login/{key}/callback/", portal.login_views.OIDCCallbackView.as_view(provider_key=key),
            name=callback_url_name(key)) for key in IdentityProvider.values),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password-reset/", include(password_reset_patterns)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

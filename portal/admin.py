@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import permissions
 from .models import County, Identity, Membership, Office, Organisation, User
+from .services import sessions_end
 
 
 class NationalAdminOnly:
@@ -46,6 +47,12 @@ class UserAdmin(NationalAdminOnly, DjangoUserAdmin):
     filter_horizontal = ()
     list_filter = ["is_active", "memberships__role"]
     inlines = [MembershipInline]
+
+    def save_model(self, request, obj, form, change):
+        """A user set inactive is logged out everywhere at once (whichever way they logged in)."""
+        super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            sessions_end(user=obj)
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)

@@ -8,6 +8,13 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
     default_auto_field = "django.db.models.BigAutoField"
 
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from .middleware import session_mark_login
+
+        user_logged_in.connect(session_mark_login, dispatch_uid="portal.session_mark_login")
+
 
 class PortalAdminConfig(AdminConfig):
     """Django's admin, with a site that admits office and national admins by their membership."""

@@ -1,3 +1,5 @@
+from django.conf import settings
+
 from .models import Role
 from .permissions import is_office_staff
 from .selectors import affiliations_for_user, unread_count
@@ -19,3 +21,8 @@ def affiliation(request):
     return {"user_affiliations": affiliations_for_user(user=user),
             "is_office_staff": is_office_staff(user),
             "notifications_unread": unread_count(user=user)}
+
+
+def login(request) -> dict:
+    """Whether password login (and so "Forgot your password?") is offered: settings.PASSWORD_LOGIN_ENABLED."""
+    return {"password_login_enabled": settings.PASSWORD_LOGIN_ENABLED}

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -61,6 +62,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("technical staff"), default=False, help_text=_("Technical operators only; office admins get in by their role.")
     )
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    session_epoch = models.PositiveIntegerField(
+        _("session generation"), default=0, editable=False,
+        help_text=_("Raised to end every session of the user (portal.services.sessions_end)."))
 
     objects = UserManager()
 
@@ -81,6 +85,19 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self):
         return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    def _get_session_auth_hash(self, secret=None):
+        """What every session of the user carries and Django compares on each request (also for the
+        SECRET_KEY_FALLBACKS): the password, as in Django, and the session epoch. Raising the epoch
+        ends every session at its next request; users without a usable password (OpenID Connect)
+        have one all the same (Django stores "!" and a random string). At epoch 0 the hash is
+        Django's own, so the sessions made before the epoch existed stay valid."""
+        return salted_hmac(
+            "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash",
+            f"{self.password}:{self.session_epoch}" if self.session_epoch else self.password,
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
 
 class County(models.Model):

@@ -1,8 +1,10 @@
-"""Writes of the core: notifications and login identities. (Users and memberships are written by the
-admin and the reference data loader; e-mail by `portal.mail`.)"""
+"""Writes of the core: notifications, login identities, and ending a user's sessions. (Users and
+memberships are written by the people app, the admin and the reference data loader; e-mail by
+`portal.mail`.)"""
 
 from collections.abc import Iterable
 
+from django.db.models import F
 from django.utils import timezone
 
 from .models import Identity, IdentityProvider, Notification, User
@@ -27,7 +29,13 @@ def notifications_mark_read(*, user, ids: Iterable[int] | None = None) -> int:
 
 
 def sessions_end(*, user: User) -> None:
-    """Placeholder until the sessions work lands: every session of `user` ends on its next request."""
+    """Log the user out everywhere: every session of theirs ends at its next request, wherever it is
+    kept (database, cache, any browser). One UPDATE, no session is looked up: the user's session
+    epoch is part of the hash each session carries (`User._get_session_auth_hash`), and Django
+    compares that hash with the user's row on every request. Called when a member is removed or
+    deactivated, when the admin sets a user inactive, and when a password is reset."""
+    User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
+    user.refresh_from_db(fields=["session_epoch"])
 
 
 def identity_link(*, user: User, provider: IdentityProvider, subject: str) -> Identity:

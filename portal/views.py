@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -8,9 +10,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from .forms import PasswordResetForm
 from .notifications import notification_texts
 from .selectors import notifications_for
-from .services import notifications_mark_read
+from .services import notifications_mark_read, sessions_end
 
 NOTIFICATIONS_PER_PAGE = 25
 
@@ -53,3 +56,38 @@ def notifications_read(request):
     page = request.POST.get("page", "")
     target = reverse("portal:notifications")
     return redirect(f"{target}?page={page}" if page.isdigit() else target)
+
+
+# --- password reset: only where password login is offered ------------------------------------------
+
+class PasswordLoginOnly:
+    """Without password login (settings.PASSWORD_LOGIN_ENABLED) these pages do not exist."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not settings.PASSWORD_LOGIN_ENABLED:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+
+class PasswordResetView(PasswordLoginOnly, auth_views.PasswordResetView):
+    """Ask for a link by e-mail. The same answer whether the address is anyone's or not."""
+
+    form_class = PasswordResetForm
+
+
+class PasswordResetDoneView(PasswordLoginOnly, auth_views.PasswordResetDoneView):
+    pass
+
+
+class PasswordResetConfirmView(PasswordLoginOnly, auth_views.PasswordResetConfirmView):
+    """Choose a new password (the validators of AUTH_PASSWORD_VALIDATORS apply). Every session of
+    the person ends: whoever knew the old password is logged out everywhere."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        sessions_end(user=form.user)
+        return response
+
+
+class PasswordResetCompleteView(PasswordLoginOnly, auth_views.PasswordResetCompleteView):
+    pass

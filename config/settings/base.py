@@ -1,5 +1,6 @@
 """Settings shared by every environment. Values that differ come from the environment."""
 
+import datetime as dt
 from pathlib import Path
 
 import environ
@@ -25,6 +26,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "crispy_forms",
     "crispy_bootstrap5",
+    "axes",
     "portal.apps.PortalConfig",
     "people",
     "schemes",
@@ -45,7 +47,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "portal.middleware.SessionExpiryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # turns a lockout into the portal's page
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -65,6 +69,7 @@ TEMPLATES = [
                 "portal.context_processors.affiliation",
                 "portal.context_processors.enums",
                 "people.context_processors.menu",
+                "portal.context_processors.login",
                 "applications.context_processors.enums",
                 "casework.context_processors.enums",
                 "reporting.context_processors.enums",
@@ -92,7 +97,9 @@ AUTH_PASSWORD_VALIDATORS = [
 PASSWORD_LOGIN_ENABLED = env.bool("PASSWORD_LOGIN_ENABLED", default=True)
 # An invitation link works once, for the address it was sent to, this many days.
 INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=7)
+# axes first: it refuses a locked-out password login before any backend checks the password.
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",  # passwords (PASSWORD_LOGIN_ENABLED)
     "portal.backends.OIDCBackend",  # OpenID Connect: a person is matched by the provider's subject
 ]
@@ -154,7 +161,11 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Redis: Celery broker and result backend, and the cache.
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+# Short timeouts and no retries: when Redis is down, a page waits a moment for it, not minutes (the
+# sessions then come from the database: portal.sessions).
+REDIS_CACHE_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                      "OPTIONS": REDIS_CACHE_OPTIONS}}
 
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=REDIS_URL)
@@ -186,6 +197,39 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 SESSION_COOKIE_HTTPONLY = True
+
+# Sessions and login protection (README: "Sessions and login protection").
+# Sessions are read from Redis and written through to the database (cached_db): a page view reads no
+# session row, and a Redis outage logs nobody out (portal.sessions falls back to the database).
+SESSION_ENGINE = "portal.sessions"
+# Absolute limit: a login lasts at most this long, however active (portal.middleware).
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=12 * 60 * 60)
+# Idle limit: a session unused for this long ends. The last activity is written to the session at
+# most once per SESSION_ACTIVITY_RESOLUTION, so a page view writes nothing most of the time; the
+# session then ends between SESSION_IDLE_TIMEOUT and that plus the resolution after the last request.
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=60 * 60)
+SESSION_ACTIVITY_RESOLUTION = env.int("SESSION_ACTIVITY_RESOLUTION", default=5 * 60)
+# A password reset link works once, for this long (seconds).
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=24 * 60 * 60)
+
+# Lockout after repeated failed password logins (django-axes), per e-mail address and client address.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the time told on the lockout page holds
+AXES_USERNAME_FORM_FIELD = "username"  # the login form's field, and the keyword authenticate() gets
+AXES_USERNAME_CALLABLE = "portal.login_protection.normalised_username"
+AXES_WHITELIST_CALLABLE = "portal.login_protection.not_a_password_login"
+AXES_CLIENT_IP_CALLABLE = "portal.login_protection.client_ip"
+AXES_LOCKOUT_CALLABLE = "portal.login_protection.lockout_response"
+AXES_DISABLE_ACCESS_LOG = True  # no log of every successful login (personal data kept for nothing)
+AXES_VERBOSE = False
+# Behind a reverse proxy: the header it sets with the client's address, and how many proxies of our
+# own stand in front of the portal (the address is read that many entries from the header's right).
+# Without a header the connection's address is used: right only when nothing is in between.
+CLIENT_IP_HEADER = env("CLIENT_IP_HEADER", default="")
+CLIENT_IP_PROXY_COUNT = env.int("CLIENT_IP_PROXY_COUNT", default=1)
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

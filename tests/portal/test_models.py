@@ -1,6 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
+from django.http import HttpRequest
 
 from portal.models import County, Membership, Organisation, OrganisationKind, Role
 from tests.portal.factories import CountyFactory, OfficeFactory, OrganisationFactory, UserFactory
@@ -62,8 +63,10 @@ def test_a_membership_must_match_its_roles_scope(role, scope):
 
 
 def test_the_user_logs_in_with_email_case_insensitively(client):
-    UserFactory(email="kari@bodo.kommune.example")
-    assert client.login(username="KARI@bodo.kommune.example", password="passord-for-test")
+    user = UserFactory(email="kari@bodo.kommune.example")
+    # django-axes checks every password login against its request: client.login() passes one
+    assert client.login(request=HttpRequest(), username="KARI@bodo.kommune.example", password="passord-for-test")
+    assert client.session["_auth_user_id"] == str(user.pk)
 
 
 def test_organisation_is_listed_by_name():

@@ -304,6 +304,9 @@ TEXTS = [
      "Fylkesmannen sendte rapporten fra Bodø tilbake: Legg ved revisorberetningen.",
      "The County Governor returned Bodø's report: Legg ved revisorberetningen."),
     ("report_approved", {}, "Rapporten fra Bodø er godkjent.", "The report from Bodø is approved."),
+    ("invitation_accepted", {"person": "Nina Ny", "role": "signatory", "where": "Bodø"},
+     "Nina Ny har godtatt invitasjonen din og er nå signatar for Bodø.",
+     "Nina Ny accepted your invitation and is now signatory for Bodø."),
     ("reminder", {"subject": "Rapporten skal leveres 1. mars"}, "Påminnelse: Rapporten skal leveres 1. mars",
      "Reminder: Rapporten skal leveres 1. mars"),
 ]
