@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from . import permissions
 from .models import County, Membership, Office, Organisation, User
 
+TECHNICAL_FLAGS = ("is_staff", "is_superuser")
+
 
 class NationalAdminOnly:
     """Reference data and users: national admins manage them; office admins may look."""
@@ -25,11 +27,17 @@ class NationalAdminOnly:
         return permissions.is_national_admin(request.user)
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(NationalAdminOnly, admin.TabularInline):
+    """A user's roles: national admins change them here, office admins may look (as at the user).
+    Without the mixin Django asks for model permissions nobody holds, and only a superuser saw them."""
+
     model = Membership
     extra = 0
     autocomplete_fields = ["organisation"]
     fk_name = "user"
+
+    def has_add_permission(self, request, obj=None):
+        return permissions.is_national_admin(request.user)
 
 
 @admin.register(User)
@@ -53,6 +61,26 @@ class UserAdmin(NationalAdminOnly, DjangoUserAdmin):
             return queryset
         offices = permissions.administered_office_ids(request.user)
         return queryset.filter(memberships__office_id__in=offices).distinct()
+
+    def get_fieldsets(self, request, obj=None):
+        """The technical flags only for a technical operator: a form without them cannot set them."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if permissions.can_grant_technical_access(request.user):
+            return fieldsets
+        return [(name, {**options, "fields": [f for f in options["fields"] if f not in TECHNICAL_FLAGS]})
+                for name, options in fieldsets]
+
+    def get_actions(self, request):
+        """No bulk changes of users: Django's delete_selected asks no per-user question."""
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def has_change_permission(self, request, obj=None):
+        return bool(permissions.can_change_user(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        return bool(permissions.can_change_user(request.user, obj))
 
 
 @admin.register(County)

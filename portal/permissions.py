@@ -81,6 +81,24 @@ def can_use_admin(user) -> Verdict:
     return Verdict(False, _("Only office and national administrators use the administration pages."))
 
 
+def can_grant_technical_access(user) -> Verdict:
+    """Only a technical operator (a superuser) sees or sets the superuser and technical staff flags:
+    a national admin manages people by their roles, and can make nobody a superuser."""
+    if getattr(user, "is_active", False) and getattr(user, "is_superuser", False):
+        return ALLOWED
+    return Verdict(False, _("Only the portal's technical operators give technical access."))
+
+
+def can_change_user(user, other=None) -> Verdict:
+    """National admins change users in the administration pages, but not a technical operator's
+    account (changing its e-mail or password would hand them its access); `other=None` asks "any"."""
+    if not is_national_admin(user):
+        return Verdict(False, _("Only Helsedirektoratet's national administrators change users."))
+    if other is not None and (other.is_superuser or other.is_staff) and not can_grant_technical_access(user):
+        return Verdict(False, _("Only the portal's technical operators change a technical operator's account."))
+    return ALLOWED
+
+
 def can_edit_scheme(user) -> Verdict:
     if is_national_admin(user):
         return ALLOWED

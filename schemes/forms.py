@@ -1,9 +1,11 @@
 from django import forms
+from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import OrganisationKind
 
 from .models import Round, Scheme
+from .rules import criteria_weights_problem
 
 
 class EligibleKindsField(forms.MultipleChoiceField):
@@ -50,3 +52,17 @@ class SchemeAdminForm(forms.ModelForm):
     class Meta:
         model = Scheme
         fields = "__all__"
+
+
+class AssessmentCriteriaFormSet(BaseInlineFormSet):
+    """A round's criteria, saved only when their weights add up as `schemes.rules` requires."""
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return  # each form's own errors first; the total of half-valid weights says nothing
+        weights = [form.cleaned_data["weight"] for form in self.forms
+                   if form.cleaned_data and not form.cleaned_data.get("DELETE")]
+        problem = criteria_weights_problem(weights)
+        if problem:
+            raise forms.ValidationError(problem, code="weights_total")
