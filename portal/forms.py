@@ -6,6 +6,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from .models import LanguageForm
+
 MARKUP = re.compile(r"<\s*[a-zA-Z!/?]|&#?\w+;|javascript\s*:", re.IGNORECASE)
 MAX_KRONER = 10_000_000_000
 
@@ -46,3 +48,11 @@ class PlainTextMixin:
             if isinstance(value, str) and MARKUP.search(value):
                 self.add_error(name, _("Write plain text: remove the markup (such as <…> tags or scripts)."))
         return cleaned
+
+
+class OrganisationSettingsForm(forms.Form):
+    language_form = forms.ChoiceField(
+        label=_("Language form"), choices=LanguageForm.choices,
+        help_text=_("The form your organisation has chosen under the language act. Letters and e-mails from the "
+                    "County Governor are written in it; if you are neutral, the County Governor chooses."),
+    )

@@ -68,3 +68,4 @@ def email_keys_not_sent(keys: Iterable[str]) -> set[str]:
     keys = set(keys)
     claimed = dict(SentEmail.objects.filter(key__in=keys).values_list("key", "status"))
     return {key for key in keys if claimed.get(key, Delivery.FAILED) == Delivery.FAILED}
+

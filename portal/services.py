@@ -1,11 +1,11 @@
-"""Writes of the core: notifications. (Users and memberships are written by the admin and the
-reference data loader; e-mail by `portal.mail`.)"""
+"""Writes of the core: notifications, an organisation's language form. (Users and memberships are
+written by the admin and the reference data loader; e-mail by `portal.mail`.)"""
 
 from collections.abc import Iterable
 
 from django.utils import timezone
 
-from .models import Notification, User
+from .models import Notification, Organisation, User
 
 
 def notify(*, users: Iterable[User], kind: str, data: dict | None = None, url: str = "") -> int:
@@ -24,3 +24,13 @@ def notifications_mark_read(*, user, ids: Iterable[int] | None = None) -> int:
     if ids is not None:
         queryset = queryset.filter(pk__in=list(ids))
     return queryset.update(read_at=timezone.now())
+
+
+def organisation_language_form_set(*, organisation: Organisation, language_form: str) -> Organisation:
+    """The organisation's own choice of language form (its signatory's, or its office admin's): from
+    now on the reference register no longer updates it."""
+    organisation.language_form = language_form
+    organisation.language_form_set_at = timezone.now()
+    organisation.full_clean(validate_unique=False)
+    organisation.save(update_fields=["language_form", "language_form_set_at"])
+    return organisation
