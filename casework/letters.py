@@ -97,8 +97,14 @@ def decision_letter_context(*, decision: Decision) -> dict:
 def letter_language(decision: Decision) -> str:
     """The language form stored at approval; before that, what the organisation's present choice
     means for a letter from the round's office (`portal.language_forms`)."""
-    application = decision.application
-    return decision.letter_language or written_language_form(application.organisation, application.round.office)
+    return decision.letter_language or application_letter_language(decision.application)
+
+
+def application_letter_language(application: Application, decision: Decision | None = None) -> str:
+    """'nb' or 'nn': the form the application's decision letter is (or will be) written in."""
+    if decision is not None and decision.letter_language:
+        return decision.letter_language
+    return written_language_form(application.organisation, application.round.office)
 
 
 def decision_letter_render_pdf(*, decision: Decision) -> bytes:
