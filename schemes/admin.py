@@ -6,7 +6,7 @@ from portal import permissions
 from portal.models import Office
 
 from .exceptions import RoundCopyError
-from .forms import AssessmentCriteriaFormSet, RoundAdminForm, SchemeAdminForm
+from .forms import AssessmentCriteriaFormSet, RoundAdminForm, RoundPartFormSet, SchemeAdminForm
 from .models import AssessmentCriterion, PriorityArea, Round, RoundDocument, Scheme, SubGoal, TargetGroup
 from .services import round_copy_to_next_year, round_create_default_criteria
 
@@ -65,6 +65,8 @@ class RoundPartInline(admin.TabularInline):
     memberships), and hides the inlines from all but a superuser. `obj` is the round."""
 
     extra = 0
+    formset = RoundPartFormSet
+    view_on_site = False  # the link sat in running text, told apart by colour only (axe); the page lists them
 
     def has_view_permission(self, request, obj=None):
         return bool(permissions.can_view_round_admin(request.user, obj))

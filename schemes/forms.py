@@ -2,6 +2,7 @@ from django import forms
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
+from portal.forms import label_row_inputs, label_split_datetime_inputs
 from portal.models import OrganisationKind
 
 from .models import Round, Scheme
@@ -45,6 +46,10 @@ class RoundAdminForm(forms.ModelForm):
         model = Round
         fields = "__all__"
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        label_split_datetime_inputs(self)
+
 
 class SchemeAdminForm(forms.ModelForm):
     eligible_kinds = EligibleKindsField(required=True)
@@ -54,7 +59,15 @@ class SchemeAdminForm(forms.ModelForm):
         fields = "__all__"
 
 
-class AssessmentCriteriaFormSet(BaseInlineFormSet):
+class RoundPartFormSet(BaseInlineFormSet):
+    """A table of a round's parts (criteria, documents) in the admin, each input labelled."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        label_row_inputs(form, index)
+
+
+class AssessmentCriteriaFormSet(RoundPartFormSet):
     """A round's criteria, saved only when their weights add up as `schemes.rules` requires."""
 
     def clean(self):

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from portal.models import Role
 from schemes.models import Round, Scheme
+from tests.helpers import in_english
 from tests.portal.factories import MembershipFactory, UserFactory, reference_office
 
 pytestmark = pytest.mark.django_db
@@ -205,3 +206,12 @@ def test_the_national_admin_may_look_at_a_rounds_criteria_but_not_change_them(cl
     assert page.status_code == 200
     assert 'name="criteria-0-weight"' not in page.content.decode()
     assert "Competence plan up to date" in page.content.decode() or "Kompetanseplan" in page.content.decode()
+
+
+def test_every_input_of_the_round_page_has_a_name_a_screen_reader_reads(client, nordland_round):
+    admin_of("fylkesmannen-i-nordland", client)
+    page = in_english(client).get(reverse("admin:schemes_round_change", args=[nordland_round.pk])).content.decode()
+    assert 'aria-label="Opens, date"' in page and 'aria-label="Opens, time"' in page
+    assert 'aria-label="Reporting deadline, time"' in page
+    assert 'aria-label="Weight, row 1"' in page and 'aria-label="Delete, row 6"' in page
+    assert 'aria-label="Title, row 1"' in page
