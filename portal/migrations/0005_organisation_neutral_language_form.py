@@ -3,6 +3,12 @@
 from django.db import migrations, models
 
 
+def neutral_back_to_bokmal(apps, schema_editor):
+    """Going back: the old column (two letters, bokmål or nynorsk) cannot hold "neutral"; a neutral
+    organisation was written to in bokmål, the office's default, so it goes back to that."""
+    apps.get_model("portal", "Organisation").objects.filter(language_form="neutral").update(language_form="nb")
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -25,4 +31,5 @@ class Migration(migrations.Migration):
             name='language_form',
             field=models.CharField(choices=[('nb', 'Bokmål'), ('nn', 'Nynorsk'), ('neutral', 'Neutral (bokmål or nynorsk)')], default='nb', help_text="Letters and e-mails to the organisation are written in this form. Neutral: in the form the County Governor's office has chosen for neutral organisations.", max_length=10, verbose_name='language form'),
         ),
+        migrations.RunPython(migrations.RunPython.noop, neutral_back_to_bokmal),
     ]
