@@ -16,8 +16,10 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from portal.formatting import kroner
+from portal.language_forms import written_language_form
 from portal.mail import recipients_clean, render_email, send_once
 from portal.models import Organisation
+from portal.offices import office_title
 from portal.pdf import render_pdf
 from schemes.models import Round
 
@@ -108,7 +110,7 @@ def receipt_context(*, application: Application) -> dict:
         "organisation": application.organisation,
         "round": application.round,
         "scheme": application.round.scheme,
-        "office": application.round.office,
+        "office": application.round.office_title,
         "labels": _labels(),
         "plan": competence_plan(application),
         "measures": [_line(m, MEASURE_FIELDS, i) for i, m in enumerate(measures, 1)],
@@ -117,9 +119,14 @@ def receipt_context(*, application: Application) -> dict:
     }
 
 
+def receipt_language(application: Application) -> str:
+    """The receipt's language form: the organisation's, as a letter from the round's office is written."""
+    return written_language_form(application.organisation, application.round.office)
+
+
 def receipt_render_pdf(*, application: Application) -> bytes:
     """The whole application as a PDF, in the organisation's language form and Norwegian time."""
-    return render_pdf(template="applications/pdf/receipt.html", language=application.organisation.language_form,
+    return render_pdf(template="applications/pdf/receipt.html", language=receipt_language(application),
                       context=lambda: receipt_context(application=application))
 
 
@@ -189,12 +196,12 @@ def receipt_send(*, receipt: Receipt) -> bool:
     if not to:
         logger.warning("Receipt %s has nobody to go to: no signatory or contact e-mail.", receipt.pk)
         return False
-    language = application.organisation.language_form
+    language = receipt_language(application)
     context = {
         "application": application,
         "organisation": application.organisation,
         "scheme": application.round.scheme,
-        "office": application.round.office,
+        "office": office_title(application.round.office, application.round.year, language=language),
         "round": application.round,
         "receipt": receipt,
     }

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from applications.models import ApplicationStatus, LinePart
 from portal.formatting import kroner
 from portal.forms import MoneyField, PlainTextMixin
+from portal.models import LanguageForm
 
 from .models import MAX_CRITERION_SCORE, AppealHandling, Outcome
 
@@ -191,6 +192,12 @@ class BoardAcceptForm(forms.Form):
         return None if self.cleaned_data["scope"] == "all" else list(self.cleaned_data["applications"])
 
 
+WRITE_IN = {  # the letter's language form, as the caseworker is told to write the reasons and conditions
+    LanguageForm.BOKMAL: _("write in bokmål"),
+    LanguageForm.NYNORSK: _("write in nynorsk"),
+}
+
+
 class DecisionForm(PlainTextMixin, forms.Form):
     """The caseworker's proposal: the outcome follows from the awards, so only the reasons,
     conditions and reporting deadline are typed."""
@@ -208,10 +215,14 @@ class DecisionForm(PlainTextMixin, forms.Form):
         help_text=_("Defaults to the round's reporting deadline."),
     )
 
-    def __init__(self, *args, outcome: str | None, round_, **kwargs):
+    def __init__(self, *args, outcome: str | None, round_, language_form: str = LanguageForm.BOKMAL, **kwargs):
         self.outcome = outcome
         self.round = round_
         super().__init__(*args, **kwargs)
+        # both go into the letter, written in the municipality's language form: say which
+        write_in = WRITE_IN[LanguageForm(language_form)]
+        self.fields["reasons"].label = _("Reasons (%(write_in)s)") % {"write_in": write_in}
+        self.fields["conditions"].label = _("Conditions (%(write_in)s)") % {"write_in": write_in}
 
     def clean_reporting_deadline(self):
         value = self.cleaned_data["reporting_deadline"]

@@ -25,8 +25,10 @@ from applications.models import (
     MeasureKind,
 )
 from applications.selectors import information_request_latest
+from portal.language_forms import written_language_form
 from portal.mail import recipients_clean, render_email, send_once
 from portal.models import Role
+from portal.offices import office_title
 from portal.pdf import render_pdf
 from portal.selectors import organisation_member_emails
 
@@ -80,7 +82,8 @@ def decision_letter_context(*, decision: Decision) -> dict:
         "round": round_,
         "scheme": round_.scheme,
         "office": office,
-        "office_name": office.name,  # the letterhead is always Norwegian, never the English name
+        # the letterhead is Norwegian (the letter's language form), the office named as in the round's year
+        "office_name": office_title(office, round_.year, language=letter_language(decision)),
         "office_address": _address_one_line(office.postal_address),
         "appeal_email": office.email or round_.contact_email,
         "letter_date": letter_date,
@@ -92,8 +95,16 @@ def decision_letter_context(*, decision: Decision) -> dict:
 
 
 def letter_language(decision: Decision) -> str:
-    """The language form stored at approval; before that, the organisation's present choice."""
-    return decision.letter_language or decision.application.organisation.language_form
+    """The language form stored at approval; before that, what the organisation's present choice
+    means for a letter from the round's office (`portal.language_forms`)."""
+    return decision.letter_language or application_letter_language(decision.application)
+
+
+def application_letter_language(application: Application, decision: Decision | None = None) -> str:
+    """'nb' or 'nn': the form the application's decision letter is (or will be) written in."""
+    if decision is not None and decision.letter_language:
+        return decision.letter_language
+    return written_language_form(application.organisation, application.round.office)
 
 
 def decision_letter_render_pdf(*, decision: Decision) -> bytes:
@@ -175,7 +186,7 @@ def decision_letter_email(*, decision_id: int) -> bool:
         "application": application,
         "organisation": application.organisation,
         "scheme": round_.scheme,
-        "office": round_.office.name,
+        "office": office_title(round_.office, round_.year, language=language),
         "round": round_,
         "Outcome": Outcome,
     }
@@ -225,13 +236,13 @@ def information_request_email(*, application_id: int) -> bool:
     if not to:
         logger.warning("Information request %s has nobody to go to.", request.pk)
         return False
-    language = application.organisation.language_form
     round_ = application.round
+    language = written_language_form(application.organisation, round_.office)
     context = {
         "application": application,
         "organisation": application.organisation,
         "scheme": round_.scheme,
-        "office": round_.office.name,
+        "office": office_title(round_.office, round_.year, language=language),
         "round": round_,
         "message": request.data.get("message", ""),
         "link": application_link(application),

@@ -26,6 +26,7 @@ from portal.services import notify
 from portal.workflow import Follow, Machine, Transition
 from schemes.services import round_lock
 
+from .letters import letter_language
 from .models import CaseworkEvent, Decision, DecisionStatus
 from .notifications import CaseworkNotice
 from .rules import budget_refusal
@@ -77,7 +78,7 @@ def _letter_is_made(decision: Decision, user, now) -> str:
 
 def _approved(decision, user, now, data) -> dict:
     return {"approved_by": user, "approved_at": now,
-            "letter_language": decision.application.organisation.language_form}
+            "letter_language": letter_language(decision)}
 
 
 def _sent(decision, user, now, data) -> dict:

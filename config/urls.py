@@ -18,6 +18,7 @@ site_patterns = ([
     path("me/notifications/", portal.views.notifications, name="notifications"),
     path("me/notifications/read/", portal.views.notifications_read, name="notifications_read"),
     path("me/notifications/<int:pk>/", portal.views.notification_open, name="notification_open"),
+    path("organisation/<int:pk>/settings/", portal.views.organisation_settings, name="organisation_settings"),
 ], "portal")
 
 # Only where password login is offered (settings.PASSWORD_LOGIN_ENABLED; otherwise each is a 404).

@@ -4,7 +4,9 @@ sending (`portal.mail.send_once`, keyed by the invitation and how many times it 
 from django.conf import settings
 from django.urls import reverse
 
+from portal.language_forms import written_language_form
 from portal.mail import render_email, send_once
+from portal.models import LanguageForm
 
 from .models import Invitation
 
@@ -18,10 +20,11 @@ def invitation_link(token: str) -> str:
 
 
 def invitation_language(invitation: Invitation) -> str:
-    """Organisations get their own language form; offices and Helsedirektoratet bokmål."""
+    """An organisation's people are written to in the form it writes in (`written_language_form`);
+    offices and Helsedirektoratet in bokmål."""
     if invitation.organisation is not None:
-        return invitation.organisation.language_form if invitation.organisation.language_form in ("nb", "nn") else "nb"
-    return "nb"
+        return written_language_form(invitation.organisation, invitation.organisation.office)
+    return LanguageForm.BOKMAL
 
 
 def invitation_email(*, invitation_id: int, token: str, sent_count: int) -> bool:

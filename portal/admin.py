@@ -1,10 +1,13 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import permissions
 from .models import County, Identity, Membership, Office, Organisation, User
 from .services import sessions_end
+
+TECHNICAL_FLAGS = ("is_staff", "is_superuser")
 
 
 class NationalAdminOnly:
@@ -26,11 +29,17 @@ class NationalAdminOnly:
         return permissions.is_national_admin(request.user)
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(NationalAdminOnly, admin.TabularInline):
+    """A user's roles: national admins change them here, office admins may look (as at the user).
+    Without the mixin Django asks for model permissions nobody holds, and only a superuser saw them."""
+
     model = Membership
     extra = 0
     autocomplete_fields = ["organisation"]
     fk_name = "user"
+
+    def has_add_permission(self, request, obj=None):
+        return permissions.is_national_admin(request.user)
 
 
 @admin.register(User)
@@ -61,6 +70,26 @@ class UserAdmin(NationalAdminOnly, DjangoUserAdmin):
         offices = permissions.administered_office_ids(request.user)
         return queryset.filter(memberships__office_id__in=offices).distinct()
 
+    def get_fieldsets(self, request, obj=None):
+        """The technical flags only for a technical operator: a form without them cannot set them."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if permissions.can_grant_technical_access(request.user):
+            return fieldsets
+        return [(name, {**options, "fields": [f for f in options["fields"] if f not in TECHNICAL_FLAGS]})
+                for name, options in fieldsets]
+
+    def get_actions(self, request):
+        """No bulk changes of users: Django's delete_selected asks no per-user question."""
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def has_change_permission(self, request, obj=None):
+        return bool(permissions.can_change_user(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        return bool(permissions.can_change_user(request.user, obj))
+
 
 @admin.register(County)
 class CountyAdmin(NationalAdminOnly, admin.ModelAdmin):
@@ -70,18 +99,62 @@ class CountyAdmin(NationalAdminOnly, admin.ModelAdmin):
 
 @admin.register(Office)
 class OfficeAdmin(NationalAdminOnly, admin.ModelAdmin):
-    list_display = ["name", "email"]
+    """National admins edit the offices; an office admin sets its own office's language form for
+    neutral organisations (`portal.language_forms`), and sees the rest."""
+
+    list_display = ["name", "email", "neutral_language_form"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["counties"]
+    OFFICE_ADMIN_FIELDS = ("neutral_language_form",)
+
+    def has_change_permission(self, request, obj=None):
+        if permissions.is_national_admin(request.user):
+            return True
+        offices = permissions.administered_office_ids(request.user)
+        return bool(offices) and (obj is None or obj.pk in offices)
+
+    def get_readonly_fields(self, request, obj=None):
+        if permissions.is_national_admin(request.user):
+            return ()
+        return [f.name for f in Office._meta.get_fields() if f.name not in self.OFFICE_ADMIN_FIELDS
+                and (f.concrete or f.many_to_many) and not f.auto_created]
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return self.prepopulated_fields if permissions.is_national_admin(request.user) else {}
 
 
 @admin.register(Organisation)
 class OrganisationAdmin(NationalAdminOnly, admin.ModelAdmin):
+    """National admins edit organisations; an office admin sees those in its office's counties and
+    sets their language form (the organisation's signatory may too, on its own settings page)."""
+
     list_display = ["name", "kind", "organisation_number_display", "municipality_number", "county", "language_form"]
     list_filter = ["kind", "county", "language_form"]
     search_fields = ["name", "organisation_number", "municipality_number"]
     list_select_related = ["county"]
+    readonly_fields = ["language_form_set_at"]
+    OFFICE_ADMIN_FIELDS = ("language_form",)
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if permissions.is_national_admin(request.user):
+            return queryset
+        return queryset.filter(county_id__in=permissions.administered_county_ids(request.user))
+
+    def has_change_permission(self, request, obj=None):
+        return bool(permissions.can_administer_organisation(request.user, obj))
+
+    def get_readonly_fields(self, request, obj=None):
+        if permissions.is_national_admin(request.user):
+            return self.readonly_fields
+        return ["name", "kind", "organisation_number", "municipality_number", "county", "net_budgeted", "email",
+                "language_form_set_at"]
+
+    def save_model(self, request, obj, form, change):
+        if "language_form" in form.changed_data:
+            obj.language_form_set_at = timezone.now()  # a person chose it: the register no longer updates it
+        super().save_model(request, obj, form, change)
 
     @admin.display(description=_("organisation number"), ordering="organisation_number")
     def organisation_number_display(self, obj):

@@ -8,9 +8,11 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.core.exceptions import ValidationError
+from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from .models import LanguageForm
 from .tasks import password_reset_email_task
 
 logger = logging.getLogger(__name__)
@@ -74,3 +76,32 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
                 continue
             queued += 1
         return queued
+
+
+class OrganisationSettingsForm(forms.Form):
+    language_form = forms.ChoiceField(
+        label=_("Language form"), choices=LanguageForm.choices,
+        help_text=_("The form your organisation has chosen under the language act. Letters and e-mails from the "
+                    "County Governor are written in it; if you are neutral, the County Governor chooses."),
+    )
+
+
+# --- labels for inputs Django's admin leaves unlabelled (WCAG 1.3.1, 4.1.2; axe's "label") -----------
+
+def label_split_datetime_inputs(form) -> None:
+    """A date and time field renders two inputs under one label, which points at neither: name each
+    ("Opens, date" and "Opens, time") so a screen reader says which is which."""
+    for field in form.fields.values():
+        if isinstance(field.widget, forms.SplitDateTimeWidget):
+            date, time = field.widget.widgets
+            date.attrs["aria-label"] = _("%(field)s, date") % {"field": capfirst(field.label)}
+            time.attrs["aria-label"] = _("%(field)s, time") % {"field": capfirst(field.label)}
+
+
+def label_row_inputs(form, index: int | None) -> None:
+    """A row of a table of forms (an admin inline) has its labels in the column headings only: name
+    each input by its column and row ("Weight, row 3")."""
+    for field in form.fields.values():
+        label = capfirst(field.label or "")
+        field.widget.attrs["aria-label"] = label if index is None else _("%(field)s, row %(row)d") % {
+            "field": label, "row": index + 1}

@@ -7,9 +7,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from .offices import office_title
 from .validators import (
     format_organisation_number,
     normalise_organisation_number,
@@ -20,10 +20,16 @@ from .validators import (
 
 
 class LanguageForm(models.TextChoices):
-    """The written standard an organisation has chosen (språklova § 14)."""
+    """The written standard an organisation has chosen (språklova § 14). Neutral: the sender may
+    write in either; which one the portal writes in is `portal.language_forms.written_language_form`."""
 
     BOKMAL = "nb", _("Bokmål")
     NYNORSK = "nn", _("Nynorsk")
+    NEUTRAL = "neutral", _("Neutral (bokmål or nynorsk)")
+
+
+WRITTEN_LANGUAGE_FORMS = [(LanguageForm.BOKMAL, LanguageForm.BOKMAL.label),
+                          (LanguageForm.NYNORSK, LanguageForm.NYNORSK.label)]
 
 
 class UserManager(BaseUserManager):
@@ -122,6 +128,11 @@ class Office(models.Model):
     email = models.EmailField(_("e-mail address"), blank=True)
     postal_address = models.TextField(_("postal address"), blank=True)
     counties = models.ManyToManyField(County, related_name="offices", verbose_name=_("counties"))
+    neutral_language_form = models.CharField(
+        _("language form for neutral organisations"), max_length=2, choices=WRITTEN_LANGUAGE_FORMS,
+        default=LanguageForm.BOKMAL,
+        help_text=_("Letters and e-mails to an organisation that is neutral in its language form are written in this."),
+    )
 
     class Meta:
         verbose_name = _("County Governor office")
@@ -129,9 +140,9 @@ class Office(models.Model):
         ordering = ["name"]
 
     def __str__(self):
-        if get_language() == "en" and self.name_en:
-            return self.name_en
-        return self.name
+        """Its name today (`office_title`: Statsforvalteren since 2021); where a round is named, its
+        year's name comes from `Round.office_title`."""
+        return office_title(self, timezone.localdate().year)
 
 
 class OrganisationKind(models.TextChoices):
@@ -168,8 +179,14 @@ class Organisation(models.Model):
         _("net-budgeted"), default=False, help_text=_("Only net-budgeted state bodies may apply.")
     )
     language_form = models.CharField(
-        _("language form"), max_length=2, choices=LanguageForm.choices, default=LanguageForm.BOKMAL,
-        help_text=_("Letters and e-mails to the organisation are written in this form."),
+        _("language form"), max_length=10, choices=LanguageForm.choices, default=LanguageForm.BOKMAL,
+        help_text=_("Letters and e-mails to the organisation are written in this form. Neutral: in the form "
+                    "the County Governor's office has chosen for neutral organisations."),
+    )
+    language_form_set_at = models.DateTimeField(
+        _("language form set"), null=True, blank=True, editable=False,
+        help_text=_("When the organisation or its office last set the language form. Empty: it comes from the "
+                    "reference register, which may then update it."),
     )
     email = models.EmailField(_("e-mail address"), blank=True)
 

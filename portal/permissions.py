@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
-from .models import OFFICE_ROLES, ORGANISATION_ROLES, Role
+from .models import OFFICE_ROLES, ORGANISATION_ROLES, Office, Role
 
 
 @dataclass(frozen=True)
@@ -86,6 +86,24 @@ def can_use_admin(user) -> Verdict:
     return Verdict(False, _("Only office and national administrators use the administration pages."))
 
 
+def can_grant_technical_access(user) -> Verdict:
+    """Only a technical operator (a superuser) sees or sets the superuser and technical staff flags:
+    a national admin manages people by their roles, and can make nobody a superuser."""
+    if getattr(user, "is_active", False) and getattr(user, "is_superuser", False):
+        return ALLOWED
+    return Verdict(False, _("Only the portal's technical operators give technical access."))
+
+
+def can_change_user(user, other=None) -> Verdict:
+    """National admins change users in the administration pages, but not a technical operator's
+    account (changing its e-mail or password would hand them its access); `other=None` asks "any"."""
+    if not is_national_admin(user):
+        return Verdict(False, _("Only Helsedirektoratet's national administrators change users."))
+    if other is not None and (other.is_superuser or other.is_staff) and not can_grant_technical_access(user):
+        return Verdict(False, _("Only the portal's technical operators change a technical operator's account."))
+    return ALLOWED
+
+
 def can_edit_scheme(user) -> Verdict:
     if is_national_admin(user):
         return ALLOWED
@@ -108,3 +126,34 @@ def can_administer_round(user, round_=None) -> Verdict:
     if round_ is None or round_.office_id in offices:
         return ALLOWED
     return Verdict(False, _("This round belongs to another office."))
+
+
+def administered_county_ids(user) -> set[int]:
+    """The counties of the offices the user administers (their organisations are the office's), cached."""
+    offices = administered_office_ids(user)
+    if not offices:
+        return set()
+    cached = getattr(user, "_administered_county_cache", None)
+    if cached is None:
+        cached = set(Office.counties.through.objects.filter(office_id__in=offices).values_list("county_id", flat=True))
+        user._administered_county_cache = cached
+    return cached
+
+
+def can_administer_organisation(user, organisation=None) -> Verdict:
+    """National admins change any organisation; an office admin the organisations in its office's
+    counties (their language form only: see portal.admin); `organisation=None` asks "any at all"."""
+    if is_national_admin(user):
+        return ALLOWED
+    if not administered_office_ids(user):
+        return Verdict(False, _("Only administrators change organisations."))
+    if organisation is None or organisation.county_id in administered_county_ids(user):
+        return ALLOWED
+    return Verdict(False, _("This organisation is in another County Governor's area."))
+
+
+def can_edit_organisation_settings(user, organisation) -> Verdict:
+    """The organisation's own settings (its language form) are set by its signatory."""
+    if organisation.pk in organisation_ids_with_role(user, Role.SIGNATORY):
+        return ALLOWED
+    return Verdict(False, _("Only the organisation's signatory changes its settings."))

@@ -1,7 +1,12 @@
-"""Loading the public reference registers: counties, County Governor offices and municipalities.
+"""Loading the public reference registers: counties, County Governor offices and municipalities,
+with each municipality's language form (bokmål, nynorsk or neutral; see data/README-language-forms.md).
 
 The files are validated whole before anything is written, and written in one transaction, so a
 broken file is reported by line number and nothing is half-loaded. Loading twice changes nothing.
+
+The register's language form is the municipality's until the municipality or its office sets one
+(`Organisation.language_form_set_at`): a later load never overwrites what a person chose. A municipality
+whose form the register does not know ("unknown") keeps the one it has.
 """
 
 import csv
@@ -13,7 +18,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from .exceptions import ReferenceDataError
-from .models import County, Office, Organisation, OrganisationKind
+from .models import County, LanguageForm, Office, Organisation, OrganisationKind
 from .validators import validate_county_number, validate_municipality_number, validate_organisation_number
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -21,6 +26,10 @@ MUNICIPALITIES_FILE = "municipalities-2020.csv"
 OFFICES_FILE = "county-governors-2020.csv"
 MUNICIPALITY_COLUMNS = ["municipality_number", "municipality_name", "county_number", "county_name", "organisation_number"]
 OFFICE_COLUMNS = ["office_name", "office_name_en", "county_numbers", "email"]
+LANGUAGE_FORMS_FILE = "municipality-language-forms-2020.csv"
+LANGUAGE_FORM_COLUMNS = ["municipality_number", "name", "language_form", "source"]
+LANGUAGE_FORM_VALUES = {"bokmal": LanguageForm.BOKMAL, "nynorsk": LanguageForm.NYNORSK,
+                        "neutral": LanguageForm.NEUTRAL, "unknown": None}
 
 
 @dataclass
@@ -72,6 +81,7 @@ def _parse(directory: Path):
     problems: list[str] = []
     municipalities = _read(directory / MUNICIPALITIES_FILE, MUNICIPALITY_COLUMNS, problems)
     offices = _read(directory / OFFICES_FILE, OFFICE_COLUMNS, problems)
+    language_rows = _read(directory / LANGUAGE_FORMS_FILE, LANGUAGE_FORM_COLUMNS, problems)
     counties: dict[str, str] = {}
     seen_numbers, seen_orgs = {}, {}
     for line, row in municipalities:
@@ -107,9 +117,33 @@ def _parse(directory: Path):
                 problems.append(f"{where}: county {number} is already covered by {covered[number]}")
             covered.setdefault(number, row["office_name"])
         row["county_numbers"] = numbers
+    language_forms: dict[str, str] = {}
+    for line, row in language_rows:
+        where = f"{LANGUAGE_FORMS_FILE}, line {line}"
+        if row["municipality_number"] not in seen_numbers:
+            problems.append(f"{where}: municipality number {row['municipality_number']} is not in {MUNICIPALITIES_FILE}")
+        elif row["language_form"] not in LANGUAGE_FORM_VALUES:
+            problems.append(f"{where}: unknown language form {row['language_form']!r} "
+                            f"(expected {', '.join(LANGUAGE_FORM_VALUES)})")
+        elif LANGUAGE_FORM_VALUES[row["language_form"]] is not None:
+            language_forms[row["municipality_number"]] = LANGUAGE_FORM_VALUES[row["language_form"]].value
     if problems:
         raise ReferenceDataError(problems)
-    return counties, municipalities, offices
+    return counties, municipalities, offices, language_forms
+
+
+def _language_forms_set(language_forms: dict[str, str], result: LoadResult) -> None:
+    """The register's language form for each municipality nobody has set one for, in two statements."""
+    changed = []
+    for organisation in Organisation.objects.filter(
+            kind=OrganisationKind.MUNICIPALITY, municipality_number__in=list(language_forms),
+            language_form_set_at__isnull=True).only("pk", "municipality_number", "language_form"):
+        wanted = language_forms[organisation.municipality_number]
+        if organisation.language_form != wanted:
+            organisation.language_form = wanted
+            changed.append(organisation)
+            result.count("language forms", created=False, changed=True)
+    Organisation.objects.bulk_update(changed, ["language_form"])
 
 
 def _upsert_all(model, key: str, rows: dict[str, dict], result: LoadResult, kind: str) -> dict:
@@ -140,7 +174,7 @@ def _upsert_all(model, key: str, rows: dict[str, dict], result: LoadResult, kind
 def reference_data_load(*, directory: Path = DATA_DIR) -> LoadResult:
     """Load counties, offices and municipalities from `directory`. Raises ReferenceDataError.
     A second load of the same files reads three tables and writes nothing."""
-    counties, municipalities, offices = _parse(Path(directory))
+    counties, municipalities, offices, language_forms = _parse(Path(directory))
     result = LoadResult()
     with transaction.atomic():
         county_objects = _upsert_all(County, "number", {number: {"name": name} for number, name in counties.items()},
@@ -167,4 +201,5 @@ def reference_data_load(*, directory: Path = DATA_DIR) -> LoadResult:
                 "name": row["municipality_name"], "kind": OrganisationKind.MUNICIPALITY,
                 "municipality_number": row["municipality_number"], "county_id": county_objects[row["county_number"]].pk,
             } for _line, row in municipalities}, result, "municipalities")
+        _language_forms_set(language_forms, result)
     return result

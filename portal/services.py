@@ -1,13 +1,13 @@
-"""Writes of the core: notifications, login identities, and ending a user's sessions. (Users and
-memberships are written by the people app, the admin and the reference data loader; e-mail by
-`portal.mail`.)"""
+"""Writes of the core: notifications, login identities, ending a user's sessions, and an
+organisation's language form. (Users and memberships are written by the people app, the admin and
+the reference data loader; e-mail by `portal.mail`.)"""
 
 from collections.abc import Iterable
 
 from django.db.models import F
 from django.utils import timezone
 
-from .models import Identity, IdentityProvider, Notification, User
+from .models import Identity, IdentityProvider, Notification, Organisation, User
 
 
 def notify(*, users: Iterable[User], kind: str, data: dict | None = None, url: str = "") -> int:
@@ -49,3 +49,13 @@ def identity_used(*, identity: Identity) -> Identity:
     identity.last_used_at = timezone.now()
     identity.save(update_fields=["last_used_at"])
     return identity
+
+
+def organisation_language_form_set(*, organisation: Organisation, language_form: str) -> Organisation:
+    """The organisation's own choice of language form (its signatory's, or its office admin's): from
+    now on the reference register no longer updates it."""
+    organisation.language_form = language_form
+    organisation.language_form_set_at = timezone.now()
+    organisation.full_clean(validate_unique=False)
+    organisation.save(update_fields=["language_form", "language_form_set_at"])
+    return organisation

@@ -10,10 +10,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .forms import PasswordResetForm
+from .forms import OrganisationSettingsForm, PasswordResetForm
+from .models import ORGANISATION_ROLES
 from .notifications import notification_texts
-from .selectors import notifications_for
-from .services import notifications_mark_read, sessions_end
+from .permissions import can_edit_organisation_settings, require
+from .selectors import notifications_for, organisations_for_user
+from .services import notifications_mark_read, organisation_language_form_set, sessions_end
 
 NOTIFICATIONS_PER_PAGE = 25
 
@@ -91,3 +93,18 @@ class PasswordResetConfirmView(PasswordLoginOnly, auth_views.PasswordResetConfir
 
 class PasswordResetCompleteView(PasswordLoginOnly, auth_views.PasswordResetCompleteView):
     pass
+
+
+@login_required
+def organisation_settings(request, pk: int):
+    """The organisation's own settings (its language form), set by its signatory. An organisation the
+    user is not a member of is a 404; an editor of it gets 403 with the reason."""
+    organisation = get_object_or_404(organisations_for_user(user=request.user, roles=ORGANISATION_ROLES), pk=pk)
+    require(can_edit_organisation_settings(request.user, organisation))
+    form = OrganisationSettingsForm(request.POST or None, initial={"language_form": organisation.language_form})
+    if request.method == "POST" and form.is_valid():
+        organisation_language_form_set(organisation=organisation, language_form=form.cleaned_data["language_form"])
+        messages.success(request, _("The language form of %(organisation)s is saved.") % {
+            "organisation": organisation})
+        return redirect("portal:organisation_settings", pk=organisation.pk)
+    return render(request, "portal/organisation_settings.html", {"organisation": organisation, "form": form})

@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 
 from portal.formatting import deadline_text
 from portal.mail import one_line, paragraphs
+from portal.offices import office_title
 from reporting.models import ReportStatus
 from schemes.models import Round, Scheme
 
@@ -117,7 +118,7 @@ def reminder_email(*, occasion: Occasion, user) -> ReminderEmail:
     round_ = occasion.round
     language = occasion.language
     context = {
-        "occasion": occasion, "user": user, "round": round_, "office": round_.office.name,
+        "occasion": occasion, "user": user, "round": round_, "office": office_title(round_.office, round_.year, language=language),
         "organisation": occasion.organisation, "report": occasion.report,
         "reports": occasion.overdue_reports, "deadline": _deadline(occasion), "link": _link(occasion),
         "has_application": occasion.application is not None,

@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from applications.models import Application, ApplicationStatus
 from casework.rules import DECISION_KNOWN_STATUSES
+from portal.language_forms import written_language_form
 from portal.models import ORGANISATION_ROLES, LanguageForm, Membership, Organisation, Role
 from reporting.models import GrantReport, ReportStatus
 from schemes.models import Round
@@ -73,7 +74,9 @@ class Occasion:
     @property
     def language(self) -> str:
         """The organisation's language form; the office's summaries are in bokmål."""
-        return self.organisation.language_form if self.organisation else str(LanguageForm.BOKMAL)
+        if self.organisation is None:
+            return str(LanguageForm.BOKMAL)
+        return written_language_form(self.organisation, self.round.office)
 
     @property
     def kind_label(self) -> str:

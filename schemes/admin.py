@@ -6,7 +6,7 @@ from portal import permissions
 from portal.models import Office
 
 from .exceptions import RoundCopyError
-from .forms import RoundAdminForm, SchemeAdminForm
+from .forms import AssessmentCriteriaFormSet, RoundAdminForm, RoundPartFormSet, SchemeAdminForm
 from .models import AssessmentCriterion, PriorityArea, Round, RoundDocument, Scheme, SubGoal, TargetGroup
 from .services import round_copy_to_next_year, round_create_default_criteria
 
@@ -59,15 +59,36 @@ class SchemeAdmin(admin.ModelAdmin):
         return False  # rounds and applications refer to it; a scheme is never deleted
 
 
-class RoundDocumentInline(admin.TabularInline):
-    model = RoundDocument
+class RoundPartInline(admin.TabularInline):
+    """A part of a round (its criteria, its documents): whoever may change the round changes them.
+    Without this, Django asks for model permissions, which nobody holds here (roles come from
+    memberships), and hides the inlines from all but a superuser. `obj` is the round."""
+
     extra = 0
+    formset = RoundPartFormSet
+    view_on_site = False  # the link sat in running text, told apart by colour only (axe); the page lists them
+
+    def has_view_permission(self, request, obj=None):
+        return bool(permissions.can_view_round_admin(request.user, obj))
+
+    def has_add_permission(self, request, obj=None):
+        return bool(permissions.can_administer_round(request.user, obj))
+
+    def has_change_permission(self, request, obj=None):
+        return bool(permissions.can_administer_round(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        return bool(permissions.can_administer_round(request.user, obj))
+
+
+class RoundDocumentInline(RoundPartInline):
+    model = RoundDocument
     fields = ["position", "title", "url", "file"]
 
 
-class AssessmentCriterionInline(admin.TabularInline):
+class AssessmentCriterionInline(RoundPartInline):
     model = AssessmentCriterion
-    extra = 0
+    formset = AssessmentCriteriaFormSet
     fields = ["position", "kind", "name", "weight"]
 
 
@@ -123,6 +144,9 @@ class RoundAdmin(admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         if not form.instance.criteria.exists():
             round_create_default_criteria(round=form.instance)
+            if change:
+                self.message_user(request, _("The round had no assessment criteria left, so it has the default "
+                                             "criteria again (their weights add up to 100)."), messages.WARNING)
 
     @admin.action(description=_("Copy to next year (dates moved one year, budget to be set)"))
     def copy_to_next_year(self, request, queryset):

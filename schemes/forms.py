@@ -1,9 +1,12 @@
 from django import forms
+from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
+from portal.forms import label_row_inputs, label_split_datetime_inputs
 from portal.models import OrganisationKind
 
 from .models import Round, Scheme
+from .rules import criteria_weights_problem
 
 
 class EligibleKindsField(forms.MultipleChoiceField):
@@ -43,6 +46,10 @@ class RoundAdminForm(forms.ModelForm):
         model = Round
         fields = "__all__"
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        label_split_datetime_inputs(self)
+
 
 class SchemeAdminForm(forms.ModelForm):
     eligible_kinds = EligibleKindsField(required=True)
@@ -50,3 +57,25 @@ class SchemeAdminForm(forms.ModelForm):
     class Meta:
         model = Scheme
         fields = "__all__"
+
+
+class RoundPartFormSet(BaseInlineFormSet):
+    """A table of a round's parts (criteria, documents) in the admin, each input labelled."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        label_row_inputs(form, index)
+
+
+class AssessmentCriteriaFormSet(RoundPartFormSet):
+    """A round's criteria, saved only when their weights add up as `schemes.rules` requires."""
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return  # each form's own errors first; the total of half-valid weights says nothing
+        weights = [form.cleaned_data["weight"] for form in self.forms
+                   if form.cleaned_data and not form.cleaned_data.get("DELETE")]
+        problem = criteria_weights_problem(weights)
+        if problem:
+            raise forms.ValidationError(problem, code="weights_total")

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.i18n import LocalizedContentMixin
 from portal.models import Office, OrganisationKind
+from portal.offices import office_title
 from portal.uploads import upload_inspect
 
 
@@ -210,7 +211,12 @@ class Round(LocalizedContentMixin, models.Model):
         ]
 
     def __str__(self):
-        return f"{self.office} {self.year}"
+        return f"{self.office_title} {self.year}"
+
+    @property
+    def office_title(self) -> str:
+        """The office as it was called in the round's year, in the active language (`portal.offices`)."""
+        return office_title(self.office, self.year)
 
     def get_absolute_url(self):
         return reverse("schemes:round_detail", kwargs={"pk": self.pk})

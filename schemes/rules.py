@@ -4,6 +4,9 @@
   bodies only when net-budgeted). The start page, the round page and the application reminders ask it.
 - `target_group_allows`: staff of other municipal and county agencies are a target group only for
   measures on rus og psykisk helse. The measure form, the line service and the task list ask it.
+- `criteria_weights_problem`: a round's assessment criteria weigh 100 together (so a weighted score
+  reads as a share of 100). A round without criteria gets the seeds' default criteria, which weigh
+  100 (`schemes.services.round_create_default_criteria`). The round's admin page asks it.
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -29,6 +32,21 @@ def organisation_may_apply(round_, organisation) -> Verdict:
         return Verdict(False, _("%(organisation)s belongs to another County Governor's area.") % {
             "organisation": organisation})
     return ALLOWED
+
+
+CRITERIA_WEIGHT_TOTAL = 100
+
+
+def criteria_weights_problem(weights: list[int]) -> str:
+    """"" when the weights of a round's criteria add up to 100 (or there are none yet: the round then
+    gets the default criteria); otherwise what is wrong, for the office admin."""
+    if not weights:
+        return ""
+    total = sum(weights)
+    if total == CRITERIA_WEIGHT_TOTAL:
+        return ""
+    return _("The weights of the assessment criteria add up to %(total)d; they must add up to %(required)d.") % {
+        "total": total, "required": CRITERIA_WEIGHT_TOTAL}
 
 
 def target_group_allows(target_group, *, concerns_mental_health: bool) -> bool:

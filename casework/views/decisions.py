@@ -13,9 +13,11 @@ from applications.models import LinePart, MeasureKind
 from applications.selectors import applications_visible_to
 from portal.exceptions import ServiceError
 from portal.files import serve_stored_file
+from portal.models import LanguageForm
 from portal.permissions import require
 
 from ..forms import DecisionForm
+from ..letters import application_letter_language
 from ..models import DecisionStatus, Outcome
 from ..permissions import can_approve_decision, can_download_letter, can_propose_decision, can_send_decision
 from ..rules import appeal_deadline, assessment_locked, auditor_statement_required, outcome_for, over_budget
@@ -45,7 +47,8 @@ def decision(request, pk):
     transitions = {t.name: t for t in DECISION.available(decision_, request.user)}
     may_propose = can_propose_decision(request.user, application) and not assessment_locked(decision_)
 
-    form = DecisionForm(request.POST or None, outcome=outcome, round_=application.round,
+    language_form = application_letter_language(application, decision_)
+    form = DecisionForm(request.POST or None, outcome=outcome, round_=application.round, language_form=language_form,
                         initial=_decision_form_initial(application, decision_))
     if request.method == "POST":
         require(can_propose_decision(request.user, application))
@@ -85,6 +88,8 @@ def decision(request, pk):
         "round_over_budget": over_budget(round_, round_total),
         "appeals": list(decision_.appeals.select_related("registered_by")) if decision_ else [],
         "appeal_deadline": appeal_deadline(decision_) if decision_ else None,
+        "letter_language_label": LanguageForm(language_form).label,
+        "organisation_is_neutral": application.organisation.language_form == LanguageForm.NEUTRAL,
     })
 
 

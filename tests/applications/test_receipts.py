@@ -284,3 +284,18 @@ def test_the_catch_up_emails_a_receipt_certainly_not_sent_once_and_nothing_else(
         receipt_email_key(gave_up.pk, 1): Delivery.SENT, receipt_email_key(lost.pk, 1): Delivery.SENT,
         receipt_email_key(uncertain.pk, 1): Delivery.UNCERTAIN}
     assert Receipt.objects.count() == 5 and len(list((media / "receipts").rglob("*.pdf"))) == 5  # no PDF made twice
+
+
+@pytest.mark.parametrize("year,named,not_named", [
+    (2020, "Fylkesmannen i Nordland", "Statsforvalteren"),
+    (2021, "Statsforvalteren i Nordland", "Fylkesmannen i Nordland"),
+])
+def test_the_receipt_email_and_pdf_name_the_office_as_in_the_rounds_year(year, named, not_named, media):
+    application = submitted_application()
+    application.round.year = year  # the same round, in another year: only the office's name changes
+    application.round.save(update_fields=["year"])
+    receipt_create_task.delay(application.pk, 1)
+    [message] = mail.outbox
+    assert f"{named} har mottatt søknaden" in message.body and not_named not in message.body
+    text = " ".join(pdf_text(message.attachments[0][1]))
+    assert named in text and not_named not in text

@@ -260,6 +260,27 @@ def test_the_decision_page_shows_the_awards_the_outcome_and_the_default_deadline
     assert "Approve decision" not in page
 
 
+@pytest.mark.parametrize("organisation_form, office_form, written, write_in", [
+    ("nn", "nb", "Nynorsk", "Reasons (write in nynorsk)"),
+    ("nb", "nn", "Bokmål", "Reasons (write in bokmål)"),
+    ("neutral", "nn", "Nynorsk", "Reasons (write in nynorsk)"),
+    ("neutral", "nb", "Bokmål", "Reasons (write in bokmål)"),
+])
+def test_the_decision_page_says_which_language_form_the_letter_is_written_in(
+        caseworker_client, round_, organisation_form, office_form, written, write_in):
+    application = assessed(round_, 300_000, 200_000, awarded=[300_000, 50_000], caseworker=caseworker_client.user)
+    application.organisation.language_form = organisation_form
+    application.organisation.save(update_fields=["language_form"])
+    round_.office.neutral_language_form = office_form
+    round_.office.save(update_fields=["neutral_language_form"])
+
+    page = page_text(in_english(caseworker_client).get(url("office:decision", application)))
+
+    assert f"The letter is written in the municipality's language form: <strong>{written}</strong>." in page
+    assert write_in in page and "Conditions (write in" in page
+    assert ("The municipality is neutral" in page) == (organisation_form == "neutral")
+
+
 def test_proposing_on_the_page_without_reasons_shows_the_error_at_the_field(caseworker_client, round_):
     application = assessed(round_, 300_000, 200_000, awarded=[0, 0], caseworker=caseworker_client.user)
     deadline = timezone.localtime(round_.reporting_deadline).date().isoformat()

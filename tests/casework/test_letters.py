@@ -52,7 +52,7 @@ APPROVED_AT = oslo(2026, 6, 15, 0, 30)  # just after midnight in Oslo: still 14 
 VAROY_ORGANISATION_NUMBER = "964 994 307"  # Værøy kommune's, in the reference data (portal/data)
 
 
-def varoy_application(*, language_form=LanguageForm.BOKMAL):
+def varoy_application(*, language_form=LanguageForm.BOKMAL, year=2026):
     """Værøy's application to Statsforvalteren i Nordland's 2026 round, in assessment, with the
     office's caseworker and approver and the municipality's signatory and editor. The office and the
     municipality are the reference data's (Fylkesmannen i Nordland under its name of today, with its
@@ -64,8 +64,8 @@ def varoy_application(*, language_form=LanguageForm.BOKMAL):
         name_nn="Kommunalt kompetanse- og innovasjonstilskot",
     )
     round_ = RoundFactory(
-        scheme=scheme, office=office, year=2026, opens_at=oslo(2026, 1, 6), closes_at=oslo(2026, 2, 20, 23, 59),
-        reporting_deadline=oslo(2027, 3, 1, 23, 59), contact_email="fmnopost@statsforvalteren.example",
+        scheme=scheme, office=office, year=year, opens_at=oslo(year, 1, 6), closes_at=oslo(year, 2, 20, 23, 59),
+        reporting_deadline=oslo(year + 1, 3, 1, 23, 59), contact_email="fmnopost@statsforvalteren.example",
         budget=1_000_000, competence_plan_required=False,
     )
     organisation = reference_municipality("1857", name="Værøy kommune", language_form=language_form,
@@ -75,7 +75,7 @@ def varoy_application(*, language_form=LanguageForm.BOKMAL):
     MembershipFactory(role=Role.EDITOR, organisation=organisation, user=UserFactory(email="redaktor@varoy.example"))
     application = ApplicationFactory(
         round=round_, organisation=organisation, created_by=signatory, complete=True, in_assessment=True,
-        submitted_at=oslo(2026, 2, 20, 12), submitted_by=signatory,
+        submitted_at=oslo(year, 2, 20, 12), submitted_by=signatory,
         contact_name="Bjørn Ærøe", contact_email="helse@varoy.example",
     )
     CompetenceMeasureFactory(application=application, title="Videreutdanning i psykisk helsearbeid",
@@ -97,9 +97,9 @@ def proposed(application, *, measure=240_000, project=150_000, reasons=REASONS, 
                            conditions=conditions, **kwargs)
 
 
-def approved(capture, *, language_form=LanguageForm.BOKMAL, **kwargs):
+def approved(capture, *, language_form=LanguageForm.BOKMAL, year=2026, **kwargs):
     """Proposed by the caseworker, approved by the approver; the letter task runs after commit."""
-    application = varoy_application(language_form=language_form)
+    application = varoy_application(language_form=language_form, year=year)
     with capture(execute=True):
         decision = proposed(application, approved_at=APPROVED_AT, **kwargs)
     decision.refresh_from_db()
@@ -169,7 +169,7 @@ def test_the_letter_is_in_nynorsk_for_a_nynorsk_municipality(django_capture_on_c
     assert "korleis midlane er brukte, for kvart tiltak og prosjekt" in text
     assert "Fordi tilskotet er på over 200 000 kr, skal rapporten ha med ei revisorfråsegn." in text
     assert "Klagefristen er tre veker frå den dagen dette brevet kom fram (forvaltningslova §§ 28 og 29)." in text
-    assert "Klaga skal sendast til Statsforvalteren i Nordland" in text
+    assert "Klaga skal sendast til Statsforvaltaren i Nordland" in text
     assert "rett til å sjå dokumenta i saka (forvaltningslova § 18)" in text
     assert "Med helsing" in text
     for bokmal in ("tre uker", "søknaden fra", "tilskudd på", "Med hilsen", "dokumentene i saken"):
@@ -507,3 +507,31 @@ def test_an_approved_decision_whose_letter_task_was_lost_is_found_by_the_catch_u
     queued = stub_task(monkeypatch, "casework.tasks.decision_letter_task")
     assert letters_catch_up_task() == 1
     assert queued.first_args == [decision.pk]
+
+
+# --- the office is named as in the round's year (portal.offices) --------------------------------------
+
+@pytest.mark.parametrize("year,named,not_named", [
+    (2020, "Fylkesmannen i Nordland", "Statsforvalteren"),
+    (2021, "Statsforvalteren i Nordland", "Fylkesmannen"),
+])
+def test_the_letter_names_the_office_as_in_the_rounds_year(django_capture_on_commit_callbacks, year, named,
+                                                            not_named):
+    decision = approved(django_capture_on_commit_callbacks, year=year)
+    text = " ".join(pdf_text(decision_letter_render_pdf(decision=decision)))
+    assert f"Klagen sendes til {named}" in text
+    assert f"{named} har behandlet søknaden fra Værøy kommune" in text
+    assert not_named not in text
+
+
+def test_a_neutral_municipality_gets_its_letter_in_the_offices_form_for_neutral_ones(django_capture_on_commit_callbacks):
+    reference_office("fylkesmannen-i-nordland", neutral_language_form=LanguageForm.NYNORSK)
+    decision = approved(django_capture_on_commit_callbacks, language_form=LanguageForm.NEUTRAL)
+    assert decision.letter_language == "nn"
+    text = " ".join(pdf_text(decision_letter_render_pdf(decision=decision)))
+    assert "Klaga skal sendast til Statsforvaltaren i Nordland" in text
+
+
+def test_a_neutral_municipality_gets_bokmal_unless_the_office_chose_otherwise(django_capture_on_commit_callbacks):
+    decision = approved(django_capture_on_commit_callbacks, language_form=LanguageForm.NEUTRAL)
+    assert decision.letter_language == "nb"

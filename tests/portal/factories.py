@@ -57,6 +57,9 @@ class UserFactory(DjangoModelFactory):
     full_name = factory.Faker("name", locale="no_NO")
     password = factory.django.Password("passord-for-test")
 
+    class Params:
+        superuser = factory.Trait(is_superuser=True, is_staff=True)  # a technical operator
+
 
 class CountyFactory(DjangoModelFactory):
     class Meta:

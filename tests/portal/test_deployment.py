@@ -76,6 +76,36 @@ def test_seed_demo_makes_every_role_and_both_rounds_and_can_run_twice():
     assert current.is_open(), "the demo round of this year must be open so a newcomer can apply at once"
 
 
+@pytest.mark.django_db(transaction=True)
+def test_seed_demo_prints_the_logins_and_little_else(settings, capsys):
+    """Under `make run` e-mails go to the console: the seed's receipts must not bury the logins. (A
+    transactional test: the receipts' tasks run when the seed commits, as they do in `make run`.)"""
+    import io
+
+    from django.core.management import call_command
+
+    from applications.models import Receipt
+    from demo.seed import DEMO_PASSWORD, DEMO_USERS
+    from portal.models import Delivery, SentEmail
+
+    settings.DEBUG = True
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    printed = out.getvalue() + capsys.readouterr().out
+    lines = printed.strip().splitlines()
+    # a heading, a line per login, the password, and three lines on trying the OIDC login locally
+    assert len(lines) <= len(DEMO_USERS) + 6, printed[:3000]
+    assert "Subject:" not in printed
+    for user in DEMO_USERS:
+        assert user.email in printed
+    assert DEMO_PASSWORD in printed
+    assert "anne.admin@fylkesmannen.example" in printed and "Statsforvalteren i Nordland" in printed
+    # what the seed makes is unchanged: the three applications' receipts, their e-mails recorded as sent
+    assert Receipt.objects.count() == 3
+    assert SentEmail.objects.filter(status=Delivery.SENT).count() == 3
+
+
 @pytest.mark.django_db
 def test_seed_demo_refuses_production_without_the_flag():
     from django.core.management import call_command

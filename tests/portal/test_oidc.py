@@ -25,11 +25,17 @@ from portal.oidc import (
     id_token_verify,
     provider_get,
 )
-from tests.helpers import messages_of
+from tests.helpers import in_english, messages_of
 from tests.oidc import TEST_CLIENT_SECRET, OidcProvider, Person, local_part, oidc_login, oidc_start, query_of
 from tests.portal.factories import IdentityFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
+
+
+@pytest.fixture(autouse=True)
+def _client_reads_english(client):
+    """The messages are matched in English: the client's pages are in English too."""
+    in_english(client)
 
 NOT_LINKED = "The login through ID-porten is not linked to any user of the portal."
 
@@ -207,7 +213,7 @@ def test_an_answer_started_in_another_browser_is_refused(client, client_class, o
     """The callback arrives in a browser whose session never started a login (or lost it)."""
     IdentityFactory(subject="kari-9001")
     callback = callback_after(client)
-    other = client_class()
+    other = in_english(client_class())
     response = other.get(callback, follow=True)
     refused(response, other, "The login could not be completed.")
 

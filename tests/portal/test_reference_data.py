@@ -7,6 +7,7 @@ import shutil
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
 from portal.exceptions import ReferenceDataError
 from portal.models import County, Office, Organisation
@@ -60,7 +61,7 @@ def test_running_it_twice_changes_nothing(fresh_install, capsys):
 
 
 def test_a_second_run_keeps_what_an_admin_set_that_the_file_does_not_own():
-    reference_municipality("4601", language_form="nn")  # Bergen, as its admin set it
+    reference_municipality("4601", language_form="nn", language_form_set_at=timezone.now())  # Bergen, as set
     result = reference_data_load()
     assert not result.changed_anything
     assert Organisation.objects.get(municipality_number="4601").language_form == "nn"
@@ -68,7 +69,7 @@ def test_a_second_run_keeps_what_an_admin_set_that_the_file_does_not_own():
 
 @pytest.fixture
 def broken_dir(tmp_path):
-    for name in ("municipalities-2020.csv", "county-governors-2020.csv"):
+    for name in ("municipalities-2020.csv", "county-governors-2020.csv", "municipality-language-forms-2020.csv"):
         shutil.copy(DATA_DIR / name, tmp_path / name)
     return tmp_path
 
@@ -122,3 +123,32 @@ def test_a_row_with_a_missing_column_is_reported(broken_dir):
     with pytest.raises(ReferenceDataError) as error:
         reference_data_load(directory=broken_dir)
     assert "line 10" in error.value.problems[0]
+
+
+def test_the_load_sets_each_municipalitys_language_form_from_the_register():
+    forms = dict(Organisation.objects.filter(municipality_number__in=["4601", "4602", "1106", "1114"])
+                 .values_list("municipality_number", "language_form"))
+    assert forms["4602"] == "nn"  # Kinn: nynorsk
+    assert forms["1106"] == "nb"  # Haugesund: bokmål
+    assert forms["4601"] == "neutral"  # Bergen: neutral
+    assert forms["1114"] == "nb"  # Bjerkreim: unknown in the register, keeps what it had (the default)
+    counts = {form: Organisation.objects.filter(language_form=form).count() for form in ("nb", "nn", "neutral")}
+    assert counts == {"nb": 116 + 5, "nn": 89, "neutral": 146}
+
+
+def test_the_register_updates_a_language_form_nobody_set_and_keeps_one_somebody_set():
+    reference_municipality("1106", language_form="nn")  # not set by a person: the register's value returns
+    reference_municipality("4602", language_form="nb", language_form_set_at=timezone.now())
+    result = reference_data_load()
+    assert result.updated == {"language forms": 1}
+    assert reference_municipality("1106").language_form == "nb"
+    assert reference_municipality("4602").language_form == "nb"
+
+
+def test_an_unknown_language_form_in_the_register_is_reported_and_nothing_is_loaded(broken_dir):
+    before = snapshot()
+    break_line(broken_dir / "municipality-language-forms-2020.csv", 2, ",neutral,", ",svensk,")
+    with pytest.raises(ReferenceDataError) as error:
+        reference_data_load(directory=broken_dir)
+    assert "municipality-language-forms-2020.csv, line 2: unknown language form 'svensk'" in error.value.problems[0]
+    assert snapshot() == before

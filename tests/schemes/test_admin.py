@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from portal.models import Role
 from schemes.models import Round, Scheme
+from tests.helpers import in_english
 from tests.portal.factories import MembershipFactory, UserFactory, reference_office
 
 pytestmark = pytest.mark.django_db
@@ -132,3 +133,85 @@ def test_municipal_users_and_strangers_do_not_get_into_the_admin(client, demo):
     assert client.get(reverse("admin:index")).status_code == 302
     client.force_login(UserFactory())
     assert client.get(reverse("admin:schemes_round_changelist")).status_code == 302
+
+
+# --- the round's criteria and documents: the office admin sets them ----------------------------------
+
+def criteria_data(round_, weights: dict, **extra):
+    """The round's form with its criteria as they are, their weights replaced by `weights` ({kind: weight})."""
+    criteria = list(round_.criteria.all())
+    data = {"criteria-TOTAL_FORMS": len(criteria), "criteria-INITIAL_FORMS": len(criteria)}
+    for index, criterion in enumerate(criteria):
+        data.update({
+            f"criteria-{index}-id": criterion.pk, f"criteria-{index}-round": round_.pk,
+            f"criteria-{index}-position": criterion.position, f"criteria-{index}-kind": criterion.kind,
+            f"criteria-{index}-name": criterion.name,
+            f"criteria-{index}-weight": weights.get(criterion.kind, criterion.weight),
+        })
+    data.update(extra)
+    return round_form_data(round_, **data)
+
+
+def test_the_office_admin_sees_the_criteria_and_documents_of_own_round(client, nordland_round):
+    admin_of("fylkesmannen-i-nordland", client)
+    page = client.get(reverse("admin:schemes_round_change", args=[nordland_round.pk])).content.decode()
+    assert 'name="criteria-0-weight"' in page
+    assert 'name="documents-0-title"' in page
+
+
+def test_weights_adding_up_to_100_are_saved(client, nordland_round):
+    admin_of("fylkesmannen-i-nordland", client)
+    response = client.post(reverse("admin:schemes_round_change", args=[nordland_round.pk]),
+                           criteria_data(nordland_round, {"competence_plan": 25,
+                                                          "mental_health": 10}))
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert nordland_round.criteria.get(kind="competence_plan").weight == 25
+    assert sum(nordland_round.criteria.values_list("weight", flat=True)) == 100
+
+
+def test_weights_not_adding_up_to_100_get_a_clear_error_and_nothing_is_saved(client, nordland_round, english):
+    admin_of("fylkesmannen-i-nordland", in_english(client))
+    response = client.post(reverse("admin:schemes_round_change", args=[nordland_round.pk]),
+                           criteria_data(nordland_round, {"competence_plan": 5}, budget=11_000_000))
+    assert response.status_code == 200
+    formset = next(f for f in response.context["inline_admin_formsets"] if f.formset.prefix == "criteria").formset
+    assert formset.non_form_errors() == [
+        "The weights of the assessment criteria add up to 90; they must add up to 100."]
+    assert "add up to 90" in response.content.decode()
+    nordland_round.refresh_from_db()
+    assert nordland_round.budget == 9_800_000
+    assert nordland_round.criteria.get(kind="competence_plan").weight == 15
+
+
+def test_a_round_left_without_criteria_gets_the_default_criteria_again(client, nordland_round):
+    admin_of("fylkesmannen-i-nordland", client)
+    data = criteria_data(nordland_round, {})
+    for index in range(nordland_round.criteria.count()):
+        data[f"criteria-{index}-DELETE"] = "on"
+    response = client.post(reverse("admin:schemes_round_change", args=[nordland_round.pk]), data)
+    assert response.status_code == 302
+    assert sum(nordland_round.criteria.values_list("weight", flat=True)) == 100
+
+
+def test_another_offices_admin_cannot_change_the_criteria(client, nordland_round):
+    admin_of("fylkesmannen-i-rogaland", client)
+    client.post(reverse("admin:schemes_round_change", args=[nordland_round.pk]),
+                criteria_data(nordland_round, {"competence_plan": 25, "mental_health": 10}))
+    assert nordland_round.criteria.get(kind="competence_plan").weight == 15
+
+
+def test_the_national_admin_may_look_at_a_rounds_criteria_but_not_change_them(client, nordland_round):
+    client.force_login(MembershipFactory(role=Role.NATIONAL_ADMIN).user)
+    page = client.get(reverse("admin:schemes_round_change", args=[nordland_round.pk]))
+    assert page.status_code == 200
+    assert 'name="criteria-0-weight"' not in page.content.decode()
+    assert "Competence plan up to date" in page.content.decode() or "Kompetanseplan" in page.content.decode()
+
+
+def test_every_input_of_the_round_page_has_a_name_a_screen_reader_reads(client, nordland_round):
+    admin_of("fylkesmannen-i-nordland", client)
+    page = in_english(client).get(reverse("admin:schemes_round_change", args=[nordland_round.pk])).content.decode()
+    assert 'aria-label="Opens, date"' in page and 'aria-label="Opens, time"' in page
+    assert 'aria-label="Reporting deadline, time"' in page
+    assert 'aria-label="Weight, row 1"' in page and 'aria-label="Delete, row 6"' in page
+    assert 'aria-label="Title, row 1"' in page

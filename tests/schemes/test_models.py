@@ -75,3 +75,22 @@ def test_round_uses_the_schemes_eligible_kinds_unless_it_has_its_own():
     assert round_.effective_eligible_kinds() == round_.scheme.eligible_kinds
     round_.eligible_kinds = ["municipality"]
     assert round_.effective_eligible_kinds() == ["municipality"]
+
+
+# --- the weights of a round's criteria add up to 100 (schemes.rules) ---------------------------------
+
+def test_criteria_weights_must_add_up_to_100(english):
+    from schemes.rules import criteria_weights_problem
+
+    assert criteria_weights_problem([15, 20, 20, 20, 15, 10]) == ""
+    assert criteria_weights_problem([]) == ""  # none yet: the round gets the default criteria
+    assert criteria_weights_problem([50, 40]) == (
+        "The weights of the assessment criteria add up to 90; they must add up to 100.")
+    assert "110" in criteria_weights_problem([60, 50])
+
+
+def test_the_default_criteria_weigh_100():
+    from schemes.models import DEFAULT_CRITERIA_WEIGHTS
+    from schemes.rules import criteria_weights_problem
+
+    assert criteria_weights_problem(list(DEFAULT_CRITERIA_WEIGHTS.values())) == ""

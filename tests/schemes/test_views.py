@@ -67,9 +67,11 @@ def test_the_open_rounds_are_listed_by_office_and_closed_ones_apart(client, demo
     RoundFactory(office__name="Fylkesmannen i Skjulested", published=False)
     text = visible_text(client.get(reverse("schemes:round_list")))
     open_part, closed_part = text.split("Tidligere tildelingsrunder", 1)
-    assert "Fylkesmannen i Nordland" in open_part and "Fylkesmannen i Testland" in open_part
+    # this year's rounds are Statsforvalteren's; the 2020 round was Fylkesmannen's
+    assert "Statsforvalteren i Nordland" in open_part and "Statsforvalteren i Testland" in open_part
+    assert "Fylkesmannen" not in open_part
     assert "Skjulested" not in text
-    assert "20.02.2020 kl. 23:59" in closed_part
+    assert "20.02.2020 kl. 23:59" in closed_part and "Fylkesmannen i Nordland" in closed_part
 
 
 def test_an_unpublished_round_is_not_found(client, db):
@@ -115,3 +117,14 @@ def test_an_office_admin_cannot_put_a_web_page_on_a_round(db):
         "guide.html", b"<script>alert(1)</script>", "text/html"))
     with pytest.raises(ValidationError):
         document.full_clean()
+
+
+def test_the_office_is_named_as_in_the_rounds_year_on_its_page(client, nordland_2020):
+    this_year = Round.objects.exclude(year=2020).get(office__slug="fylkesmannen-i-nordland")
+    assert this_year.year >= 2026  # the demo's open round is this year's
+    old = visible_text(client.get(nordland_2020.get_absolute_url()))
+    assert "Ansvarlig Fylkesmannen i Nordland" in old and "Statsforvalteren" not in old
+    new = visible_text(client.get(this_year.get_absolute_url()))
+    assert "Ansvarlig Statsforvalteren i Nordland" in new and "Fylkesmannen i Nordland" not in new
+    client.post(reverse("set_language"), {"language": "nn", "next": "/"})
+    assert "Statsforvaltaren i Nordland" in visible_text(client.get(this_year.get_absolute_url()))

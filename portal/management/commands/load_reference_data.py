@@ -7,10 +7,11 @@ from portal.reference_data import DATA_DIR, reference_data_load
 
 
 class Command(BaseCommand):
-    help = "Load the counties, the 10 County Governor offices and the 356 municipalities of 2020. Safe to run again."
+    help = ("Load the counties, the 10 County Governor offices and the 356 municipalities of 2020 with their "
+            "language forms. Safe to run again.")
 
     def add_arguments(self, parser):
-        parser.add_argument("--directory", type=Path, default=DATA_DIR, help="Folder holding the two CSV files.")
+        parser.add_argument("--directory", type=Path, default=DATA_DIR, help="Folder holding the three CSV files.")
 
     def handle(self, *args, directory, **options):
         try:
