@@ -79,3 +79,24 @@ def test_an_office_admin_invites_a_signatory_who_invites_an_editor_who_starts_th
     axe_check(page)
     application = Application.objects.get(round=demo_round, organisation=municipality)
     assert application.created_by.email == "ny.redaktor@donna.kommune.example"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_national_admin_s_people_pages_read_well(demo_round, login, visit, follow, axe_check, page):
+    """Every other people page, as Helsedirektoratet's admin walks them by keyboard-reachable links:
+    the list of places, the national page, an office's page, its log, and removing a role."""
+    login("hilde.nasjonal@helsedirektoratet.example")
+    visit("/people/")
+    follow("main a[href='/people/national/']")
+    axe_check(page)
+    visit("/people/")
+    follow(f"main a[href='/people/offices/{demo_round.office_id}/']")
+    axe_check(page)
+    follow(f"main a[href='/people/offices/{demo_round.office_id}/log/']")
+    axe_check(page)
+    page.go_back()
+    follow("main a[href$='/remove/'] >> nth=0")
+    axe_check(page)
+    follow("main form button[type=submit]")
+    assert page.locator(".messages").count() == 1
+    axe_check(page)

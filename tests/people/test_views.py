@@ -233,3 +233,26 @@ def test_without_passwords_the_invited_person_is_only_offered_the_login(client, 
     client.post(path, {"full_name": "Nina Ny", "password1": "et langt passord 2026",
                        "password2": "et langt passord 2026"})
     assert not User.objects.filter(email=invitation.email).exists()
+
+
+def test_a_removed_or_deactivated_member_is_logged_out_everywhere(client_class, world):
+    """Both of the person's browsers lose their session at the next request; the remover's stays."""
+    signatory = client_as(client_class(), "signatory@organisation", world)
+    editor = world["memberships"]["organisation"]
+    browsers = [client_class(), client_class()]
+    for browser in browsers:
+        browser.force_login(editor.user)
+        assert browser.get(reverse("portal:dashboard")).status_code == 200
+    signatory.post(reverse("people:membership_remove", args=[editor.pk]))
+    for browser in browsers:
+        assert browser.get(reverse("portal:dashboard")).status_code == 302  # to the login
+    assert signatory.get(reverse("portal:dashboard")).status_code == 200
+
+    admin = client_as(client_class(), "office_admin@office", world)
+    caseworker = world["memberships"]["office"].user
+    browser = client_class()
+    browser.force_login(caseworker)
+    admin.post(reverse("people:person_active", args=[caseworker.pk]), {"active": "0"})
+    assert browser.get(reverse("portal:dashboard")).status_code == 302
+    caseworker.refresh_from_db()
+    assert not caseworker.is_active and caseworker.memberships.exists()
