@@ -187,13 +187,12 @@ def invited_user_create(*, token: str, full_name: str, password: str) -> User:
         raise PeopleError(_("There is already a user with this e-mail address: log in, then accept."))
 
 
-def user_for_invited_login(request, provider: str, claims: dict) -> User | None:
-    """Registered with `portal.invitations`: an OpenID Connect login of a person the portal does not
-    know is let in when this browser is accepting a valid invitation. The person becomes the user of
-    the invited address (made now if there is none); the login links its subject to that user.
-    Refused (None) when there is no such invitation, or the address's user is deactivated or already
-    logs in with another identity from this provider."""
-    token = request.session.get(SESSION_KEY, "")
+def invited_login_user(*, token: str, provider: str, claims: dict) -> User | None:
+    """The user an OpenID Connect login of an unknown subject becomes, when the browser is accepting
+    the valid invitation with `token`: a new user for the invited address, or the one an earlier
+    unfinished acceptance made (no role, no password, no login identity yet). None for anything
+    else: the user of an address that already logs in or holds a role is never handed to whoever
+    has the link (a forwarded or shared mailbox); they log in as usual and then open the link."""
     invitation = invitation_for_token(token)
     if invitation_refusal(invitation):
         return None
@@ -201,11 +200,21 @@ def user_for_invited_login(request, provider: str, claims: dict) -> User | None:
     if user is None:
         name = claims.get("name") or " ".join(filter(None, [claims.get("given_name"), claims.get("family_name")]))
         return User.objects.create_user(email=invitation.email, password=None, full_name=(name or "")[:200])
-    if not user.is_active or user.identities.filter(provider=provider).exists():
-        logger.warning("Invited login refused for %s: the user is inactive or already has a %s identity.",
-                       invitation.email, provider)
+    unclaimed = (user.is_active and not user.has_usable_password() and not user.identities.exists()
+                 and not user.memberships.exists())
+    if not unclaimed:
+        logger.warning("Invited login with a new %s subject refused for %s: the address's user already "
+                       "logs in or holds a role.", provider, invitation.email)
         return None
     return user
+
+
+def user_for_invited_login(request, provider: str, claims: dict) -> User | None:
+    """Registered with `portal.invitations`: the invitation this browser is accepting (its token in
+    the session, put there by the invitation's page) names the user; the token is then forgotten,
+    so a later login in the same browser is not linked by it."""
+    token = request.session.pop(SESSION_KEY, "")
+    return invited_login_user(token=token, provider=provider, claims=claims) if token else None
 
 
 def membership_remove(*, user: User, membership: Membership) -> None:

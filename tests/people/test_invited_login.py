@@ -33,15 +33,39 @@ def test_a_new_person_opens_the_link_logs_in_with_id_porten_and_accepts(client, 
     assert Membership.objects.filter(user=user, role=Role.SIGNATORY, organisation=organisation).exists()
 
 
-def test_an_existing_user_with_the_invited_address_gets_the_subject_linked(client, oidc, organisation):
-    person = UserFactory(email="kari@kommune.example")
+def test_the_link_never_hands_over_an_existing_user_who_logs_in_or_holds_a_role(client, oidc, organisation):
+    """Whoever holds the link (a shared or forwarded mailbox) must not become the address's user."""
+    person = UserFactory(email="kari@kommune.example")  # logs in with a password
+    invitation = InvitationFactory(organisation=organisation, email="kari@kommune.example", role=Role.EDITOR)
+    join = reverse("people:invitation", args=[invitation.token])
+    client.get(join)
+    oidc_login(client, "idporten", "someone-with-the-link", next_url=join)
+    assert SESSION_KEY not in client.session
+    assert not Identity.objects.filter(subject="someone-with-the-link").exists()
+    assert not Membership.objects.filter(user=person).exists()
+
+
+def test_a_user_left_by_an_unfinished_acceptance_is_taken_up_again(client, oidc, organisation):
+    unclaimed = User.objects.create_user(email="kari@kommune.example", password=None)
     invitation = InvitationFactory(organisation=organisation, email="kari@kommune.example", role=Role.EDITOR)
     join = reverse("people:invitation", args=[invitation.token])
     client.get(join)
     oidc_login(client, "idporten", "kari-subject", next_url=join)
-    assert Identity.objects.get(subject="kari-subject").user == person
+    assert Identity.objects.get(subject="kari-subject").user == unclaimed
     client.post(join)
-    assert Membership.objects.filter(user=person, role=Role.EDITOR).exists()
+    assert Membership.objects.filter(user=unclaimed, role=Role.EDITOR).exists()
+
+
+def test_the_invitation_is_forgotten_by_the_browser_once_a_login_used_it(client, oidc, organisation):
+    """A later login in the same browser (a shared computer) is not linked by the same link."""
+    invitation = InvitationFactory(organisation=organisation, email="ny@kommune.example")
+    join = reverse("people:invitation", args=[invitation.token])
+    client.get(join)
+    oidc_login(client, "idporten", "first-person", next_url=join)
+    client.post(reverse("logout"))
+    oidc_login(client, "idporten", "second-person")
+    assert SESSION_KEY not in client.session
+    assert not Identity.objects.filter(subject="second-person").exists()
 
 
 @pytest.mark.parametrize("trait", ["expired", "revoked", "accepted"])

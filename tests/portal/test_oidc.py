@@ -400,6 +400,15 @@ def test_an_identity_s_subject_is_unique_at_its_provider(db):
         IdentityFactory(subject="same")
 
 
+@pytest.mark.parametrize("password_login", [True, False])
+def test_a_logged_in_person_who_is_no_admin_is_told_so_at_the_admin_not_sent_round_in_circles(
+        editor_client, settings, password_login):
+    settings.PASSWORD_LOGIN_ENABLED = password_login
+    response = in_english(editor_client).get("/admin/", follow=True)
+    assert response.status_code == 403 and len(response.redirect_chain) <= 2
+    assert "Only office and national administrators" in response.content.decode()
+
+
 def test_the_admin_lists_identities_to_national_admins_only_and_read_only(national_admin_client, office_admin_client):
     identity = IdentityFactory(subject="listed-subject")
     listing = national_admin_client.get(reverse("admin:portal_identity_changelist"))
