@@ -153,16 +153,33 @@ def _fetch_json(url: str) -> dict:
     return document
 
 
+def _cached(key: str):
+    """What the cache holds under `key`; None when it holds nothing or cannot be reached (a Redis
+    outage: the provider is asked again, and nobody is kept from logging in)."""
+    try:
+        return cache.get(key)
+    except Exception as error:  # noqa: BLE001 - any cache failure: fetch from the provider instead
+        logger.warning("The cache could not be read (%s): asking the identity provider instead.", error)
+        return None
+
+
+def _cache(key: str, value) -> None:
+    try:
+        cache.set(key, value, settings.OIDC_DISCOVERY_CACHE_SECONDS)
+    except Exception as error:  # noqa: BLE001
+        logger.warning("The cache could not be written (%s).", error)
+
+
 def endpoints_for(provider: Provider) -> Endpoints:
     """The provider's endpoints from its discovery document, fetched once per
     OIDC_DISCOVERY_CACHE_SECONDS. An unreachable provider or a document that is not one raises
     LoginRefused(UNAVAILABLE) (and is not cached)."""
     url = discovery_document_url(provider.discovery_url)
-    document = cache.get(_cache_key("discovery", url))
+    document = _cached(_cache_key("discovery", url))
     if document is None:
         document = _fetch_json(url)
         endpoints = _endpoints(document, url)
-        cache.set(_cache_key("discovery", url), document, settings.OIDC_DISCOVERY_CACHE_SECONDS)
+        _cache(_cache_key("discovery", url), document)
         return endpoints
     return _endpoints(document, url)
 
@@ -228,13 +245,13 @@ def callback_url_name(key: str) -> str:
 
 
 def _jwks(url: str, *, refresh: bool) -> list[dict]:
-    keys = None if refresh else cache.get(_cache_key("jwks", url))
+    keys = None if refresh else _cached(_cache_key("jwks", url))
     if keys is None:
         document = _fetch_json(url)
         keys = document.get("keys")
         if not isinstance(keys, list):
             raise LoginRefused(Refusal.UNAVAILABLE, f"{url} is not a JSON Web Key Set")
-        cache.set(_cache_key("jwks", url), keys, settings.OIDC_DISCOVERY_CACHE_SECONDS)
+        _cache(_cache_key("jwks", url), keys)
     return keys
 
 

@@ -262,3 +262,13 @@ def oidc(settings, oidc_provider):
     cache.clear()
     yield oidc_provider
     cache.clear()
+
+
+@pytest.fixture
+def redis_down(settings):
+    """The cache is a Redis that is not there (nothing listens on the port)."""
+    from tests.helpers import unused_port
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                   "LOCATION": f"redis://127.0.0.1:{unused_port()}/0",
+                                   "OPTIONS": settings.REDIS_CACHE_OPTIONS}}

@@ -4,6 +4,7 @@ root conftest.py)."""
 import html
 import importlib
 import re
+import socket
 from html.parser import HTMLParser
 
 from django.urls import reverse
@@ -179,3 +180,10 @@ def assert_error_summary_links_land(response):
     assert anchors, "the error summary links to no field"
     for anchor in anchors:
         assert anchor in page.ids, f"the error summary links to #{anchor}, which is not on the page"
+
+
+def unused_port() -> int:
+    """A loopback port nothing listens on (for a service that is down)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

@@ -12,6 +12,7 @@ from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.signals import user_login_failed
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -25,7 +26,7 @@ from portal.oidc import (
     id_token_verify,
     provider_get,
 )
-from tests.helpers import in_english, messages_of
+from tests.helpers import in_english, messages_of, unused_port
 from tests.oidc import TEST_CLIENT_SECRET, OidcProvider, Person, local_part, oidc_login, oidc_start, query_of
 from tests.portal.factories import IdentityFactory, UserFactory
 
@@ -417,3 +418,13 @@ def test_the_admin_lists_identities_to_national_admins_only_and_read_only(nation
     page = national_admin_client.get(reverse("admin:portal_identity_change", args=[identity.pk])).content.decode()
     assert 'name="subject"' not in page  # shown, not editable
     assert office_admin_client.get(reverse("admin:portal_identity_changelist")).status_code == 403
+
+
+def test_a_redis_outage_keeps_nobody_from_logging_in(client, oidc, settings):
+    """The discovery document and keys are cached in Redis; without Redis they are fetched again."""
+    identity = IdentityFactory(subject="kari-9001")
+    with override_settings(CACHES={"default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{unused_port()}/0", "OPTIONS": settings.REDIS_CACHE_OPTIONS}}):
+        oidc_login(client, "idporten", "kari-9001")
+    assert int(logged_in_user_id(client)) == identity.user_id

@@ -3,7 +3,6 @@ ended after an idle hour or twelve hours in all, and ended everywhere by `sessio
 
 import datetime as dt
 import logging
-import socket
 
 import pytest
 import time_machine
@@ -40,10 +39,6 @@ def session_queries(captured) -> list[str]:
     return [query["sql"] for query in captured if "django_session" in query["sql"]]
 
 
-def unused_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 # --- read from the cache -----------------------------------------------------------------------------
@@ -80,14 +75,6 @@ def test_with_redis_a_page_view_reads_no_session_row(client, settings):
 
 
 # --- a Redis outage ----------------------------------------------------------------------------------
-
-@pytest.fixture
-def redis_down(settings):
-    """The cache is a Redis that is not there (nothing listens on the port)."""
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                                   "LOCATION": f"redis://127.0.0.1:{unused_port()}/0",
-                                   "OPTIONS": settings.REDIS_CACHE_OPTIONS}}
-
 
 def test_a_redis_outage_logs_nobody_out(client_class, redis_down, caplog):
     user = UserFactory()
