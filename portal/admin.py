@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -30,16 +31,31 @@ class NationalAdminOnly:
 
 
 class MembershipInline(NationalAdminOnly, admin.TabularInline):
-    """A user's roles: national admins change them here, office admins may look (as at the user).
-    Without the mixin Django asks for model permissions nobody holds, and only a superuser saw them."""
+    """A user's roles, to look at. Roles are given, changed and removed on the people pages
+    (/people/), where each change is checked against who may give it and logged for the office;
+    only a technical operator changes them here. An office admin sees the roles held in its own
+    office and its counties' organisations, not the person's roles elsewhere."""
 
     model = Membership
     extra = 0
     autocomplete_fields = ["organisation"]
     fk_name = "user"
 
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if permissions.is_national_admin(request.user):
+            return queryset
+        offices = permissions.administered_office_ids(request.user)
+        return queryset.filter(Q(office_id__in=offices) | Q(organisation__county__offices__in=offices)).distinct()
+
     def has_add_permission(self, request, obj=None):
-        return permissions.is_national_admin(request.user)
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
 
 
 @admin.register(User)
@@ -69,6 +85,11 @@ class UserAdmin(NationalAdminOnly, DjangoUserAdmin):
             return queryset
         offices = permissions.administered_office_ids(request.user)
         return queryset.filter(memberships__office_id__in=offices).distinct()
+
+    def get_readonly_fields(self, request, obj=None):
+        """Deactivating is done on the people pages (checked and logged); a technical operator may here."""
+        readonly = list(super().get_readonly_fields(request, obj))
+        return readonly if request.user.is_superuser else [*readonly, "is_active"]
 
     def get_fieldsets(self, request, obj=None):
         """The technical flags only for a technical operator: a form without them cannot set them."""
