@@ -14,8 +14,9 @@ class CaseworkConfig(AppConfig):
     def ready(self):
         from applications import hooks
         from applications.signals import line_changing
+        from schemes.hooks import register_criteria_lock
 
-        from . import notifications, panels
+        from . import notifications, panels, rules
         from .models import CaseworkEvent
         from .services.assessments import award_clear_when_above_applied
 
@@ -23,4 +24,5 @@ class CaseworkConfig(AppConfig):
         hooks.register_event_kinds(CaseworkEvent)
         hooks.register_status_mask(panels.applicant_status_mask, related=("decision",))
         hooks.register_overview_panel(panels.decision_panel)
+        register_criteria_lock(rules.criteria_locked_by_assessments)
         line_changing.connect(award_clear_when_above_applied, dispatch_uid="casework.award_clear_when_above_applied")

@@ -10,6 +10,8 @@
 - `outcome_for`: granted, partly granted or rejected, from the awards.
 - `auditor_statement_required`: above the round's threshold (200 000 kr by default).
 - `weighted_score`: 0–100 from the criteria scores and the round's weights.
+- `criteria_locked_by_assessments`: once an application of a round is scored, its criteria and
+  weights no longer change (every application is ranked on the same terms).
 - `appeal_deadline`: three weeks from the day the letter was sent (forvaltningsloven § 29).
 """
 
@@ -17,10 +19,11 @@ import datetime as dt
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from portal.formatting import kroner
 
-from .models import MAX_CRITERION_SCORE, Decision, DecisionStatus, Outcome
+from .models import MAX_CRITERION_SCORE, Assessment, Decision, DecisionStatus, Outcome
 
 APPEAL_WEEKS = 3  # forvaltningsloven § 29
 DECISION_KNOWN_STATUSES = (DecisionStatus.SENT,)
@@ -77,3 +80,17 @@ def appeal_deadline(decision: Decision) -> dt.date | None:
     if not decision.sent_at:
         return None
     return timezone.localtime(decision.sent_at).date() + dt.timedelta(weeks=APPEAL_WEEKS)
+
+
+def criteria_locked_by_assessments(round_) -> str:
+    """Why the round's criteria are fixed (registered with `schemes.hooks`): an application of the
+    round has scores; "" while none has."""
+    scored = Assessment.objects.filter(application__round=round_, scores__isnull=False).values(
+        "pk").distinct().count()
+    if not scored:
+        return ""
+    return ngettext(
+        "The assessment criteria and their weights can no longer change: %(count)d application of the round is "
+        "scored with them.",
+        "The assessment criteria and their weights can no longer change: %(count)d applications of the round are "
+        "scored with them.", scored) % {"count": scored}

@@ -7,6 +7,7 @@ from portal.models import Office
 
 from .exceptions import RoundCopyError
 from .forms import AssessmentCriteriaFormSet, RoundAdminForm, RoundPartFormSet, SchemeAdminForm
+from .hooks import criteria_locked_reason
 from .models import AssessmentCriterion, PriorityArea, Round, RoundDocument, Scheme, SubGoal, TargetGroup
 from .services import round_copy_to_next_year, round_create_default_criteria
 
@@ -87,9 +88,21 @@ class RoundDocumentInline(RoundPartInline):
 
 
 class AssessmentCriterionInline(RoundPartInline):
+    """The criteria and their weights, fixed once the round's applications are scored with them
+    (`hooks.criteria_locked_reason`): every application is then ranked on the same terms."""
+
     model = AssessmentCriterion
     formset = AssessmentCriteriaFormSet
     fields = ["position", "kind", "name", "weight"]
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and not criteria_locked_reason(obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not criteria_locked_reason(obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not criteria_locked_reason(obj)
 
 
 @admin.register(Round)
@@ -134,6 +147,13 @@ class RoundAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return bool(permissions.can_administer_round(request.user, obj)) and (obj is None or not obj.published)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        round_ = self.get_object(request, object_id)
+        reason = criteria_locked_reason(round_) if round_ is not None and request.method == "GET" else ""
+        if reason:
+            self.message_user(request, reason, messages.INFO)
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "office" and not request.user.is_superuser:

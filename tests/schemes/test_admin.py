@@ -5,7 +5,8 @@ from django.urls import reverse
 
 from portal.models import Role
 from schemes.models import Round, Scheme
-from tests.helpers import in_english
+from tests.casework.factories import assessed
+from tests.helpers import in_english, messages_of
 from tests.portal.factories import MembershipFactory, UserFactory, reference_office
 
 pytestmark = pytest.mark.django_db
@@ -215,3 +216,18 @@ def test_every_input_of_the_round_page_has_a_name_a_screen_reader_reads(client, 
     assert 'aria-label="Reporting deadline, time"' in page
     assert 'aria-label="Weight, row 1"' in page and 'aria-label="Delete, row 6"' in page
     assert 'aria-label="Title, row 1"' in page
+
+
+def test_once_an_application_is_scored_the_criteria_and_weights_no_longer_change(client, nordland_round):
+    """Every application of a round is ranked on the same terms: the office admin sees why."""
+    weights = dict(nordland_round.criteria.values_list("kind", "weight"))
+    assessed(nordland_round, 300_000)
+    admin_of("fylkesmannen-i-nordland", in_english(client))
+    url = reverse("admin:schemes_round_change", args=[nordland_round.pk])
+    page = client.get(url)
+    assert messages_of(page) == [
+        "The assessment criteria and their weights can no longer change: 1 application of the round is scored "
+        "with them."]
+    assert 'name="criteria-0-weight"' not in page.content.decode()
+    client.post(url, criteria_data(nordland_round, {"competence_plan": 5}))
+    assert dict(nordland_round.criteria.values_list("kind", "weight")) == weights
