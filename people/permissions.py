@@ -11,10 +11,11 @@ from portal.permissions import (
     administered_office_ids,
     is_national_admin,
     organisation_ids_with_role,
+    roles_held,
 )
 from portal.selectors import office_ids_for_organisation
 
-from .rules import GIVES, NATIONAL, OFFICE, ORGANISATION, place_kind
+from .rules import GIVES, NATIONAL, OFFICE, OPERATOR_RANK, ORGANISATION, RANK, place_kind
 
 
 def roles_grantable(user, *, organisation: Organisation | None = None, office=None) -> tuple[str, ...]:
@@ -81,7 +82,7 @@ def can_deactivate(user, person: User, memberships: list[Membership]) -> Verdict
     person holds, so nobody switches off a person who also works elsewhere. Never oneself."""
     if person.pk == user.pk:
         return Verdict(False, _("You cannot deactivate yourself."))
-    if person.is_superuser and not user.is_superuser:
+    if (person.is_superuser or person.is_staff) and not user.is_superuser:
         return Verdict(False, _("Only the technical operators manage a technical operator."))
     if is_national_admin(user):
         return ALLOWED
@@ -89,3 +90,24 @@ def can_deactivate(user, person: User, memberships: list[Membership]) -> Verdict
         return ALLOWED
     return Verdict(False, _("This person also has roles you do not manage: ask the County Governor or "
                             "Helsedirektoratet to deactivate them."))
+
+
+def giver_rank(user) -> int:
+    """How far up `user` stands among those who give roles (0: gives none)."""
+    if getattr(user, "is_superuser", False):
+        return OPERATOR_RANK
+    if is_national_admin(user):
+        return RANK[Role.NATIONAL_ADMIN]
+    return max((RANK.get(role, 0) for role in roles_held(user)), default=0)
+
+
+def can_reactivate(user, person: User, memberships: list[Membership], deactivated_by: User | None) -> Verdict:
+    """As deactivating, and never undoing what someone higher did: a person a national admin
+    switched off (a compromised account, say) is not switched on again by their signatory."""
+    verdict = can_deactivate(user, person, memberships)
+    if not verdict:
+        return verdict
+    if deactivated_by is not None and giver_rank(user) < giver_rank(deactivated_by):
+        return Verdict(False, _("Someone with a higher role deactivated this person: ask them, the County "
+                                "Governor or Helsedirektoratet."))
+    return ALLOWED

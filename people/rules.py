@@ -27,6 +27,11 @@ GIVES: dict[str, dict[str, tuple[str, ...]]] = {
 }
 
 
+# How far up a giver stands: a lower one never undoes what a higher one did (a reactivation).
+RANK = {Role.SIGNATORY: 1, Role.OFFICE_ADMIN: 2, Role.NATIONAL_ADMIN: 3}
+OPERATOR_RANK = 4  # a technical operator (is_superuser)
+
+
 def place_kind(role: str) -> str:
     """Where a role is held: in an organisation, an office, or nationally."""
     if role in ORGANISATION_ROLES:

@@ -6,10 +6,10 @@ import hashlib
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from portal.models import Membership, Office, Organisation, Role
+from portal.models import Membership, Office, Organisation, Role, User
 from portal.permissions import administered_office_ids, is_national_admin, organisation_ids_with_role
 
-from .models import AccessEvent, Invitation
+from .models import AccessEvent, AccessEventKind, Invitation
 
 
 def token_hash(token: str) -> str:
@@ -87,3 +87,10 @@ def places_managed(*, user) -> dict:
 
 def memberships_of_person(*, person) -> list[Membership]:
     return list(Membership.objects.filter(user=person).select_related("organisation", "office"))
+
+
+def deactivated_by(*, person) -> User | None:
+    """Who last deactivated the person (None: nobody through the people pages)."""
+    event = (AccessEvent.objects.filter(person=person, kind=AccessEventKind.DEACTIVATED).select_related("actor")
+             .order_by("-created_at", "-id").first())
+    return event.actor if event else None

@@ -25,10 +25,11 @@ from .permissions import (
     can_deactivate,
     can_give_role,
     can_manage_invitation,
+    can_reactivate,
     can_remove_membership,
 )
 from .rules import invitation_lifetime, same_address
-from .selectors import invitation_for_token, memberships_of_person, token_hash
+from .selectors import deactivated_by, invitation_for_token, memberships_of_person, token_hash
 from .tasks import invitation_email_task
 
 logger = logging.getLogger(__name__)
@@ -254,10 +255,13 @@ def membership_change_role(*, user: User, membership: Membership, role: str) -> 
 
 
 def _set_active(*, user: User, person: User, active: bool) -> User:
-    memberships = memberships_of_person(person=person)
-    _require(can_deactivate(user, person, memberships))
     with transaction.atomic():
         person = User.objects.select_for_update().get(pk=person.pk)
+        memberships = memberships_of_person(person=person)  # read under the lock: what is checked is what is changed
+        if active:
+            _require(can_reactivate(user, person, memberships, deactivated_by(person=person)))
+        else:
+            _require(can_deactivate(user, person, memberships))
         if person.is_active == active:
             return person
         person.is_active = active

@@ -229,3 +229,17 @@ def test_an_accepted_invitation_tells_the_person_who_sent_it(office_admin, organ
         invitation_accept(user=person, token=invitation.token)
     notification = office_admin.notifications.get()
     assert notification_text(notification) == f"Nina Ny accepted your invitation and is now signatory for {organisation}."
+
+
+def test_a_signatory_does_not_undo_a_national_admin_s_deactivation(organisation):
+    national = MembershipFactory(role=Role.NATIONAL_ADMIN).user
+    signatory = MembershipFactory(role=Role.SIGNATORY, organisation=organisation).user
+    editor = MembershipFactory(role=Role.EDITOR, organisation=organisation).user
+    person_deactivate(user=national, person=editor)
+    with pytest.raises(PeopleError, match="higher role"):
+        person_reactivate(user=signatory, person=editor)
+    assert not User.objects.get(pk=editor.pk).is_active
+    person_reactivate(user=national, person=editor)
+    person_deactivate(user=signatory, person=editor)  # their own deactivation, they may undo
+    person_reactivate(user=signatory, person=editor)
+    assert User.objects.get(pk=editor.pk).is_active
