@@ -5,6 +5,7 @@ deactivate and reactivate a person. Each checks `permissions`, locks what it cha
 Nothing a person wrote is ever deleted here: removing a role deletes the membership only, and
 deactivating keeps the user (their applications, assessments and history keep their name)."""
 
+import datetime as dt
 import logging
 import secrets
 
@@ -34,7 +35,8 @@ from .tasks import invitation_email_task
 
 logger = logging.getLogger(__name__)
 
-SESSION_KEY = "people.invitation"  # the token of the invitation this browser is accepting
+SESSION_KEY = "people.invitation"
+REPEAT_WINDOW = dt.timedelta(minutes=1)  # the same person sending the same invitation again this soon: a double click  # the token of the invitation this browser is accepting
 
 
 def _require(verdict: Verdict) -> None:
@@ -68,6 +70,8 @@ def invitation_create(*, user: User, email: str, role: str, organisation=None, o
     existing = Invitation.objects.filter(email=email, role=role, organisation=organisation, office=office,
                                          accepted_at__isnull=True, revoked_at__isnull=True).first()
     if existing is not None:
+        if existing.invited_by_id == user.pk and timezone.now() - existing.last_sent_at < REPEAT_WINDOW:
+            return existing  # the same person pressed twice: the link already sent keeps working
         return invitation_send_again(user=user, invitation=existing)
     token, hashed = _new_token()
     now = timezone.now()
@@ -92,15 +96,19 @@ def invitation_send_again(*, user: User, invitation: Invitation) -> Invitation:
     token, hashed = _new_token()
     with transaction.atomic():
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-        if invitation.state() in (InvitationState.ACCEPTED, InvitationState.REVOKED):
-            raise PeopleError(_("This invitation is %(state)s; it cannot be sent again.")
-                              % {"state": invitation.get_state_display().lower()})
+        if invitation.state() == InvitationState.ACCEPTED:
+            raise PeopleError(_("This invitation is already accepted; it cannot be sent again."))
+        if invitation.state() == InvitationState.REVOKED:
+            raise PeopleError(_("This invitation is withdrawn; invite the person again instead."))
         now = timezone.now()
+        if invitation.invited_by_id == user.pk and now - invitation.last_sent_at < REPEAT_WINDOW:
+            return invitation  # a double click: one e-mail, and its link keeps working
         invitation.token_hash = hashed
         invitation.sent_count += 1
         invitation.last_sent_at = now
         invitation.expires_at = now + invitation_lifetime()
-        invitation.save(update_fields=["token_hash", "sent_count", "last_sent_at", "expires_at"])
+        invitation.invited_by = user  # the one who sends it now vouches for it
+        invitation.save(update_fields=["token_hash", "sent_count", "last_sent_at", "expires_at", "invited_by"])
         _event(AccessEventKind.INVITATION_SENT_AGAIN, actor=user, email=invitation.email, role=invitation.role,
                organisation=invitation.organisation, office=invitation.office)
         _send_after_commit(invitation, token)

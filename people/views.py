@@ -14,6 +14,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from portal.login_views import provider_buttons
@@ -144,8 +145,10 @@ def invite(request, organisation_pk=None, office_pk=None):
         except PeopleError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, _("The invitation is sent to %(email)s. The link works for %(days)s days.")
-                             % {"email": invitation.email, "days": settings.INVITATION_VALID_DAYS})
+            days = settings.INVITATION_VALID_DAYS
+            messages.success(request, ngettext("The invitation is sent to %(email)s. The link works for %(days)d day.",
+                                               "The invitation is sent to %(email)s. The link works for %(days)d days.",
+                                               days) % {"email": invitation.email, "days": days})
             return redirect(_place_url(organisation, office))
     return _place_page(request, organisation, office, form=form)
 
@@ -254,6 +257,8 @@ def join(request, token):
     address accepts it with one button; anybody else is told how to log in (or, where passwords are
     enabled, chooses one), and comes back here."""
     invitation = invitation_for_token(token)
+    if invitation is not None and request.user.is_authenticated and invitation.accepted_by_id == request.user.pk:
+        return redirect("portal:dashboard")  # already accepted by this person (a double click, a revisit)
     refusal = invitation_refusal(invitation, user=request.user)
     if refusal:
         return render(request, "people/join.html", {"refusal": refusal}, status=404 if invitation is None else 410)
@@ -287,6 +292,9 @@ def _accept(request, token):
     try:
         membership = invitation_accept(user=request.user, token=token)
     except PeopleError as error:
+        invitation = invitation_for_token(token)
+        if invitation is not None and invitation.accepted_by_id == request.user.pk:
+            return redirect("portal:dashboard")  # accepted by this person a moment ago (a double click)
         return render(request, "people/join.html", {"refusal": str(error)}, status=410)
     request.session.pop(SESSION_KEY, None)
     where = membership.organisation or membership.office or _("Helsedirektoratet")

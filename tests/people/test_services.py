@@ -118,11 +118,19 @@ def test_sending_again_makes_a_new_link_and_the_old_one_stops_working(
         assert invitation.sent_count == 2 and invitation.expires_at > timezone.now() + dt.timedelta(days=6)
     second = sent_link_token(mail.outbox[1])
     assert first != second and invitation_for_token(first) is None
-    # inviting the same address to the same role again sends the same invitation again
-    again = invite(django_capture_on_commit_callbacks, user=office_admin, email="kari@kommune.example",
-                   role=Role.EDITOR, organisation=organisation)
-    assert again.pk == invitation.pk and Invitation.objects.count() == 1 and len(mail.outbox) == 3
-    invitation_accept(user=UserFactory(email="kari@kommune.example"), token=sent_link_token(mail.outbox[2]))
+    sent_again_at = invitation.last_sent_at
+    # a double click on "send" sends nothing more, and the link just sent keeps working
+    with time_machine.travel(sent_again_at + dt.timedelta(seconds=20)):
+        with django_capture_on_commit_callbacks(execute=True):
+            assert invitation_create(user=office_admin, email="kari@kommune.example", role=Role.EDITOR,
+                                     organisation=organisation).pk == invitation.pk
+        assert len(mail.outbox) == 2 and invitation_for_token(second) is not None
+    # later, inviting the same address to the same role again sends the same invitation again
+    with time_machine.travel(sent_again_at + dt.timedelta(minutes=5)):
+        again = invite(django_capture_on_commit_callbacks, user=office_admin, email="kari@kommune.example",
+                       role=Role.EDITOR, organisation=organisation)
+        assert again.pk == invitation.pk and Invitation.objects.count() == 1 and len(mail.outbox) == 3
+        invitation_accept(user=UserFactory(email="kari@kommune.example"), token=sent_link_token(mail.outbox[2]))
 
 
 def test_the_email_of_an_older_sending_is_not_sent_once_a_newer_link_exists(office_admin, organisation):
@@ -155,12 +163,19 @@ def test_nobody_gives_a_role_above_their_own_or_outside_their_place(office, orga
     assert not Invitation.objects.exists() and not mail.outbox
 
 
-def test_an_invitation_from_someone_who_has_since_lost_the_role_is_refused(office, organisation):
+def test_an_invitation_from_someone_who_has_since_lost_the_role_is_refused(office, organisation,
+                                                                         django_capture_on_commit_callbacks):
     giver = MembershipFactory(role=Role.SIGNATORY, organisation=organisation)
     invitation = InvitationFactory(organisation=organisation, role=Role.EDITOR, invited_by=giver.user)
     giver.delete()
+    person = UserFactory(email=invitation.email)
     with pytest.raises(PeopleError, match="can no longer give"):
-        invitation_accept(user=UserFactory(email=invitation.email), token=invitation.token)
+        invitation_accept(user=person, token=invitation.token)
+    # an office admin who may give the role sends it again: it is theirs now, and works
+    admin = MembershipFactory(role=Role.OFFICE_ADMIN, office=office).user
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation_send_again(user=admin, invitation=invitation)
+    invitation_accept(user=person, token=sent_link_token(mail.outbox[-1]))
 
 
 def test_somebody_who_has_the_role_is_not_invited_to_it(office_admin, organisation):

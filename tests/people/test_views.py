@@ -189,7 +189,7 @@ def test_an_unknown_link_is_a_404_with_a_message(client):
     assert response.status_code == 404 and "not valid" in page_text(response)
 
 
-def test_a_logged_in_person_with_the_invited_address_accepts_with_one_button(client, organisation):
+def test_a_logged_in_person_with_the_invited_address_accepts_with_one_button(client, client_class, organisation):
     invitation = InvitationFactory(organisation=organisation, role=Role.EDITOR)
     person = UserFactory(email=invitation.email)
     in_english(client).force_login(person)
@@ -198,7 +198,12 @@ def test_a_logged_in_person_with_the_invited_address_accepts_with_one_button(cli
     response = client.post(path, follow=True)
     assert messages_of(response) == [f"Welcome. You are now municipal editor for {organisation}."]
     assert Membership.objects.filter(user=person, role=Role.EDITOR, organisation=organisation).exists()
-    assert client.post(path).status_code == 410  # once
+    again = client.post(path)  # a double click: back to the home page, nothing more given
+    assert again.status_code == 302 and again["Location"] == reverse("portal:dashboard")
+    assert Membership.objects.filter(user=person).count() == 1
+    other = in_english(client_class())
+    other.force_login(UserFactory(email="second@example.org"))
+    assert other.post(path).status_code == 410  # the link works once
 
 
 def test_somebody_logged_in_with_another_address_is_told_to_log_in_as_the_invited_person(client, organisation):
