@@ -8,13 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import OFFICE_ROLES, ORGANISATION_ROLES, Office, Organisation, Role
-
-SCOPE_MATCHES_ROLE = (
-    Q(role__in=[r.value for r in ORGANISATION_ROLES], organisation__isnull=False, office__isnull=True)
-    | Q(role__in=[r.value for r in OFFICE_ROLES], organisation__isnull=True, office__isnull=False)
-    | Q(role=Role.NATIONAL_ADMIN, organisation__isnull=True, office__isnull=True)
-)
+from portal.models import ROLE_MATCHES_PLACE, Office, Organisation, Role
 
 
 class InvitationState(models.TextChoices):
@@ -54,7 +48,7 @@ class Invitation(models.Model):
         verbose_name_plural = _("invitations")
         ordering = ["-last_sent_at", "-id"]
         constraints = [
-            models.CheckConstraint(name="invitation_role_matches_scope", condition=SCOPE_MATCHES_ROLE),
+            models.CheckConstraint(name="invitation_role_matches_scope", condition=ROLE_MATCHES_PLACE),
             # one open invitation per address, role and place: inviting again sends the same one again
             models.UniqueConstraint(
                 fields=["email", "role", "organisation", "office"], nulls_distinct=False,

@@ -1,12 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import permissions
 from .models import County, Identity, Membership, Office, Organisation, User
-from .services import sessions_end
+from .services import organisation_language_form_set, sessions_end
 
 TECHNICAL_FLAGS = ("is_staff", "is_superuser")
 
@@ -173,9 +172,9 @@ class OrganisationAdmin(NationalAdminOnly, admin.ModelAdmin):
                 "language_form_set_at"]
 
     def save_model(self, request, obj, form, change):
-        if "language_form" in form.changed_data:
-            obj.language_form_set_at = timezone.now()  # a person chose it: the register no longer updates it
         super().save_model(request, obj, form, change)
+        if "language_form" in form.changed_data:  # a person chose it: the register no longer updates it
+            organisation_language_form_set(organisation=obj, language_form=obj.language_form)
 
     @admin.display(description=_("organisation number"), ordering="organisation_number")
     def organisation_number_display(self, obj):

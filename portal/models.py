@@ -238,6 +238,13 @@ class Role(models.TextChoices):
 
 ORGANISATION_ROLES = (Role.EDITOR, Role.SIGNATORY)
 OFFICE_ROLES = (Role.CASEWORKER, Role.APPROVER, Role.OFFICE_ADMIN)
+# Where each role is held (a membership's, an invitation's check constraint): in an organisation,
+# in an office, or nationally.
+ROLE_MATCHES_PLACE = (
+    Q(role__in=[r.value for r in ORGANISATION_ROLES], organisation__isnull=False, office__isnull=True)
+    | Q(role__in=[r.value for r in OFFICE_ROLES], organisation__isnull=True, office__isnull=False)
+    | Q(role=Role.NATIONAL_ADMIN, organisation__isnull=True, office__isnull=True)
+)
 
 
 class Membership(models.Model):
@@ -262,11 +269,7 @@ class Membership(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="membership_role_matches_scope",
-                condition=(
-                    Q(role__in=[r.value for r in ORGANISATION_ROLES], organisation__isnull=False, office__isnull=True)
-                    | Q(role__in=[r.value for r in OFFICE_ROLES], organisation__isnull=True, office__isnull=False)
-                    | Q(role=Role.NATIONAL_ADMIN, organisation__isnull=True, office__isnull=True)
-                ),
+                condition=ROLE_MATCHES_PLACE,
             ),
             models.UniqueConstraint(
                 fields=["user", "role", "organisation"], condition=Q(organisation__isnull=False),
