@@ -52,6 +52,9 @@ class Refusal(models.TextChoices):
     UNAVAILABLE = "unavailable", _(
         "Login through %(provider)s is not available just now, so you have not been logged in. Please try again "
         "in a few minutes.")
+    LOW_ASSURANCE = "low_assurance", _(
+        "The login through %(provider)s was not at the level of security the portal requires. Please log in "
+        "again with an electronic ID of a high enough level (such as BankID or the MinID app).")
     NOT_OFFERED = "not_offered", _("Logging in through %(provider)s is not offered on this site.")
     PASSWORD_OFF = "password_off", _(
         "Logging in with a password is switched off. Use one of the login buttons on this page.")
@@ -74,6 +77,7 @@ class Provider:
     client_secret: str
     scopes: str
     label: str = ""
+    acr_values: tuple[str, ...] = ()  # the levels of assurance accepted (ID-porten: idporten-loa-substantial ...)
 
     @property
     def name(self) -> str:
@@ -109,7 +113,7 @@ def providers() -> list[Provider]:
             found.append(Provider(
                 key=key, discovery_url=config["DISCOVERY_URL"], client_id=config["CLIENT_ID"],
                 client_secret=config.get("CLIENT_SECRET", ""), scopes=config.get("SCOPES") or "openid",
-                label=config.get("LABEL", ""),
+                label=config.get("LABEL", ""), acr_values=tuple((config.get("ACR_VALUES") or "").split()),
             ))
     return found
 
@@ -233,6 +237,8 @@ def provider_settings(provider: Provider, endpoints: Endpoints) -> dict:
         "OIDC_STORE_ID_TOKEN": False,
         "OIDC_CREATE_USER": False,
         "OIDC_REDIRECT_FIELD_NAME": "next",
+        # ask for the level of assurance; the ID token's `acr` is checked too (the request passes the browser)
+        "OIDC_AUTH_REQUEST_EXTRA_PARAMS": {"acr_values": " ".join(provider.acr_values)} if provider.acr_values else {},
     }
 
 
@@ -309,6 +315,9 @@ def id_token_verify(*, provider: Provider, endpoints: Endpoints, token: str | No
         raise LoginRefused(Refusal.UNVERIFIED, "the ID token's nonce is not the one this login sent")
     if not isinstance(claims["sub"], str) or not claims["sub"]:
         raise LoginRefused(Refusal.UNVERIFIED, "the ID token has no subject")
+    if provider.acr_values and claims.get("acr") not in provider.acr_values:
+        raise LoginRefused(Refusal.LOW_ASSURANCE, f"the ID token's acr {claims.get('acr')!r} is not one of "
+                                                  f"{' '.join(provider.acr_values)}")
     return claims
 
 

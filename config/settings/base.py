@@ -114,6 +114,9 @@ OIDC_PROVIDERS = {
         "CLIENT_SECRET": env(f"OIDC_{key.upper()}_CLIENT_SECRET", default=""),
         "SCOPES": env(f"OIDC_{key.upper()}_SCOPES", default="openid profile"),
         "LABEL": env(f"OIDC_{key.upper()}_LABEL", default=""),  # the provider's name as users know it
+        # levels of assurance accepted, space-separated (ID-porten: "idporten-loa-substantial idporten-loa-high");
+        # asked for in the login and checked in the ID token's `acr`. Empty: not checked.
+        "ACR_VALUES": env(f"OIDC_{key.upper()}_ACR_VALUES", default=""),
     }
     for key in ("idporten", "office")
     if (discovery_url := env(f"OIDC_{key.upper()}_DISCOVERY_URL", default=""))

@@ -428,3 +428,20 @@ def test_a_redis_outage_keeps_nobody_from_logging_in(client, oidc, settings):
             "LOCATION": f"redis://127.0.0.1:{unused_port()}/0", "OPTIONS": settings.REDIS_CACHE_OPTIONS}}):
         oidc_login(client, "idporten", "kari-9001")
     assert int(logged_in_user_id(client)) == identity.user_id
+
+
+def test_id_porten_s_level_of_assurance_is_asked_for_and_checked(client, oidc, settings):
+    """With ACR_VALUES set, the login asks for those levels, and an ID token at another level (or
+    none) is refused: the request passes the person's browser, which could change what is asked."""
+    settings.OIDC_PROVIDERS = {**settings.OIDC_PROVIDERS, "idporten": {
+        **settings.OIDC_PROVIDERS["idporten"], "ACR_VALUES": "idporten-loa-substantial idporten-loa-high"}}
+    identity = IdentityFactory(subject="kari-9001")
+    assert query_of(oidc_start(client, "idporten"))["acr_values"] == "idporten-loa-substantial idporten-loa-high"
+
+    httpx.put(f"{oidc.issuer}/users/kari-9001", json={"acr": "idporten-loa-low"}).raise_for_status()
+    refused(oidc_login(client, "idporten", "kari-9001"), client, "not at the level of security")
+
+    httpx.put(f"{oidc.issuer}/users/kari-9001", json={"acr": "idporten-loa-substantial"}).raise_for_status()
+    oidc_login(client, "idporten", "kari-9001")
+    assert int(logged_in_user_id(client)) == identity.user_id
+    httpx.put(f"{oidc.issuer}/users/kari-9001", json={}).raise_for_status()  # as the other tests know kari
