@@ -8,11 +8,9 @@ from portal.language_forms import written_language_form
 from portal.mail import render_email, send_once
 from portal.models import LanguageForm
 
+from .links import link_token
 from .models import Invitation
-
-
-def invitation_email_key(invitation_id: int, sent_count: int) -> str:
-    return f"invitation:{invitation_id}:{sent_count}"
+from .selectors import invitation_email_key
 
 
 def invitation_link(token: str) -> str:
@@ -27,7 +25,7 @@ def invitation_language(invitation: Invitation) -> str:
     return LanguageForm.BOKMAL
 
 
-def invitation_email(*, invitation_id: int, token: str, sent_count: int) -> bool:
+def invitation_email(*, invitation_id: int, sent_count: int) -> bool:
     """E-mail the invitation's link, once for this sending. Nothing is sent when the invitation was
     sent again since (a newer link exists), accepted or withdrawn. True when it was sent now."""
     invitation = Invitation.objects.select_related("organisation", "office", "invited_by").get(pk=invitation_id)
@@ -39,7 +37,7 @@ def invitation_email(*, invitation_id: int, token: str, sent_count: int) -> bool
         "where": invitation.where,
         "role": invitation.get_role_display,
         "inviter": invitation.invited_by.get_full_name() if invitation.invited_by else "",
-        "link": invitation_link(token),
+        "link": invitation_link(link_token(invitation.link_nonce)),
         "expires_at": invitation.expires_at,
     }
     subject, body = render_email(subject_template="people/email/invitation_subject.txt",

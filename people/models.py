@@ -20,8 +20,9 @@ class InvitationState(models.TextChoices):
 
 class Invitation(models.Model):
     """An e-mail inviting one address to one role in one organisation, office or nationally. The
-    link holds a random token; only its SHA-256 is stored. It works once, until `expires_at`, for
-    the address it was sent to. Sending it again makes a new token (the old link stops working)."""
+    link's token is made from `link_nonce` under SECRET_KEY (`people.links`); only its SHA-256 is
+    stored. It works once, until `expires_at`, for the address it was sent to. Sending it again
+    draws a new nonce (the old link stops working)."""
 
     email = models.EmailField(_("e-mail address"))
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
@@ -29,6 +30,7 @@ class Invitation(models.Model):
                                      related_name="invitations", verbose_name=_("organisation"))
     office = models.ForeignKey(Office, null=True, blank=True, on_delete=models.CASCADE, related_name="invitations",
                                verbose_name=_("office"))
+    link_nonce = models.CharField(_("link nonce"), max_length=32, default="", editable=False)
     token_hash = models.CharField(_("token (SHA-256)"), max_length=64, unique=True)
     invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
                                    related_name="invitations_sent", verbose_name=_("invited by"))

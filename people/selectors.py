@@ -1,19 +1,16 @@
 """Reads of the people pages: who holds which role where, the invitations still open, the log of
 changes, and the places a user manages. Each list is one query, whatever its length."""
 
-import hashlib
-
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from portal.mail import FIRST_TRY, RETRY_FOR
 from portal.models import Membership, Office, Organisation, Role, User
 from portal.permissions import administered_office_ids, is_national_admin, organisation_ids_with_role
+from portal.selectors import email_keys_not_sent
 
+from .links import token_hash
 from .models import AccessEvent, AccessEventKind, Invitation
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def invitation_for_token(token: str) -> Invitation | None:
@@ -94,3 +91,18 @@ def deactivated_by(*, person) -> User | None:
     event = (AccessEvent.objects.filter(person=person, kind=AccessEventKind.DEACTIVATED).select_related("actor")
              .order_by("-created_at", "-id").first())
     return event.actor if event else None
+
+
+def invitations_not_emailed() -> list[tuple[int, int]]:
+    """(id, sending) of the open invitations whose latest e-mail was certainly not sent (its task
+    was lost or gave up), from FIRST_TRY after it was sent to RETRY_FOR (`portal.mail`)."""
+    now = timezone.now()
+    candidates = dict(Invitation.objects.filter(
+        accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now,
+        last_sent_at__lte=now - FIRST_TRY, last_sent_at__gt=now - RETRY_FOR).values_list("pk", "sent_count"))
+    keys = {invitation_email_key(pk, count): (pk, count) for pk, count in candidates.items()}
+    return sorted(keys[key] for key in email_keys_not_sent(keys))
+
+
+def invitation_email_key(invitation_id: int, sent_count: int) -> str:
+    return f"invitation:{invitation_id}:{sent_count}"

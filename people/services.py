@@ -7,7 +7,6 @@ deactivating keeps the user (their applications, assessments and history keep th
 
 import datetime as dt
 import logging
-import secrets
 
 from django.contrib.auth.password_validation import validate_password
 from django.db import IntegrityError, transaction
@@ -19,6 +18,7 @@ from portal.permissions import Verdict
 from portal.services import notify, sessions_end
 
 from .exceptions import PeopleError
+from .links import link_token, new_nonce, token_hash
 from .models import AccessEvent, AccessEventKind, Invitation, InvitationState, people_url
 from .notifications import PeopleNotice
 from .permissions import (
@@ -30,7 +30,7 @@ from .permissions import (
     can_remove_membership,
 )
 from .rules import invitation_lifetime, same_address
-from .selectors import deactivated_by, invitation_for_token, memberships_of_person, token_hash
+from .selectors import deactivated_by, invitation_for_token, memberships_of_person
 from .tasks import invitation_email_task
 
 logger = logging.getLogger(__name__)
@@ -49,13 +49,15 @@ def _event(kind, *, actor, email, role="", previous_role="", person=None, organi
                                       previous_role=previous_role, organisation=organisation, office=office)
 
 
-def _new_token() -> tuple[str, str]:
-    token = secrets.token_urlsafe(32)
-    return token, token_hash(token)
+def _new_link() -> tuple[str, str]:
+    """(nonce, token hash) of a new link."""
+    nonce = new_nonce()
+    return nonce, token_hash(link_token(nonce))
 
 
-def _send_after_commit(invitation: Invitation, token: str) -> None:
-    transaction.on_commit(lambda: invitation_email_task.delay(invitation.pk, token, invitation.sent_count))
+def _send_after_commit(invitation: Invitation) -> None:
+    sending = (invitation.pk, invitation.sent_count)
+    transaction.on_commit(lambda: invitation_email_task.delay(*sending))
 
 
 def invitation_create(*, user: User, email: str, role: str, organisation=None, office=None) -> Invitation:
@@ -73,12 +75,12 @@ def invitation_create(*, user: User, email: str, role: str, organisation=None, o
         if existing.invited_by_id == user.pk and timezone.now() - existing.last_sent_at < REPEAT_WINDOW:
             return existing  # the same person pressed twice: the link already sent keeps working
         return invitation_send_again(user=user, invitation=existing)
-    token, hashed = _new_token()
+    nonce, hashed = _new_link()
     now = timezone.now()
     try:
         with transaction.atomic():
             invitation = Invitation.objects.create(
-                email=email, role=role, organisation=organisation, office=office, token_hash=hashed,
+                email=email, role=role, organisation=organisation, office=office, link_nonce=nonce, token_hash=hashed,
                 invited_by=user, created_at=now, last_sent_at=now, expires_at=now + invitation_lifetime())
             _event(AccessEventKind.INVITED, actor=user, email=email, role=role, organisation=organisation,
                    office=office)
@@ -86,14 +88,14 @@ def invitation_create(*, user: User, email: str, role: str, organisation=None, o
         existing = Invitation.objects.get(email=email, role=role, organisation=organisation, office=office,
                                           accepted_at__isnull=True, revoked_at__isnull=True)
         return existing
-    _send_after_commit(invitation, token)
+    _send_after_commit(invitation)
     return invitation
 
 
 def invitation_send_again(*, user: User, invitation: Invitation) -> Invitation:
     """A new link (the old one stops working), valid for a new period, e-mailed again."""
     _require(can_manage_invitation(user, invitation))
-    token, hashed = _new_token()
+    nonce, hashed = _new_link()
     with transaction.atomic():
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if invitation.state() == InvitationState.ACCEPTED:
@@ -103,15 +105,15 @@ def invitation_send_again(*, user: User, invitation: Invitation) -> Invitation:
         now = timezone.now()
         if invitation.invited_by_id == user.pk and now - invitation.last_sent_at < REPEAT_WINDOW:
             return invitation  # a double click: one e-mail, and its link keeps working
-        invitation.token_hash = hashed
+        invitation.link_nonce, invitation.token_hash = nonce, hashed
         invitation.sent_count += 1
         invitation.last_sent_at = now
         invitation.expires_at = now + invitation_lifetime()
         invitation.invited_by = user  # the one who sends it now vouches for it
-        invitation.save(update_fields=["token_hash", "sent_count", "last_sent_at", "expires_at", "invited_by"])
+        invitation.save(update_fields=["link_nonce", "token_hash", "sent_count", "last_sent_at", "expires_at", "invited_by"])
         _event(AccessEventKind.INVITATION_SENT_AGAIN, actor=user, email=invitation.email, role=invitation.role,
                organisation=invitation.organisation, office=invitation.office)
-        _send_after_commit(invitation, token)
+        _send_after_commit(invitation)
     return invitation
 
 

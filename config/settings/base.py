@@ -185,6 +185,7 @@ CELERY_BEAT_SCHEDULE = {
     # receipts and letters whose task was lost or gave up are queued again (the tasks are idempotent)
     "receipts-catch-up": {"task": "applications.receipts_catch_up", "schedule": 600.0, "options": {"expires": 590}},
     "letters-catch-up": {"task": "casework.letters_catch_up", "schedule": 600.0, "options": {"expires": 590}},
+    "invitations-catch-up": {"task": "people.invitations_catch_up", "schedule": 600.0, "options": {"expires": 590}},
 }
 
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")

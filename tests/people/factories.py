@@ -1,22 +1,16 @@
 """Factories of the people app. An invitation's link token is kept on the made object as `token`
-(only its hash is stored), so a test can open the link."""
+(made from its nonce as the portal makes it), so a test can open the link."""
 
 import datetime as dt
-import hashlib
 
 import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
+from people.links import link_token, token_hash
 from people.models import AccessEvent, AccessEventKind, Invitation
-from people.selectors import token_hash
 from portal.models import Role
 from tests.portal.factories import MembershipFactory, OrganisationFactory
-
-
-def link_token(email: str) -> str:
-    """The link token of a factory-made invitation (made from its address, so it is known)."""
-    return "t" + hashlib.sha256(email.encode()).hexdigest()[:40]
 
 
 class InvitationFactory(DjangoModelFactory):
@@ -36,7 +30,8 @@ class InvitationFactory(DjangoModelFactory):
     role = Role.SIGNATORY
     organisation = factory.SubFactory(OrganisationFactory)
     office = None
-    token_hash = factory.LazyAttribute(lambda o: token_hash(link_token(o.email)))
+    link_nonce = factory.Sequence(lambda n: f"{n:032x}")
+    token_hash = factory.LazyAttribute(lambda o: token_hash(link_token(o.link_nonce)))
     invited_by = factory.LazyAttribute(lambda o: MembershipFactory(
         role=Role.OFFICE_ADMIN if o.organisation else Role.NATIONAL_ADMIN,
         office=o.organisation.office if o.organisation else None).user)
@@ -44,7 +39,7 @@ class InvitationFactory(DjangoModelFactory):
 
     @factory.post_generation
     def token(obj, create, extracted, **kwargs):
-        obj.token = link_token(obj.email)
+        obj.token = link_token(obj.link_nonce)
 
 
 class AccessEventFactory(DjangoModelFactory):
