@@ -11,6 +11,7 @@ class PortalConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
+        from . import checks  # noqa: F401 - registers the deploy checks
         from .middleware import session_mark_login
 
         user_logged_in.connect(session_mark_login, dispatch_uid="portal.session_mark_login")

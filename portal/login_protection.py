@@ -76,3 +76,4 @@ def lockout_response(request, original_response=None, credentials=None):
         "ends_at": timezone.localtime(ends_at), "minutes": minutes,
         "failure_limit": settings.AXES_FAILURE_LIMIT,
     }, status=429)
+
