@@ -276,3 +276,21 @@ def test_an_invitation_whose_e_mail_was_lost_is_sent_by_the_catch_up_once(office
     membership = invitation_accept(user=UserFactory(email="kari@kommune.example"),
                                    token=sent_link_token(mail.outbox[0]))
     assert membership.role == Role.EDITOR and invitation.pk == Invitation.objects.get().pk
+
+
+def test_the_national_admin_invites_an_office_admin_who_then_invites_caseworkers(
+        office, django_capture_on_commit_callbacks):
+    national = MembershipFactory(role=Role.NATIONAL_ADMIN).user
+    invite(django_capture_on_commit_callbacks, user=national, email="ny.admin@statsforvalteren.example",
+           role=Role.OFFICE_ADMIN, office=office)
+    admin = UserFactory(email="ny.admin@statsforvalteren.example")
+    invitation_accept(user=admin, token=sent_link_token(mail.outbox[-1]))
+    for role in (Role.CASEWORKER, Role.APPROVER):
+        invite(django_capture_on_commit_callbacks, user=admin, email=f"{role}@statsforvalteren.example",
+               role=role, office=office)
+    assert [m.to for m in mail.outbox[1:]] == [["caseworker@statsforvalteren.example"],
+                                               ["approver@statsforvalteren.example"]]
+    events = AccessEvent.objects.filter(office=office).values_list("kind", "role")
+    assert list(events.order_by("id")) == [
+        (AccessEventKind.INVITED, Role.OFFICE_ADMIN), (AccessEventKind.INVITATION_ACCEPTED, Role.OFFICE_ADMIN),
+        (AccessEventKind.INVITED, Role.CASEWORKER), (AccessEventKind.INVITED, Role.APPROVER)]
