@@ -2,7 +2,6 @@
 own pages (the front page, "My page", notifications), drawn by the app each belongs to."""
 
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 import home.views
@@ -44,7 +43,7 @@ urlpatterns = [
       for key in IdentityProvider.values),
     *(path(f"login/{key}/callback/", portal.login_views.OIDCCallbackView.as_view(provider_key=key),
            name=callback_url_name(key)) for key in IdentityProvider.values),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", portal.login_views.LogoutView.as_view(), name="logout"),
     path("password-reset/", include(password_reset_patterns)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

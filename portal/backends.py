@@ -10,7 +10,15 @@ from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.utils import import_from_settings
 
 from . import invitations
-from .oidc import LoginRefused, Provider, Refusal, endpoints_for, id_token_verify, provider_settings
+from .oidc import (
+    PROVIDER_SESSION_KEY,
+    LoginRefused,
+    Provider,
+    Refusal,
+    endpoints_for,
+    id_token_verify,
+    provider_settings,
+)
 from .selectors import identity_get
 from .services import identity_link, identity_used
 
@@ -57,6 +65,11 @@ class OIDCBackend(OIDCAuthenticationBackend):
             raise LoginRefused(Refusal.RESTART, f"the token request was refused: {error}") from error
         except (requests.RequestException, ValueError) as error:
             raise LoginRefused(Refusal.UNAVAILABLE, f"the token request failed: {error}") from error
+
+    def store_tokens(self, access_token, id_token):
+        """The ID token, and which provider gave it, stay in the session for the logout at the provider."""
+        super().store_tokens(access_token, id_token)
+        self.request.session[PROVIDER_SESSION_KEY] = self.provider.key
 
     def verify_token(self, token, **kwargs):
         return id_token_verify(provider=self.provider, endpoints=self.endpoints, token=token,

@@ -18,11 +18,14 @@ from mozilla_django_oidc.utils import import_from_settings
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
 from .oidc import (
+    ID_TOKEN_SESSION_KEY,
+    PROVIDER_SESSION_KEY,
     LoginRefused,
     Refusal,
     endpoints_for,
     login_url_name,
     provider_get,
+    provider_logout_url,
     provider_name,
     provider_settings,
     providers,
@@ -46,6 +49,8 @@ def _safe_next(request, next_url: str | None) -> str | None:
 def refuse(request, provider_key: str, refusal: LoginRefused, next_url: str | None = None):
     """Back to the login page, telling the person why in their language; the reason goes to the log."""
     logger.warning("Login through %s refused (%s): %s", provider_key, refusal.refusal.value, refusal.detail)
+    for key in (ID_TOKEN_SESSION_KEY, PROVIDER_SESSION_KEY):  # a refused login's token is kept nowhere
+        request.session.pop(key, None)
     messages.error(request, str(refusal.refusal.label) % {"provider": provider_name(provider_key)})
     return redirect(_login_page(_safe_next(request, next_url)))
 
@@ -147,3 +152,21 @@ class OIDCCallbackView(OIDCAuthenticationCallbackView):
         if user is None:
             raise LoginRefused(Refusal.RESTART, "no backend authenticated the answer")
         return user
+
+
+class LogoutView(auth_views.LogoutView):
+    """Log out of the portal and, after a login through an identity provider that offers it, out of
+    the provider too (RP-initiated logout): on a shared computer the next person pressing "Log in
+    with ID-porten" is not let in as the last one. The provider sends the browser back to the front
+    page (register PORTAL_BASE_URL + "/" as the post-logout redirect URI at the provider)."""
+
+    def post(self, request, *args, **kwargs):
+        provider_key = request.session.get(PROVIDER_SESSION_KEY, "")
+        id_token = request.session.get(ID_TOKEN_SESSION_KEY, "")
+        response = super().post(request, *args, **kwargs)  # the portal's session ends here, whatever follows
+        if provider_key and id_token:
+            at_provider = provider_logout_url(provider_key=provider_key, id_token=id_token,
+                                              return_to=settings.PORTAL_BASE_URL.rstrip("/") + "/")
+            if at_provider:
+                return redirect(at_provider)
+        return response

@@ -9,6 +9,7 @@ through `provider_settings`, its `get_settings` seam."""
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from urllib.parse import urlencode
 
 import jwt
 import requests
@@ -29,6 +30,10 @@ LOGIN_BUTTONS = {
     IdentityProvider.IDPORTEN: _("Log in with ID-porten"),
     IdentityProvider.OFFICE: _("Log in as County Governor staff"),
 }
+
+
+PROVIDER_SESSION_KEY = "oidc_provider"  # which provider the session's login came from (its logout)
+ID_TOKEN_SESSION_KEY = "oidc_id_token"  # mozilla-django-oidc keeps the ID token here (OIDC_STORE_ID_TOKEN)
 
 
 class Refusal(models.TextChoices):
@@ -234,7 +239,7 @@ def provider_settings(provider: Provider, endpoints: Endpoints) -> dict:
         "OIDC_VERIFY_SSL": True,
         "OIDC_TIMEOUT": settings.OIDC_TIMEOUT,
         "OIDC_STORE_ACCESS_TOKEN": False,
-        "OIDC_STORE_ID_TOKEN": False,
+        "OIDC_STORE_ID_TOKEN": True,  # the id_token_hint of the logout at the provider (single logout)
         "OIDC_CREATE_USER": False,
         "OIDC_REDIRECT_FIELD_NAME": "next",
         # ask for the level of assurance; the ID token's `acr` is checked too (the request passes the browser)
@@ -324,3 +329,22 @@ def id_token_verify(*, provider: Provider, endpoints: Endpoints, token: str | No
 def jwt_now() -> int:
     """Now, as PyJWT reads it (seconds since the epoch, UTC)."""
     return int(datetime.now(tz=UTC).timestamp())
+
+
+def provider_logout_url(*, provider_key: str, id_token: str, return_to: str) -> str:
+    """Where to send the browser to end the session at the provider too (RP-initiated logout), or ""
+    when the provider is not configured, announces no end_session_endpoint, or cannot be reached
+    (the portal's own logout has happened; the person is told nothing worse)."""
+    provider = provider_get(provider_key)
+    if provider is None or not id_token:
+        return ""
+    try:
+        endpoints = endpoints_for(provider)
+    except LoginRefused as error:
+        logger.warning("No logout at %s: %s", provider_key, error.detail)
+        return ""
+    if not endpoints.end_session:
+        return ""
+    query = urlencode({"id_token_hint": id_token, "post_logout_redirect_uri": return_to,
+                       "client_id": provider.client_id})
+    return f"{endpoints.end_session}?{query}"

@@ -157,12 +157,36 @@ def test_an_invited_person_s_first_login_links_their_subject(client, oidc, monke
     assert Identity.objects.get(provider=IdentityProvider.IDPORTEN, subject="new-person-1").user == invited
 
 
-def test_logout_ends_the_portal_session(client, oidc):
+def test_logout_ends_the_portal_session_and_the_one_at_the_provider(client, oidc, settings):
+    """On a shared computer the next person must not be let in as the last: the browser is sent to
+    the provider's end-session endpoint with the ID token as hint, and back to the front page."""
+    settings.PORTAL_BASE_URL = "http://testserver"
     IdentityFactory(subject="kari-9001")
     oidc_login(client, "idporten", "kari-9001")
     assert logged_in_user_id(client)
-    client.post(reverse("logout"))
+    response = client.post(reverse("logout"))
     assert logged_in_user_id(client) is None
+    assert response.status_code == 302 and response["Location"].startswith(f"{oidc.issuer}/oauth2/end_session?")
+    query = query_of(response["Location"])
+    assert query["post_logout_redirect_uri"] == "http://testserver/" and query["id_token_hint"].count(".") == 2
+    confirm = httpx.get(response["Location"])  # the provider's own page asks to confirm
+    assert confirm.status_code == 200
+
+
+def test_a_password_login_logs_out_of_the_portal_only(client, settings):
+    user = UserFactory()
+    client.force_login(user)
+    response = client.post(reverse("logout"))
+    assert logged_in_user_id(client) is None and response["Location"] == reverse("portal:home")
+
+
+def test_a_provider_unreachable_at_logout_still_logs_out_of_the_portal(client, oidc, settings):
+    IdentityFactory(subject="kari-9001")
+    oidc_login(client, "idporten", "kari-9001")
+    settings.OIDC_PROVIDERS = {"idporten": {**settings.OIDC_PROVIDERS["idporten"],
+                                            "DISCOVERY_URL": f"http://127.0.0.1:{unused_port()}"}}
+    response = client.post(reverse("logout"))
+    assert logged_in_user_id(client) is None and response["Location"] == reverse("portal:home")
 
 
 def test_a_provider_announcing_pkce_gets_a_code_challenge(client, oidc):
@@ -445,3 +469,8 @@ def test_id_porten_s_level_of_assurance_is_asked_for_and_checked(client, oidc, s
     oidc_login(client, "idporten", "kari-9001")
     assert int(logged_in_user_id(client)) == identity.user_id
     httpx.put(f"{oidc.issuer}/users/kari-9001", json={}).raise_for_status()  # as the other tests know kari
+
+
+def test_a_refused_login_keeps_no_id_token(client, oidc):
+    oidc_login(client, "idporten", "nobody-1")
+    assert "oidc_id_token" not in client.session and "oidc_provider" not in client.session
