@@ -62,6 +62,9 @@ def can_start_application(user, round_, organisation, now=None) -> Verdict:
     eligible = organisation_may_apply(round_, organisation)
     if not eligible:
         return eligible
-    if not round_.is_open(now or timezone.now()):
+    now = now or timezone.now()
+    if round_.in_grace(now):  # the grace minutes are for applications already under way
+        return Verdict(False, _("The application deadline has passed: a new application can no longer be started."))
+    if not round_.is_open(now):
         return Verdict(False, _("The round is not open for applications."))
     return ALLOWED

@@ -1,6 +1,8 @@
 """The application's own rules, each one named function:
 
 - `round_closed_reason`: whether the round takes submissions now (and so edits of a draft).
+- `round_deadline_applies`: whether the round's deadline still concerns the application (it waits
+  to be submitted); a submitted, returned or decided application is not told the round is "open".
 - `EDITABLE_STATUSES`, `NOT_IN_PLAY`: in which statuses the municipality may change it, and which
   the office neither assesses nor counts.
 - `applicant_status`: the status as the applicant may know it. The office's side can be ahead of
@@ -30,6 +32,16 @@ def round_closed_reason(round_, now: dt.datetime) -> str:
     if round_.has_not_opened(now):
         return _("The round has not opened yet.")
     return _("The application deadline has passed.")
+
+
+AWAITING_SUBMISSION = (ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN)  # submit and reopen: by the deadline
+
+
+def round_deadline_applies(application: Application) -> bool:
+    """Whether the round's deadline (open, in its grace minutes, closed) is news to the application:
+    only while it waits for a submission the deadline governs. A resubmission the office asked for
+    is not bound by it, and a decided application is long past it."""
+    return application.status in AWAITING_SUBMISSION
 
 
 def applicant_status(application: Application) -> str:

@@ -7,6 +7,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.formatting import deadline_text
 from portal.mail import FIRST_TRY, RETRY_FOR
 from portal.models import OFFICE_ROLES, ORGANISATION_ROLES
 from portal.permissions import office_ids_with_role, organisation_ids_with_role
@@ -156,6 +157,9 @@ def application_next_step(*, application: Application, user, is_applicant: bool)
     they may know)."""
     status = applicant_status(application) if is_applicant else application.status
     if status == ApplicationStatus.DRAFT:
+        if application.round.in_grace():
+            return _("The deadline has passed, but the signatory can still submit the application until "
+                     "%(until)s.") % {"until": deadline_text(application.round.submission_closes_at)}
         if application.round.is_open():
             return _("Complete the sections and let the signatory submit before the deadline.")
         return _("The deadline has passed; the draft was not submitted.")

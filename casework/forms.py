@@ -12,6 +12,7 @@ from applications.models import ApplicationStatus, LinePart
 from portal.formatting import kroner
 from portal.forms import MoneyField, PlainTextMixin
 from portal.models import LanguageForm
+from portal.uploads import upload_inspect
 
 from .models import MAX_CRITERION_SCORE, AppealHandling, Outcome
 
@@ -265,3 +266,22 @@ class AppealHandleForm(PlainTextMixin, forms.Form):
     )
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 5}),
                             help_text=_("What the office did, and why."))
+
+
+class AppealLodgeForm(PlainTextMixin, forms.Form):
+    """The municipality's appeal, lodged online by its signatory: the grounds, and a file if it has one."""
+
+    text = forms.CharField(
+        label=_("Grounds for the appeal"), widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_("Say which part of the decision the organisation appeals against, what it asks the office "
+                    "to change, and why."))
+    attachment = forms.FileField(
+        label=_("Attachment (optional, PDF, DOCX or ODT)"), required=False,
+        help_text=_("For example a letter signed by the organisation, or documents the appeal refers to."))
+
+    def clean_attachment(self):
+        """The file is checked by its content and size here, so a wrong one is told at its field."""
+        upload = self.cleaned_data.get("attachment")
+        if upload:
+            upload_inspect(upload)
+        return upload

@@ -147,13 +147,19 @@ class AppealHandling(models.TextChoices):
 
 
 class Appeal(models.Model):
-    """An appeal (klage) against a decision, under forvaltningsloven §§ 28–29: three weeks."""
+    """An appeal (klage) against a decision, under forvaltningsloven §§ 28–29: three weeks. The office
+    registers one that came by post or e-mail; the municipality's signatory lodges one online (then
+    `lodged_online`, `registered_by` is the signatory and `received_on` the day it was lodged)."""
 
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="appeals",
                                  verbose_name=_("decision"))
     received_on = models.DateField(_("received"))
     text = models.TextField(_("the appeal"))
     within_deadline = models.BooleanField(_("received within the deadline"))
+    lodged_online = models.BooleanField(_("lodged online by the municipality"), default=False)
+    attachment = models.FileField(_("attachment"), upload_to="appeals/%Y/", blank=True)
+    attachment_name = models.CharField(_("attachment's file name"), max_length=200, blank=True)
+    attachment_content_type = models.CharField(_("attachment's content type"), max_length=100, blank=True)
     handling = models.CharField(_("handling"), max_length=20, choices=AppealHandling.choices,
                                 default=AppealHandling.PENDING)
     handling_notes = models.TextField(_("the office's handling"), blank=True)

@@ -11,6 +11,7 @@ class CaseworkNotice(models.TextChoices):
     INFORMATION_REQUESTED = "information_requested", _("More information requested")
     DECISION_PROPOSED = "decision_proposed", _("A decision waits for approval")
     DECISION_SENT = "decision_sent", _("The decision is sent")
+    APPEAL_LODGED = "appeal_lodged", _("An appeal was lodged")
 
 
 def register() -> None:
@@ -18,5 +19,7 @@ def register() -> None:
         _("The County Governor asks %(organisation)s for more information: %(message)s")))
     notifications.register(CaseworkNotice.DECISION_SENT, notifications.sentence(
         _("The decision on %(organisation)s's application is sent.")))
+    notifications.register(CaseworkNotice.APPEAL_LODGED, notifications.sentence(
+        _("%(organisation)s has lodged an appeal against the decision on its application.")))
     notifications.register(CaseworkNotice.DECISION_PROPOSED, notifications.sentence(
         _("A decision on %(organisation)s's application waits for approval.")))

@@ -3,10 +3,13 @@
 municipality may know of it."""
 
 from django.template.loader import render_to_string
+from django.utils import timezone
 
-from applications.models import ApplicationStatus
+from applications.models import ApplicationStatus, LinePart, MeasureKind
+from applications.permissions import is_applicant, is_office_staff_of
 
-from .rules import decision_known_to_applicant
+from .permissions import can_lodge_appeal
+from .rules import appeal_deadline, decision_known_to_applicant
 from .selectors import decision_or_none
 
 
@@ -18,7 +21,23 @@ def applicant_status_mask(application) -> str | None:
 
 
 def decision_panel(request, application) -> str:
+    """The decision as its letter gives it (outcome, each line's award beside what was applied for,
+    reasons, conditions, reporting deadline, the letter) and the appeal: its deadline, the way to
+    lodge one online, the appeals received. Nothing before the letter is sent."""
     decision = decision_or_none(application)
     if not decision_known_to_applicant(decision) or not decision.letter_pdf:
         return ""
-    return render_to_string("casework/includes/decision_panel.html", {"application": application, "decision": decision})
+    deadline = appeal_deadline(decision)
+    kinds = dict(MeasureKind.choices)
+    return render_to_string("casework/includes/decision_panel.html", {
+        "application": application,
+        "decision": decision,
+        "lines": [{**line, "part_label": LinePart(line["part"]).label, "kind_label": kinds.get(line["kind"], "")}
+                  for line in decision.lines],
+        "appeal_deadline": deadline,
+        "appeal_deadline_passed": timezone.localdate() > deadline,
+        "can_lodge_appeal": bool(can_lodge_appeal(request.user, application)),
+        "is_applicant": is_applicant(request.user, application),
+        "is_office_staff": is_office_staff_of(request.user, application),
+        "appeals": list(decision.appeals.order_by("received_on", "pk")),
+    })

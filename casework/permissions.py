@@ -58,3 +58,15 @@ def can_download_letter(user, application: Application) -> Verdict:
     if is_applicant(user, application) and decision_known_to_applicant(getattr(application, "decision", None)):
         return ALLOWED
     return Verdict(False, _("The decision letter is not available to you."))
+
+
+def can_lodge_appeal(user, application: Application) -> Verdict:
+    """The organisation's signatory lodges an appeal online, on the organisation's behalf, once the
+    decision is known to it (its letter is sent). Only the signatory: an appeal is the organisation's
+    formal statement, as the submission is, and the signatory is who signs for it; an editor asks
+    the signatory. Late appeals are not refused here: they are received and marked late."""
+    if not is_applicant(user, application) or not decision_known_to_applicant(getattr(application, "decision", None)):
+        return Verdict(False, _("There is no decision on this application that can be appealed."))
+    if Role.SIGNATORY not in roles_of(user, application):
+        return Verdict(False, _("Only the organisation's signatory can lodge an appeal on its behalf."))
+    return ALLOWED

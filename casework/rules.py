@@ -12,7 +12,9 @@
 - `weighted_score`: 0–100 from the criteria scores and the round's weights.
 - `criteria_locked_by_assessments`: once an application of a round is scored, its criteria and
   weights no longer change (every application is ranked on the same terms).
-- `appeal_deadline`: three weeks from the day the letter was sent (forvaltningsloven § 29).
+- `appeal_deadline`: three weeks from the day the letter was sent (forvaltningsloven § 29);
+  `appeal_within_deadline`: whether an appeal received on a day came in time (a late one is still
+  received, marked late).
 """
 
 import datetime as dt
@@ -80,6 +82,14 @@ def appeal_deadline(decision: Decision) -> dt.date | None:
     if not decision.sent_at:
         return None
     return timezone.localtime(decision.sent_at).date() + dt.timedelta(weeks=APPEAL_WEEKS)
+
+
+def appeal_within_deadline(decision: Decision, received_on: dt.date) -> bool:
+    """An appeal received on `received_on` came in time (the deadline's day included). One that came
+    later is received all the same, marked late: the office decides whether it can still be
+    considered (forvaltningsloven § 31)."""
+    deadline = appeal_deadline(decision)
+    return deadline is not None and received_on <= deadline
 
 
 def criteria_locked_by_assessments(round_) -> str:

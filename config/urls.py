@@ -33,6 +33,7 @@ urlpatterns = [
     path("", include(site_patterns)),
     path("", include("schemes.urls")),
     path("applications/", include("applications.urls")),
+    path("applications/", include("casework.applicant_urls")),  # the municipality's appeal of its decision
     path("office/", include("casework.urls")),
     path("reminders/", include("reminders.urls")),
     path("reports/", include("reporting.urls")),

@@ -15,6 +15,8 @@ from portal.models import Office, OrganisationKind
 from portal.offices import office_title
 from portal.uploads import upload_inspect
 
+from .rules import RoundPhase, round_phase
+
 
 def _text(verbose: str, **kwargs):
     return models.TextField(verbose, **kwargs)
@@ -240,18 +242,29 @@ class Round(LocalizedContentMixin, models.Model):
     # --- what the round's rules say, computed from what is stored ---
 
     @property
+    def deadline_ends_at(self) -> dt.datetime:
+        """The last instant of the deadline as shown: the end of its minute (23:59 -> 23:59:59.999999)."""
+        return self.closes_at.replace(second=0, microsecond=0) + dt.timedelta(minutes=1, microseconds=-1)
+
+    @property
     def submission_closes_at(self) -> dt.datetime:
         """The last instant a submission is accepted: end of the deadline minute, plus grace."""
-        return self.closes_at.replace(second=0, microsecond=0) + dt.timedelta(
-            minutes=1 + self.grace_minutes
-        ) - dt.timedelta(microseconds=1)
+        return self.deadline_ends_at + dt.timedelta(minutes=self.grace_minutes)
+
+    def phase(self, moment: dt.datetime | None = None) -> RoundPhase:
+        return round_phase(self, moment or timezone.now())
 
     def is_open(self, moment: dt.datetime | None = None) -> bool:
-        moment = moment or timezone.now()
-        return self.published and self.opens_at <= moment <= self.submission_closes_at
+        """Takes submissions now: published, and open or in its grace minutes."""
+        return self.published and self.phase(moment) in (RoundPhase.OPEN, RoundPhase.GRACE)
+
+    def in_grace(self, moment: dt.datetime | None = None) -> bool:
+        """The deadline has passed, but an application already under way may still be sent (until
+        `submission_closes_at`): what the round's and the application's pages say then."""
+        return self.published and self.phase(moment) == RoundPhase.GRACE
 
     def has_not_opened(self, moment: dt.datetime | None = None) -> bool:
-        return (moment or timezone.now()) < self.opens_at
+        return self.phase(moment) == RoundPhase.UPCOMING
 
     def effective_eligible_kinds(self) -> list[str]:
         return list(self.eligible_kinds or self.scheme.eligible_kinds)

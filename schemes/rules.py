@@ -7,7 +7,14 @@
 - `criteria_weights_problem`: a round's assessment criteria weigh 100 together (so a weighted score
   reads as a share of 100). A round without criteria gets the seeds' default criteria, which weigh
   100 (`schemes.services.round_create_default_criteria`). The round's admin page asks it.
+- `round_phase`: where a round stands at a moment: not open yet, open, in its grace minutes (the
+  deadline has passed, but an application already under way may still be sent), or closed. Every
+  text about a round's deadline (the round's page, the application's pages) and whether it takes
+  submissions (`Round.is_open`) ask it.
 """
+
+import datetime as dt
+import enum
 
 from django.utils.translation import gettext_lazy as _
 
@@ -32,6 +39,26 @@ def organisation_may_apply(round_, organisation) -> Verdict:
         return Verdict(False, _("%(organisation)s belongs to another County Governor's area.") % {
             "organisation": organisation})
     return ALLOWED
+
+
+class RoundPhase(enum.StrEnum):
+    UPCOMING = "upcoming"
+    OPEN = "open"
+    GRACE = "grace"  # the deadline has passed; a submission is still accepted (an application under way)
+    CLOSED = "closed"
+
+
+def round_phase(round_, moment: dt.datetime) -> RoundPhase:
+    """Where the round stands at `moment`, from its dates alone (whether it is published is another
+    question: `Round.is_open` asks both). The deadline shown as 23:59 ends at 23:59:59.999999
+    (`Round.deadline_ends_at`); the grace minutes follow it (`Round.submission_closes_at`)."""
+    if moment < round_.opens_at:
+        return RoundPhase.UPCOMING
+    if moment <= round_.deadline_ends_at:
+        return RoundPhase.OPEN
+    if moment <= round_.submission_closes_at:
+        return RoundPhase.GRACE
+    return RoundPhase.CLOSED
 
 
 CRITERIA_WEIGHT_TOTAL = 100

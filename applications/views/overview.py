@@ -16,7 +16,7 @@ from ..forms import StartForm
 from ..hooks import overview_panels
 from ..models import ApplicationStatus
 from ..permissions import can_edit_application, can_start_application, is_applicant, shown_status_label
-from ..rules import competence_plan_is_up_to_date
+from ..rules import competence_plan_is_up_to_date, round_deadline_applies
 from ..selectors import (
     application_history,
     application_next_step,
@@ -97,6 +97,7 @@ def overview(request, pk):
         "reopen_refusal": APPLICATION.check(application, "reopen", request.user)
         if application.status == ApplicationStatus.WITHDRAWN else "",
         "panels": overview_panels(request, application),
+        "deadline_applies": round_deadline_applies(application),
         "plan": competence_plan(application),
         "plan_up_to_date": competence_plan_is_up_to_date(application),
         "previous": application_previous(application=application)

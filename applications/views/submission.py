@@ -12,6 +12,7 @@ from portal.exceptions import ServiceError
 from ..completeness import application_sections
 from ..forms import WithdrawForm
 from ..models import ApplicationStatus
+from ..rules import round_deadline_applies
 from ..selectors import application_previous, application_totals
 from ..services import application_copy_previous, application_reopen, application_submit, application_withdraw
 from ..workflow import APPLICATION
@@ -31,6 +32,7 @@ def check(request, pk):
         "totals": application_totals(application=application),
         "submit_transition": submit_transition,
         "submit_refusal": APPLICATION.check(application, name, request.user) if submit_transition else "",
+        "deadline_applies": round_deadline_applies(application),
     })
 
 

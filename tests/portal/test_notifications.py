@@ -299,6 +299,10 @@ TEXTS = [
      "A decision on Bodø's application waits for approval."),
     ("decision_sent", {}, "Vedtaket om søknaden fra Bodø er sendt.",
      "The decision on Bodø's application is sent."),
+    pytest.param("appeal_lodged", {"within_deadline": True}, "Bodø har klaget på vedtaket om søknaden sin.",
+                 "Bodø has lodged an appeal against the decision on its application.", id="appeal_lodged",
+                 marks=pytest.mark.xfail(strict=True, reason="issue 10: its bokmål text comes with the merge of "
+                                                             "the translations; remove this mark then")),
     ("report_submitted", {}, "Bodø har sendt inn rapporten sin.", "Bodø has submitted its report."),
     ("report_returned", {"message": "Legg ved revisorberetningen."},
      "Fylkesmannen sendte rapporten fra Bodø tilbake: Legg ved revisorberetningen.",
@@ -312,11 +316,15 @@ TEXTS = [
 ]
 
 
+def _kind(row) -> str:
+    return (row.values if hasattr(row, "values") else row)[0]
+
+
 def test_every_kind_the_apps_register_has_its_texts_checked_here():
-    assert registered_kinds() == {row[0] for row in TEXTS}
+    assert registered_kinds() == {_kind(row) for row in TEXTS}
 
 
-@pytest.mark.parametrize("kind, data, bokmal, english", TEXTS, ids=[row[0] for row in TEXTS])
+@pytest.mark.parametrize("kind, data, bokmal, english", TEXTS, ids=[_kind(row) for row in TEXTS])
 def test_the_texts_read_in_bokmal_and_english(kind, data, bokmal, english):
     notification = Notification(kind=kind, data={"organisation": "Bodø", **data})
     with translation.override("nb"):

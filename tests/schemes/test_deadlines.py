@@ -8,6 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from schemes.models import MAX_GRACE_MINUTES, Round
+from schemes.rules import RoundPhase
 
 OSLO = timezone.get_default_timezone()
 local_deadlines = st.datetimes(min_value=dt.datetime(2020, 1, 1), max_value=dt.datetime(2035, 12, 31)).map(
@@ -43,3 +44,30 @@ def test_the_nights_of_the_daylight_saving_changes():
         round_ = round_closing(day, grace=30)
         assert timezone.localtime(round_.submission_closes_at).replace(microsecond=0) == timezone.make_aware(
             day + dt.timedelta(minutes=30, seconds=59), OSLO)
+
+
+# --- where a round stands: open, in its grace minutes, closed (`schemes.rules.round_phase`) --------
+
+@given(local_deadlines, st.integers(min_value=1, max_value=MAX_GRACE_MINUTES))
+def test_the_grace_minutes_begin_when_the_deadline_minute_ends_and_end_when_submissions_do(local_deadline, grace):
+    round_ = round_closing(local_deadline, grace)
+    assert round_.phase(round_.deadline_ends_at) == RoundPhase.OPEN
+    assert round_.phase(round_.deadline_ends_at + dt.timedelta(microseconds=1)) == RoundPhase.GRACE
+    assert round_.in_grace(round_.submission_closes_at)
+    assert round_.phase(round_.submission_closes_at + dt.timedelta(microseconds=1)) == RoundPhase.CLOSED
+
+
+@given(local_deadlines)
+def test_a_round_without_grace_minutes_goes_from_open_to_closed(local_deadline):
+    round_ = round_closing(local_deadline, 0)
+    after = round_.deadline_ends_at + dt.timedelta(microseconds=1)
+    assert round_.phase(after) == RoundPhase.CLOSED
+    assert not round_.in_grace(after) and not round_.is_open(after)
+
+
+def test_before_it_opens_a_round_is_upcoming_and_an_unpublished_one_takes_nothing():
+    round_ = round_closing(dt.datetime(2020, 2, 20, 23, 59), 15)
+    assert round_.phase(round_.opens_at - dt.timedelta(microseconds=1)) == RoundPhase.UPCOMING
+    grace = round_.deadline_ends_at + dt.timedelta(minutes=1)
+    round_.published = False
+    assert not round_.is_open(grace) and not round_.in_grace(grace)
