@@ -299,10 +299,8 @@ TEXTS = [
      "A decision on Bodø's application waits for approval."),
     ("decision_sent", {}, "Vedtaket om søknaden fra Bodø er sendt.",
      "The decision on Bodø's application is sent."),
-    pytest.param("appeal_lodged", {"within_deadline": True}, "Bodø har klaget på vedtaket om søknaden sin.",
-                 "Bodø has lodged an appeal against the decision on its application.", id="appeal_lodged",
-                 marks=pytest.mark.xfail(strict=True, reason="issue 10: its bokmål text comes with the merge of "
-                                                             "the translations; remove this mark then")),
+    ("appeal_lodged", {"within_deadline": True}, "Bodø har klaget på vedtaket om søknaden sin.",
+     "Bodø has lodged an appeal against the decision on its application."),
     ("report_submitted", {}, "Bodø har sendt inn rapporten sin.", "Bodø has submitted its report."),
     ("report_returned", {"message": "Legg ved revisorberetningen."},
      "Fylkesmannen sendte rapporten fra Bodø tilbake: Legg ved revisorberetningen.",
