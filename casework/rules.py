@@ -13,6 +13,7 @@
 - `criteria_locked_by_assessments`: once an application of a round is scored, its criteria and
   weights no longer change (every application is ranked on the same terms).
 - `appeal_deadline`: three weeks from the day the letter was sent (forvaltningsloven § 29).
+- `four_eyes_refusal`: nobody approves a decision they proposed themselves.
 """
 
 import datetime as dt
@@ -31,6 +32,13 @@ DECISION_KNOWN_STATUSES = (DecisionStatus.SENT,)
 
 def decision_known_to_applicant(decision: Decision | None) -> bool:
     return decision is not None and decision.status in DECISION_KNOWN_STATUSES
+
+
+def four_eyes_refusal(decision: Decision, user) -> str:
+    """"" when `user` is a second pair of eyes on the decision; otherwise why they may not approve it."""
+    if decision.proposed_by_id == user.pk:
+        return _("You proposed this decision; another approver must approve it (four eyes).")
+    return ""
 
 
 def assessment_locked(decision: Decision | None) -> bool:

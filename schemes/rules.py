@@ -7,8 +7,15 @@
 - `criteria_weights_problem`: a round's assessment criteria weigh 100 together (so a weighted score
   reads as a share of 100). A round without criteria gets the seeds' default criteria, which weigh
   100 (`schemes.services.round_create_default_criteria`). The round's admin page asks it.
+- `deadline_countdown`: how many days (in Europe/Oslo) are left to a round's deadline, and whether
+  it has passed while a submission under way is still accepted (grace). "My page" asks it.
+- `round_setup_problems`: what an office admin has left to do before a round can take applications.
 """
 
+import datetime as dt
+from dataclasses import dataclass
+
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import OrganisationKind
@@ -52,3 +59,46 @@ def criteria_weights_problem(weights: list[int]) -> str:
 def target_group_allows(target_group, *, concerns_mental_health: bool) -> bool:
     """A measure may have this target group (None: not chosen yet, nothing to refuse)."""
     return target_group is None or not target_group.only_for_mental_health or concerns_mental_health
+
+
+@dataclass(frozen=True)
+class Countdown:
+    """A round that takes submissions now, seen from one moment."""
+
+    closes_at: dt.datetime  # the deadline as it is shown (23:59)
+    days_left: int  # calendar days in Europe/Oslo from today to the deadline's date: 0 on the day itself
+    in_grace: bool  # the deadline has passed; a submission already under way is accepted until `accepts_until`
+    accepts_until: dt.datetime  # `Round.submission_closes_at`: the end of the deadline's minute, plus grace
+
+
+def deadline_countdown(round_, now: dt.datetime) -> Countdown | None:
+    """None when the round does not take submissions at `now` (`Round.is_open`, grace included)."""
+    if not round_.is_open(now):
+        return None
+    oslo = timezone.get_default_timezone()
+    accepts_until = round_.submission_closes_at
+    deadline_ends = accepts_until - dt.timedelta(minutes=round_.grace_minutes)
+    return Countdown(
+        closes_at=round_.closes_at,
+        days_left=max(0, (timezone.localdate(round_.closes_at, oslo) - timezone.localdate(now, oslo)).days),
+        in_grace=now > deadline_ends, accepts_until=accepts_until,
+    )
+
+
+def round_setup_problems(round_, now: dt.datetime) -> list[str]:
+    """What the office admin has left to do before the round takes applications: "" for nothing.
+    Reads the round's criteria: pass a round with `prefetch_related("criteria")` when asking for many.
+    A round whose deadline has passed has nothing left to configure."""
+    if round_.closes_at < now:
+        return []
+    problems = []
+    if round_.budget is None:
+        problems.append(_("Set the budget."))
+    weights = [criterion.weight for criterion in round_.criteria.all()]
+    if not weights:
+        problems.append(_("Add the assessment criteria and their weights."))
+    elif problem := criteria_weights_problem(weights):
+        problems.append(problem)
+    if not round_.published:
+        problems.append(_("Publish the round."))
+    return problems
