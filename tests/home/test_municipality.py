@@ -129,7 +129,7 @@ def test_reports_due_link_to_the_report(signatory_client, round_):
     assert links(response)[f"{organisation}: report on the grant from {round_}"] == report.get_absolute_url()
 
 
-def test_nothing_of_another_organisation_is_shown(editor_client, round_):
+def test_nothing_of_another_organisation_is_shown(editor_client, round_, client_class):
     other = OrganisationFactory(name="Annenkommune Hemmelig", county=round_.office.counties.first())
     member(other, Role.SIGNATORY)
     ApplicationFactory(round=round_, organisation=other)
@@ -146,3 +146,6 @@ def test_nothing_of_another_organisation_is_shown(editor_client, round_):
     assert "Hemmelig" not in text
     assert "Decisions received" not in text and "Reports due" not in text and "Ready for signature" not in text
     assert "Your organisation has no applications yet." in text
+    theirs = in_english(client_class())
+    theirs.force_login(member(other, Role.EDITOR))
+    assert "Annenkommune Hemmelig" in visible_text(theirs.get(HOME))  # its own members see it
