@@ -233,3 +233,23 @@ def test_a_person_without_roles_is_told_how_to_get_one(client):
     text = visible_text(in_english(client).get(HOME))
 
     assert "You have no role yet." in text
+
+
+@pytest.mark.parametrize("language", ["nb", "nn", "en"])
+def test_the_page_is_in_the_chosen_language_for_every_role(client, office, organisation, round_, language):
+    from tests.portal.factories import UserFactory
+
+    user = UserFactory()
+    for role in (Role.CASEWORKER, Role.APPROVER, Role.OFFICE_ADMIN):
+        MembershipFactory(user=user, office=office, role=role)
+    MembershipFactory(user=user, organisation=organisation, role=Role.SIGNATORY)
+    MembershipFactory(user=user, role=Role.NATIONAL_ADMIN)
+    ApplicationFactory(round=round_, organisation=organisation)
+    client.force_login(user)
+    client.cookies["tilskudd_language"] = language
+
+    response = client.get(HOME)
+
+    assert response.status_code == 200
+    assert f'<html lang="{language}">' in response.content.decode()
+    assert {"municipality", "caseworker", "approver", "office-admin", "national", "roles"} <= parse(response).ids
