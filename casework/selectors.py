@@ -27,7 +27,7 @@ from schemes.models import Round
 
 from .allocation import allocation_suggest, suggestion_order_key
 from .models import Assessment, Decision, DecisionStatus
-from .rules import appeal_deadline, assessment_locked, four_eyes_refusal, over_budget
+from .rules import DECISION_KNOWN_STATUSES, appeal_deadline, assessment_locked, four_eyes_refusal, over_budget
 
 WORKING_ROLES = (Role.CASEWORKER, Role.APPROVER)  # who works on a round's applications
 
@@ -367,12 +367,12 @@ def letters_ready_to_send(*, user) -> QuerySet[Decision]:
 
 
 def decisions_received(*, user, now: dt.datetime | None = None) -> list[Decision]:
-    """The decisions sent to the user's organisations that may still be appealed (`rules.appeal_deadline`
+    """The decisions made known to the user's organisations (their letter sent) that may still be appealed (`rules.appeal_deadline`
     not passed), each with `appeal_deadline`, newest first. One query."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     recent = now - dt.timedelta(weeks=3, days=2)  # a coarse filter; the rule decides to the day
-    decisions = (Decision.objects.filter(status=DecisionStatus.SENT, sent_at__gte=recent,
+    decisions = (Decision.objects.filter(status__in=DECISION_KNOWN_STATUSES, sent_at__gte=recent,
                                          application__organisation_id__in=organisation_ids_with_role(
                                              user, *ORGANISATION_ROLES))
                  .select_related("application__organisation", "application__round__office")
