@@ -9,11 +9,12 @@ from django.utils.translation import gettext as _
 
 from portal.formatting import deadline_text
 from portal.mail import FIRST_TRY, RETRY_FOR
-from portal.models import OFFICE_ROLES, ORGANISATION_ROLES
+from portal.models import OFFICE_ROLES, ORGANISATION_ROLES, Role
 from portal.permissions import office_ids_with_role, organisation_ids_with_role
 from portal.selectors import email_keys_not_sent, organisations_for_user
 
 from . import hooks
+from .completeness import application_problems
 from .models import (
     Application,
     ApplicationEvent,
@@ -24,7 +25,7 @@ from .models import (
     Receipt,
 )
 from .permissions import can_start_application
-from .rules import applicant_status, applicant_status_label
+from .rules import EDITABLE_STATUSES, applicant_status, applicant_status_label, round_closed_reason
 
 
 def line_prefetches() -> tuple:
@@ -193,6 +194,63 @@ def information_request_latest(*, application: Application) -> ApplicationEvent 
         return None
     return (application.events.filter(kind=EventKind.STATUS_CHANGED, data__transition="return")
             .order_by("-created_at", "-id").first())
+
+
+def information_requests_latest(*, applications) -> dict[int, ApplicationEvent]:
+    """{application id: the office's newest request for information} of those of `applications` that
+    are returned (as `information_request_latest`, for many applications in one query)."""
+    returned = [a.pk for a in applications if a.status == ApplicationStatus.RETURNED]
+    if not returned:
+        return {}
+    events = (ApplicationEvent.objects.filter(application_id__in=returned, kind=EventKind.STATUS_CHANGED,
+                                              data__transition="return")
+              .order_by("application_id", "-created_at", "-id").distinct("application_id"))
+    return {event.application_id: event for event in events}
+
+
+# --- "My page": what the municipality has to do next ---------------------------------------------------
+
+@dataclass
+class HomeApplication:
+    """One of the organisation's applications as the municipality's home page shows it."""
+
+    application: Application
+    status_label: str  # as the applicant may know it
+    problems: list  # what is missing (`completeness.application_problems`), while the municipality may edit it
+
+
+def applications_for_home(*, user, now: dt.datetime | None = None) -> list[HomeApplication]:
+    """The applications of the user's organisations, newest round first, each with what is missing
+    while it can still be changed and sent (the check page's own rule). Constant queries."""
+    now = now or timezone.now()
+    applications = applications_for_organisations(user=user).prefetch_related(*line_prefetches())
+    rows = []
+    for application in applications:
+        editable = application.status in EDITABLE_STATUSES and not (
+            application.status == ApplicationStatus.DRAFT and round_closed_reason(application.round, now))
+        rows.append(HomeApplication(
+            application=application, status_label=applicant_status_label(application),
+            problems=application_problems(application=application) if editable else []))
+    return rows
+
+
+def applications_awaiting_signature(*, user, now: dt.datetime | None = None) -> list[Application]:
+    """Applications of the user's organisations that only a signatory's submission is waiting for:
+    complete (nothing `application_problems` finds), a draft in a round open now or a returned one
+    (a resubmission the office asked for has no deadline) — what the submit and resubmit guards ask,
+    bar the role. Until the editor can mark an application ready for signature, being complete is
+    the mark. Constant queries."""
+    now = now or timezone.now()
+    applications = (applications_for_organisations(user=user).filter(status__in=EDITABLE_STATUSES)
+                    .prefetch_related(*line_prefetches()))
+    return [a for a in applications
+            if not (a.status == ApplicationStatus.DRAFT and round_closed_reason(a.round, now))
+            and not application_problems(application=a)]
+
+
+def organisations_signed_for(*, user) -> set[int]:
+    """The organisations in which the user may submit (is a signatory)."""
+    return organisation_ids_with_role(user, Role.SIGNATORY)
 
 
 def receipt_email_key(application_id: int, submission_number: int) -> str:

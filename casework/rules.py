@@ -15,6 +15,7 @@
 - `appeal_deadline`: three weeks from the day the letter was sent (forvaltningsloven § 29);
   `appeal_within_deadline`: whether an appeal received on a day came in time (a late one is still
   received, marked late).
+- `four_eyes_refusal`: nobody approves a decision they proposed themselves.
 """
 
 import datetime as dt
@@ -33,6 +34,13 @@ DECISION_KNOWN_STATUSES = (DecisionStatus.SENT,)
 
 def decision_known_to_applicant(decision: Decision | None) -> bool:
     return decision is not None and decision.status in DECISION_KNOWN_STATUSES
+
+
+def four_eyes_refusal(decision: Decision, user) -> str:
+    """"" when `user` is a second pair of eyes on the decision; otherwise why they may not approve it."""
+    if decision.proposed_by_id == user.pk:
+        return _("You proposed this decision; another approver must approve it (four eyes).")
+    return ""
 
 
 def assessment_locked(decision: Decision | None) -> bool:

@@ -20,14 +20,14 @@ from applications.models import (
 from applications.rules import NOT_IN_PLAY, competence_plan_is_up_to_date
 from applications.selectors import application_totals
 from portal.mail import FIRST_TRY, RETRY_FOR
-from portal.models import Role
-from portal.permissions import office_ids_with_role
+from portal.models import ORGANISATION_ROLES, Role
+from portal.permissions import office_ids_with_role, organisation_ids_with_role
 from portal.selectors import email_keys_not_sent
 from schemes.models import Round
 
 from .allocation import allocation_suggest, suggestion_order_key
 from .models import Assessment, Decision, DecisionStatus
-from .rules import assessment_locked, over_budget
+from .rules import DECISION_KNOWN_STATUSES, appeal_deadline, assessment_locked, four_eyes_refusal, over_budget
 
 WORKING_ROLES = (Role.CASEWORKER, Role.APPROVER)  # who works on a round's applications
 
@@ -304,3 +304,82 @@ def board_for_round(*, round_, sort: str = "score") -> Board:
         row.rank = rank
     board.rows.sort(key=BOARD_SORTERS.get(sort, suggestion_order_key))
     return board
+
+
+# --- "My page": what the office has to do next, and the decisions the municipality has received ----
+
+OFFICE_STATUSES = [status for status in ApplicationStatus if status != ApplicationStatus.DRAFT]  # the office never sees drafts
+
+
+def rounds_with_status_counts(*, rounds: QuerySet[Round]) -> list[Round]:
+    """`rounds` each with `status_counts`: [(status, label, number of applications)] for every status
+    the office sees (not drafts), in the workflow's order. One query, whatever the number of applications."""
+    annotations = {f"count_{status.value}": Count("applications", filter=Q(applications__status=status))
+                   for status in OFFICE_STATUSES}
+    rows = list(rounds.select_related("scheme", "office").annotate(**annotations)
+                .order_by("-year", "office__name", "scheme__name", "pk"))
+    for round_ in rows:
+        round_.status_counts = [(status.value, status.label, getattr(round_, f"count_{status.value}"))
+                                for status in OFFICE_STATUSES]
+        round_.received = sum(count for _status, _label, count in round_.status_counts
+                              if _status not in NOT_IN_PLAY)
+    return rows
+
+
+def office_rounds_with_counts(*, user) -> list[Round]:
+    """The rounds of the offices the user works in (caseworker, approver), with counts by status."""
+    return rounds_with_status_counts(
+        rounds=Round.objects.filter(office_id__in=office_ids_with_role(user, *WORKING_ROLES)))
+
+
+def rounds_of_year_with_counts(*, year: int) -> list[Round]:
+    """Every office's rounds of `year` (the national admin's overview), with counts by status."""
+    return rounds_with_status_counts(rounds=Round.objects.filter(year=year))
+
+
+def applications_of_office_in(*, user, status: str, roles=(Role.CASEWORKER,)) -> QuerySet[Application]:
+    """The applications in `status` of the rounds of the offices where the user holds one of `roles`,
+    longest waiting first."""
+    if status == ApplicationStatus.DRAFT:
+        raise ValueError("The office never sees drafts.")
+    return (Application.objects.filter(status=status, round__office_id__in=office_ids_with_role(user, *roles))
+            .select_related("organisation", "round__office", "round__scheme")
+            .order_by("submitted_at", "pk"))
+
+
+def decisions_awaiting_approval(*, user) -> list[Decision]:
+    """Proposed decisions of the offices where the user approves, but not the user's own proposals
+    (`rules.four_eyes_refusal`), oldest proposal first. One query."""
+    decisions = (Decision.objects.filter(status=DecisionStatus.PROPOSED, application__round__office_id__in=
+                                         office_ids_with_role(user, Role.APPROVER))
+                 .select_related("application__organisation", "application__round__office", "proposed_by")
+                 .order_by("proposed_at", "pk"))
+    return [decision for decision in decisions if not four_eyes_refusal(decision, user)]
+
+
+def letters_ready_to_send(*, user) -> QuerySet[Decision]:
+    """Approved decisions of the user's offices (where they may send) whose letter is made: ready to send."""
+    return (Decision.objects.filter(status=DecisionStatus.APPROVED, application__round__office_id__in=
+                                    office_ids_with_role(user, *WORKING_ROLES))
+            .exclude(letter_pdf="")
+            .select_related("application__organisation", "application__round__office")
+            .order_by("approved_at", "pk"))
+
+
+def decisions_received(*, user, now: dt.datetime | None = None) -> list[Decision]:
+    """The decisions made known to the user's organisations (their letter sent) that may still be appealed (`rules.appeal_deadline`
+    not passed), each with `appeal_deadline`, newest first. One query."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    recent = now - dt.timedelta(weeks=3, days=2)  # a coarse filter; the rule decides to the day
+    decisions = (Decision.objects.filter(status__in=DECISION_KNOWN_STATUSES, sent_at__gte=recent,
+                                         application__organisation_id__in=organisation_ids_with_role(
+                                             user, *ORGANISATION_ROLES))
+                 .select_related("application__organisation", "application__round__office")
+                 .order_by("-sent_at", "pk"))
+    rows = []
+    for decision in decisions:
+        decision.appeal_deadline = appeal_deadline(decision)
+        if decision.appeal_deadline >= today:
+            rows.append(decision)
+    return rows

@@ -29,7 +29,7 @@ from schemes.services import round_lock
 from .letters import letter_language
 from .models import CaseworkEvent, Decision, DecisionStatus
 from .notifications import CaseworkNotice
-from .rules import budget_refusal
+from .rules import budget_refusal, four_eyes_refusal
 from .selectors import award_lines, round_total_proposed
 from .signals import decision_approved
 from .tasks import decision_letter_email_task, decision_letter_task
@@ -54,8 +54,8 @@ def _lock(decision: Decision) -> Decision:
 # --- guards -------------------------------------------------------------------------------------------
 
 def _may_approve(decision: Decision, user, now) -> str:
-    if decision.proposed_by_id == user.pk:
-        return _("You proposed this decision; another approver must approve it (four eyes).")
+    if refusal := four_eyes_refusal(decision, user):
+        return refusal
     application = decision.application
     if application.status != ApplicationStatus.IN_ASSESSMENT:
         return _("Only an application in assessment can get a decision.")

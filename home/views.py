@@ -1,13 +1,11 @@
-"""'My page': what the logged-in user is, and where each role works."""
+"""'My page': what each of the user's roles has to do next (`home.sections`), and their roles."""
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from portal.selectors import memberships_for_user
+from .sections import home_for
 
 
 @login_required
 def dashboard(request):
-    return render(request, "home/dashboard.html", {
-        "memberships": memberships_for_user(user=request.user),
-    })
+    return render(request, "home/dashboard.html", {"home": home_for(user=request.user)})

@@ -2,6 +2,7 @@
 `reminders_planned`, and what went) and the e-mails that were not sent."""
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
 
 from django.db.models import Q
@@ -15,7 +16,7 @@ from portal.permissions import administered_office_ids
 from schemes.models import Round
 
 from .models import Reminder, ReminderKind
-from .occasions import Occasion, reminders_planned
+from .occasions import Occasion, inputs_read, occasions_of, recipients_attach, reminders_planned, reports_pending
 
 
 def rounds_administered(*, user):
@@ -117,3 +118,40 @@ def unsent_emails(*, user, now: dt.datetime | None = None) -> list[Unsent]:
             status_label=reminder.get_delivery_display(), error=reminder.error,
             tried_again=reminder.delivery == Delivery.FAILED))
     return sorted(rows, key=lambda row: row.when, reverse=True)
+
+
+# --- "My page": a summary for the office admin -----------------------------------------------------------
+
+@dataclass(frozen=True)
+class WithoutRecipient:
+    round: Round
+    count: int  # reminders due now or to come that have nobody to go to
+
+
+def reminders_without_recipient(*, user, now: dt.datetime | None = None) -> list[WithoutRecipient]:
+    """Per published round of the offices the user administers: how many reminders, due now or to come,
+    have nobody to go to (an organisation without an active editor or signatory, an office without an
+    active caseworker for the overdue summary). Computed by the sweep's own code (`occasions`), for all
+    the rounds at once: a constant number of queries."""
+    now = now or timezone.now()
+    rounds = list(rounds_administered(user=user).filter(published=True).prefetch_related("office__counties"))
+    if not rounds:
+        return []
+    inputs = inputs_read(rounds=[round_ for round_ in rounds if now < round_.closes_at],
+                         reports=reports_pending().filter(application__round__in=rounds))
+    occasions = occasions_of(inputs, now, upcoming=True)
+    recipients_attach(occasions)
+    counts = Counter(occasion.round.pk for occasion in occasions if not occasion.recipients)
+    return [WithoutRecipient(round=round_, count=counts[round_.pk]) for round_ in rounds if counts[round_.pk]]
+
+
+@dataclass(frozen=True)
+class UnsentSummary:
+    count: int
+    tried_again: int  # of those, certain failures the portal tries again by itself
+
+
+def unsent_emails_summary(*, user, now: dt.datetime | None = None) -> UnsentSummary:
+    """How many e-mails of the user's administered offices were not sent (`unsent_emails`), in two queries."""
+    rows = unsent_emails(user=user, now=now)
+    return UnsentSummary(count=len(rows), tried_again=sum(1 for row in rows if row.tried_again))

@@ -1,18 +1,20 @@
 """Reads for reports on the use of funds. Every queryset starts from what the user may see: an
 application id in a URL never reaches another organisation's or another office's report."""
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from applications.models import Application
 from casework.rules import DECISION_KNOWN_STATUSES
 from casework.selectors import WORKING_ROLES
-from portal.models import OFFICE_ROLES, ORGANISATION_ROLES
+from portal.models import OFFICE_ROLES, ORGANISATION_ROLES, Role
 from portal.permissions import office_ids_with_role, organisation_ids_with_role
 
 from .models import GrantReport, ReportStatus
-from .rules import IN_STATUSES
+from .rules import EDITABLE_REPORT_STATUSES, IN_STATUSES
 
 
 def _with_everything(queryset: QuerySet[GrantReport]) -> QuerySet[GrantReport]:
@@ -107,3 +109,32 @@ def report_counts_by_status(*, rows: list[RoundReportRow]) -> list[tuple[str, in
     for row in rows:
         counts[row.report.status] += 1
     return [(label, counts[value]) for value, label in ReportStatus.choices]
+
+
+# --- "My page" -----------------------------------------------------------------------------------------
+
+def reports_due_for_organisations(*, user) -> QuerySet[GrantReport]:
+    """The reports the user's organisations still have to write or correct (a draft or returned, its
+    decision known to them), soonest deadline first."""
+    return (reports_for_organisations(user=user).filter(status__in=EDITABLE_REPORT_STATUSES)
+            .select_related("application__organisation", "application__round__office")
+            .order_by("due_at", "pk"))
+
+
+def _reports_of_caseworker(user) -> QuerySet[GrantReport]:
+    return (GrantReport.objects.filter(application__round__office_id__in=office_ids_with_role(user, Role.CASEWORKER))
+            .select_related("application__organisation", "application__round__office"))
+
+
+def reports_to_review(*, user) -> QuerySet[GrantReport]:
+    """Submitted reports of the rounds of the offices where the user is a caseworker, oldest first."""
+    return _reports_of_caseworker(user).filter(status=ReportStatus.SUBMITTED).order_by("submitted_at", "pk")
+
+
+def reports_overdue(*, user, now: dt.datetime | None = None) -> QuerySet[GrantReport]:
+    """Reports of the caseworker's offices past their deadline and not handed in (a draft or returned),
+    whose decision the municipality knows of (before its letter nobody owes a report), longest overdue first."""
+    return (_reports_of_caseworker(user)
+            .filter(status__in=EDITABLE_REPORT_STATUSES, due_at__lt=now or timezone.now(),
+                    application__decision__status__in=DECISION_KNOWN_STATUSES)
+            .order_by("due_at", "pk"))

@@ -11,11 +11,16 @@
   deadline has passed, but an application already under way may still be sent), or closed. Every
   text about a round's deadline (the round's page, the application's pages) and whether it takes
   submissions (`Round.is_open`) ask it.
+- `deadline_countdown`: how many days (in Europe/Oslo) are left to a round's deadline, and whether
+  it has passed while a submission under way is still accepted (grace). "My page" asks it.
+- `round_setup_problems`: what an office admin has left to do before a round can take applications.
 """
 
 import datetime as dt
 import enum
+from dataclasses import dataclass
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import OrganisationKind
@@ -79,3 +84,44 @@ def criteria_weights_problem(weights: list[int]) -> str:
 def target_group_allows(target_group, *, concerns_mental_health: bool) -> bool:
     """A measure may have this target group (None: not chosen yet, nothing to refuse)."""
     return target_group is None or not target_group.only_for_mental_health or concerns_mental_health
+
+
+@dataclass(frozen=True)
+class Countdown:
+    """A round that takes submissions now, seen from one moment."""
+
+    closes_at: dt.datetime  # the deadline as it is shown (23:59)
+    days_left: int  # calendar days in Europe/Oslo from today to the deadline's date: 0 on the day itself
+    in_grace: bool  # the deadline has passed; a submission already under way is accepted until `accepts_until`
+    accepts_until: dt.datetime  # `Round.submission_closes_at`: the end of the deadline's minute, plus grace
+
+
+def deadline_countdown(round_, now: dt.datetime) -> Countdown | None:
+    """None when the round does not take submissions at `now` (`Round.is_open`, grace included)."""
+    if not round_.is_open(now):
+        return None
+    oslo = timezone.get_default_timezone()
+    return Countdown(
+        closes_at=round_.closes_at,
+        days_left=max(0, (timezone.localdate(round_.closes_at, oslo) - timezone.localdate(now, oslo)).days),
+        in_grace=round_phase(round_, now) == RoundPhase.GRACE, accepts_until=round_.submission_closes_at,
+    )
+
+
+def round_setup_problems(round_, now: dt.datetime) -> list[str]:
+    """What the office admin has left to do before the round takes applications: "" for nothing.
+    Reads the round's criteria: pass a round with `prefetch_related("criteria")` when asking for many.
+    A round whose deadline has passed has nothing left to configure."""
+    if round_.closes_at < now:
+        return []
+    problems = []
+    if round_.budget is None:
+        problems.append(_("Set the budget."))
+    weights = [criterion.weight for criterion in round_.criteria.all()]
+    if not weights:
+        problems.append(_("Add the assessment criteria and their weights."))
+    elif problem := criteria_weights_problem(weights):
+        problems.append(problem)
+    if not round_.published:
+        problems.append(_("Publish the round."))
+    return problems

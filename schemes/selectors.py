@@ -7,9 +7,10 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from portal.models import OFFICE_ROLES
-from portal.permissions import office_ids_with_role
+from portal.permissions import administered_office_ids, office_ids_with_role
 
 from .models import Round, Scheme
+from .rules import round_setup_problems
 
 
 def scheme_get_public(*, slug: str) -> Scheme:
@@ -57,3 +58,17 @@ def office_round_get(*, user, pk: int) -> Round:
     the reason). Raises Round.DoesNotExist otherwise."""
     return (Round.objects.select_related("scheme", "office")
             .filter(office_id__in=office_ids_with_role(user, *OFFICE_ROLES)).get(pk=pk))
+
+
+def rounds_to_configure(*, user, now: dt.datetime | None = None) -> list[Round]:
+    """The rounds of the offices the user administers that still need the office admin before they
+    take applications (`rules.round_setup_problems`), each with its `setup_problems`. Two queries."""
+    now = now or timezone.now()
+    rounds = (Round.objects.filter(office_id__in=administered_office_ids(user), closes_at__gte=now)
+              .select_related("scheme", "office").prefetch_related("criteria").order_by("closes_at", "pk"))
+    rows = []
+    for round_ in rounds:
+        round_.setup_problems = round_setup_problems(round_, now)
+        if round_.setup_problems:
+            rows.append(round_)
+    return rows

@@ -1,0 +1,203 @@
+"""'My page': what each of the user's roles has to do next, one section per kind of role they hold.
+
+Each section is composed here from the selectors of the app that owns the data (applications,
+casework, reporting, reminders, schemes); no rule is written here. Every section reads a constant
+number of queries, whatever the number of applications, reports or organisations, and the long
+lists show their first `LIST_LIMIT` items with how many there are in all.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from applications.models import ApplicationStatus
+from applications.selectors import (
+    HomeApplication,
+    applications_awaiting_signature,
+    applications_for_home,
+    information_requests_latest,
+    organisations_signed_for,
+)
+from casework.selectors import (
+    applications_of_office_in,
+    decisions_awaiting_approval,
+    decisions_received,
+    letters_ready_to_send,
+    office_rounds_with_counts,
+    rounds_of_year_with_counts,
+)
+from portal.models import Role
+from portal.permissions import is_national_admin, roles_held
+from portal.selectors import memberships_for_user
+from reminders.selectors import UnsentSummary, reminders_without_recipient, unsent_emails_summary
+from reporting.selectors import reports_due_for_organisations, reports_overdue, reports_to_review
+from schemes.rules import deadline_countdown
+from schemes.selectors import rounds_to_configure
+
+LIST_LIMIT = 10  # items shown of a long list; the rest are a link away
+
+
+@dataclass
+class Shortlist:
+    """The first items of a list, and how many it holds in all."""
+
+    items: list
+    total: int
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.items)
+
+
+def shortlist(rows: QuerySet | list, limit: int = LIST_LIMIT) -> Shortlist:
+    """Two queries for a queryset (its count and its first items), none for a list."""
+    if isinstance(rows, QuerySet):
+        return Shortlist(items=list(rows[:limit]), total=rows.count())
+    return Shortlist(items=list(rows[:limit]), total=len(rows))
+
+
+# --- the municipality (editor, signatory) --------------------------------------------------------------
+
+@dataclass
+class MunicipalityApplication:
+    row: HomeApplication
+    countdown: object = None  # schemes.rules.Countdown while a draft can still be sent
+    information_request: object = None  # the office's newest request, while returned
+
+    @property
+    def application(self):
+        return self.row.application
+
+
+@dataclass
+class MunicipalitySection:
+    applications: list[MunicipalityApplication]
+    awaiting_signature: list  # [(application, the user may sign it)]
+    information_requested: list[MunicipalityApplication]
+    decisions: list
+    reports_due: list
+
+    @property
+    def has_tasks(self) -> bool:
+        return bool(self.awaiting_signature or self.information_requested or self.decisions or self.reports_due
+                    or any(item.row.problems for item in self.applications))
+
+
+def municipality_section(*, user, now: dt.datetime) -> MunicipalitySection:
+    rows = applications_for_home(user=user, now=now)
+    requests = information_requests_latest(applications=[row.application for row in rows])
+    applications = [
+        MunicipalityApplication(
+            row=row,
+            countdown=deadline_countdown(row.application.round, now)
+            if row.application.status == ApplicationStatus.DRAFT else None,
+            information_request=requests.get(row.application.pk))
+        for row in rows
+    ]
+    signs_for = organisations_signed_for(user=user)
+    return MunicipalitySection(
+        applications=applications,
+        awaiting_signature=[(application, application.organisation_id in signs_for)
+                            for application in applications_awaiting_signature(user=user, now=now)],
+        information_requested=[item for item in applications if item.information_request is not None],
+        decisions=decisions_received(user=user, now=now),
+        reports_due=list(reports_due_for_organisations(user=user)),
+    )
+
+
+# --- the office: caseworker, approver, office admin -------------------------------------------------------
+
+@dataclass
+class CaseworkerSection:
+    rounds: list
+    to_assess: Shortlist
+    resubmitted: Shortlist
+    returned: Shortlist
+    reports_to_review: Shortlist
+    reports_overdue: Shortlist
+
+
+def caseworker_section(*, user, now: dt.datetime) -> CaseworkerSection:
+    submitted = applications_of_office_in(user=user, status=ApplicationStatus.SUBMITTED)
+    return CaseworkerSection(
+        rounds=office_rounds_with_counts(user=user),
+        to_assess=shortlist(submitted.filter(submission_count__lte=1)),
+        resubmitted=shortlist(submitted.filter(submission_count__gt=1)),
+        returned=shortlist(applications_of_office_in(user=user, status=ApplicationStatus.RETURNED)),
+        reports_to_review=shortlist(reports_to_review(user=user)),
+        reports_overdue=shortlist(reports_overdue(user=user, now=now)),
+    )
+
+
+@dataclass
+class ApproverSection:
+    proposals: Shortlist
+    letters: Shortlist
+
+
+def approver_section(*, user) -> ApproverSection:
+    return ApproverSection(proposals=shortlist(decisions_awaiting_approval(user=user)),
+                           letters=shortlist(letters_ready_to_send(user=user)))
+
+
+@dataclass
+class OfficeAdminSection:
+    rounds_to_configure: list
+    reminders_without_recipient: list
+    unsent: UnsentSummary
+
+
+def office_admin_section(*, user, now: dt.datetime) -> OfficeAdminSection:
+    return OfficeAdminSection(
+        rounds_to_configure=rounds_to_configure(user=user, now=now),
+        reminders_without_recipient=reminders_without_recipient(user=user, now=now),
+        unsent=unsent_emails_summary(user=user, now=now),
+    )
+
+
+# --- Helsedirektoratet -----------------------------------------------------------------------------------
+
+@dataclass
+class NationalSection:
+    year: int
+    rounds: list
+
+
+def national_section(*, now: dt.datetime) -> NationalSection:
+    year = timezone.localdate(now).year
+    return NationalSection(year=year, rounds=rounds_of_year_with_counts(year=year))
+
+
+# --- the page --------------------------------------------------------------------------------------------
+
+@dataclass
+class Home:
+    memberships: list
+    municipality: MunicipalitySection | None = None
+    caseworker: CaseworkerSection | None = None
+    approver: ApproverSection | None = None
+    office_admin: OfficeAdminSection | None = None
+    national: NationalSection | None = None
+    sections: list[str] = field(default_factory=list)  # the sections shown, in order
+
+
+def home_for(*, user, now: dt.datetime | None = None) -> Home:
+    """Every section the user's roles give them (a person may hold several), and their roles."""
+    now = now or timezone.now()
+    roles = roles_held(user)
+    home = Home(memberships=list(memberships_for_user(user=user)))
+    if roles & {Role.EDITOR, Role.SIGNATORY}:
+        home.municipality = municipality_section(user=user, now=now)
+    if Role.CASEWORKER in roles:
+        home.caseworker = caseworker_section(user=user, now=now)
+    if Role.APPROVER in roles:
+        home.approver = approver_section(user=user)
+    if Role.OFFICE_ADMIN in roles:
+        home.office_admin = office_admin_section(user=user, now=now)
+    if is_national_admin(user):
+        home.national = national_section(now=now)
+    home.sections = [name for name in ("municipality", "caseworker", "approver", "office_admin", "national")
+                     if getattr(home, name) is not None]
+    return home
