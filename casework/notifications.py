@@ -11,6 +11,7 @@ class CaseworkNotice(models.TextChoices):
     INFORMATION_REQUESTED = "information_requested", _("More information requested")
     DECISION_PROPOSED = "decision_proposed", _("A decision waits for approval")
     DECISION_SENT = "decision_sent", _("The decision is sent")
+    DECISION_RETURNED = "decision_returned", _("A proposed decision was returned to the caseworker")
 
 
 def register() -> None:
@@ -20,3 +21,5 @@ def register() -> None:
         _("The decision on %(organisation)s's application is sent.")))
     notifications.register(CaseworkNotice.DECISION_PROPOSED, notifications.sentence(
         _("A decision on %(organisation)s's application waits for approval.")))
+    notifications.register(CaseworkNotice.DECISION_RETURNED, notifications.sentence(
+        _("%(approver)s returned the proposed decision on %(organisation)s's application: %(comment)s")))
