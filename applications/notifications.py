@@ -11,6 +11,7 @@ from .models import ApplicationStatus
 
 class ApplicationNotice(models.TextChoices):
     STATUS_CHANGED = "status_changed", _("The application's status changed")
+    READY_FOR_SIGNATURE = "application_ready_for_signature", _("An application is ready for signature")
 
 
 def _status_values(data: dict) -> dict:
@@ -20,3 +21,5 @@ def _status_values(data: dict) -> dict:
 def register() -> None:
     notifications.register(ApplicationNotice.STATUS_CHANGED, notifications.sentence(
         _("%(organisation)s's application is now: %(status)s."), values=_status_values))
+    notifications.register(ApplicationNotice.READY_FOR_SIGNATURE, notifications.sentence(
+        _("%(editor)s has marked %(organisation)s's application ready for your signature.")))

@@ -4,7 +4,7 @@ function takes the user first and returns a Verdict with the reason when it says
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import OFFICE_ROLES, ORGANISATION_ROLES
+from portal.models import OFFICE_ROLES, ORGANISATION_ROLES, Role
 from portal.permissions import ALLOWED, Verdict, organisation_ids_with_role, roles_for
 from schemes.rules import organisation_may_apply
 
@@ -53,6 +53,15 @@ def can_edit_application(user, application: Application, now=None) -> Verdict:
             return Verdict(False, closed)
         return Verdict(False, _("The application deadline has passed; the draft can no longer be changed."))
     return ALLOWED
+
+
+def can_mark_ready_for_signature(user, application: Application, now=None) -> Verdict:
+    """The municipality's editors hand a finished application over to the signatory, while they may
+    still edit it (a draft before the deadline, or returned by the office). Whether it is complete
+    is the service's to check, with the one list of problems."""
+    if Role.EDITOR not in roles_of(user, application):
+        return Verdict(False, _("Only the municipality's editors hand the application over for signature."))
+    return can_edit_application(user, application, now)
 
 
 def can_start_application(user, round_, organisation, now=None) -> Verdict:

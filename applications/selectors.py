@@ -3,15 +3,15 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.formatting import deadline_text
 from portal.mail import FIRST_TRY, RETRY_FOR
-from portal.models import OFFICE_ROLES, ORGANISATION_ROLES, Role
+from portal.models import OFFICE_ROLES, ORGANISATION_ROLES, Delivery, Notification, Role, SentEmail, User
 from portal.permissions import office_ids_with_role, organisation_ids_with_role
-from portal.selectors import email_keys_not_sent, organisations_for_user
+from portal.selectors import email_keys_not_sent, organisation_users, organisations_for_user
 
 from . import hooks
 from .completeness import application_problems
@@ -23,8 +23,10 @@ from .models import (
     EventKind,
     InnovationProject,
     Receipt,
+    SignatureRequest,
 )
-from .permissions import can_start_application
+from .notifications import ApplicationNotice
+from .permissions import can_start_application, roles_of
 from .rules import EDITABLE_STATUSES, applicant_status, applicant_status_label, round_closed_reason
 
 
@@ -60,11 +62,13 @@ def application_get_full(*, user, pk: int) -> Application:
 
 
 def applications_for_organisations(*, user) -> QuerySet[Application]:
-    """The municipality's start page: its applications across rounds, newest round first."""
+    """The municipality's start page: its applications across rounds, newest round first, with what
+    the next step reads (lines and files for what is missing, the marks for signature)."""
     organisations = organisation_ids_with_role(user, *ORGANISATION_ROLES)
     return (
         Application.objects.filter(organisation_id__in=organisations)
         .select_related("round__scheme", "round__office", "organisation", *hooks.status_mask_related())
+        .prefetch_related(*line_prefetches(), "signature_requests")
         .order_by("-round__year", "organisation__name")
     )
 
@@ -161,9 +165,18 @@ def application_next_step(*, application: Application, user, is_applicant: bool)
         if application.round.in_grace():
             return _("The deadline has passed, but the signatory can still submit the application until "
                      "%(until)s.") % {"until": deadline_text(application.round.submission_closes_at)}
-        if application.round.is_open():
+        if not application.round.is_open():
+            return _("The deadline has passed; the draft was not submitted.")
+        if application_problems(application=application):
             return _("Complete the sections and let the signatory submit before the deadline.")
-        return _("The deadline has passed; the draft was not submitted.")
+        roles = roles_of(user, application)
+        if Role.SIGNATORY in roles:
+            return _("Everything required is filled in: check the application and submit it before the deadline.")
+        if is_applicant and _marked_for_next_submission(application):
+            return _("Marked ready for signature: the signatory submits it before the deadline.")
+        if is_applicant:
+            return _("Everything required is filled in: mark it ready for signature on the check page.")
+        return _("Everything required is filled in; the signatory submits it.")
     if status == ApplicationStatus.RETURNED:
         return _("The County Governor asked for more information: change the application and send it again.")
     if status in (ApplicationStatus.SUBMITTED, ApplicationStatus.IN_ASSESSMENT):
@@ -173,6 +186,11 @@ def application_next_step(*, application: Application, user, is_applicant: bool)
     if status == ApplicationStatus.WITHDRAWN:
         return _("Withdrawn. While the round is open you can start again.")
     return ""
+
+
+def _marked_for_next_submission(application: Application) -> bool:
+    """Has an editor marked it ready for its next submission? (Reads prefetched marks when there are.)"""
+    return any(r.submission_number == application.submission_count + 1 for r in application.signature_requests.all())
 
 
 def organisations_that_may_start(*, user, round_) -> list[tuple]:
@@ -281,3 +299,94 @@ def receipts_missing(*, older_than: dt.timedelta = FIRST_TRY) -> list[tuple[int,
         .exclude(Exists(has_receipt.exclude(pdf="")))
         .values_list("pk", "submission_count")
     )
+
+
+# --- the hand-over to the signatory ------------------------------------------------------------------
+
+# What the municipality's own saves write into the history: a change after the editor's mark.
+EDIT_EVENT_KINDS = (EventKind.SECTION_SAVED, EventKind.LINE_ADDED, EventKind.LINE_CHANGED, EventKind.LINE_REMOVED,
+                    EventKind.LINES_COPIED, EventKind.FILE_UPLOADED, EventKind.FILE_REMOVED)
+
+
+def signature_request_email_key(request_id: int, user_id: int) -> str:
+    """The key the e-mail telling one signatory of one mark is claimed under (sent at most once)."""
+    return f"signature-request:{request_id}:{user_id}"
+
+
+def signatories_of(*, organisation_id: int) -> list:
+    """Who may submit for the organisation: its active signatories, by name."""
+    return list(organisation_users(organisation_id=organisation_id, roles=(Role.SIGNATORY,))
+                .order_by("full_name", "email"))
+
+
+def signature_request_current(*, application: Application) -> SignatureRequest | None:
+    """The editor's newest mark "ready for signature" for the application's next submission, while
+    the municipality may still change and submit it; None otherwise."""
+    if application.status not in EDITABLE_STATUSES:
+        return None
+    return (application.signature_requests.filter(submission_number=application.submission_count + 1)
+            .select_related("requested_by").order_by("-requested_at", "-id").first())
+
+
+def application_changed_since(*, application: Application, since: dt.datetime) -> ApplicationEvent | None:
+    """The newest change the municipality saved after `since` (a mark for signature), or None."""
+    return (application.events.filter(kind__in=EDIT_EVENT_KINDS, created_at__gt=since).select_related("actor")
+            .order_by("-created_at", "-id").first())
+
+
+@dataclass(frozen=True)
+class SignatoryTold:
+    """One signatory, and whether (and when) they were told of a mark: in the portal, by e-mail."""
+
+    user: object
+    notified_at: dt.datetime | None
+    emailed_at: dt.datetime | None
+    email_status: str  # a `Delivery` value, or "" while no e-mail was claimed for them
+
+    @property
+    def email_failed(self) -> bool:
+        return self.email_status in (Delivery.FAILED, Delivery.UNCERTAIN)
+
+
+def signatories_told(*, request, signatories: list, kind: str = ApplicationNotice.READY_FOR_SIGNATURE,
+                     email_key=signature_request_email_key) -> list[SignatoryTold]:
+    """For each signatory: when the portal told them of `request` (its notification) and how its
+    e-mail went. Two queries, whatever the number of signatories. `kind` and `email_key` name the
+    notification and the e-mail of the request's own kind (the report's hand-over uses its own)."""
+    ids = [user.pk for user in signatories]
+    notified = dict(Notification.objects.filter(user_id__in=ids, kind=kind, data__request=request.pk)
+                    .values_list("user_id", "created_at"))
+    keys = {email_key(request.pk, pk): pk for pk in ids}
+    emails = {keys[key]: (status, sent_at) for key, status, sent_at in
+              SentEmail.objects.filter(key__in=keys).values_list("key", "status", "sent_at")}
+    return [SignatoryTold(user=user, notified_at=notified.get(user.pk), emailed_at=emails.get(user.pk, ("", None))[1],
+                          email_status=emails.get(user.pk, ("", None))[0]) for user in signatories]
+
+
+def applications_ready_for_signature(*, user, now: dt.datetime | None = None) -> list[Application]:
+    """For the signatory's home page: the applications of the organisations the user signs for that
+    an editor has marked ready for signature and that can be submitted now (a draft while its round
+    takes submissions, or one the office returned), oldest mark first. Each carries `ready_marked_at`,
+    `ready_marked_by` (a name) and `changed_since_mark` (the municipality saved a change after the
+    mark). Three queries, whatever the number."""
+    now = now or timezone.now()
+    requests = SignatureRequest.objects.filter(application=OuterRef("pk"),
+                                               submission_number=OuterRef("submission_count") + 1)
+    newest = requests.order_by("-requested_at", "-id")
+    changes = ApplicationEvent.objects.filter(application=OuterRef("pk"), kind__in=EDIT_EVENT_KINDS,
+                                              created_at__gt=OuterRef("ready_marked_at"))
+    applications = list(
+        Application.objects.filter(
+            organisation_id__in=organisation_ids_with_role(user, Role.SIGNATORY), status__in=EDITABLE_STATUSES)
+        .filter(Exists(requests))
+        .annotate(ready_marked_at=Subquery(newest.values("requested_at")[:1]),
+                  ready_marked_by_id=Subquery(newest.values("requested_by")[:1]))
+        .annotate(changed_since_mark=Exists(changes))
+        .select_related("round__scheme", "round__office", "organisation")
+        .order_by("ready_marked_at", "pk")
+    )
+    applications = [a for a in applications if a.status == ApplicationStatus.RETURNED or a.round.is_open(now)]
+    names = {u.pk: str(u) for u in User.objects.filter(pk__in={a.ready_marked_by_id for a in applications})}
+    for application in applications:
+        application.ready_marked_by = names.get(application.ready_marked_by_id, "")
+    return applications

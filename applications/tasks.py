@@ -3,6 +3,7 @@ Task names are explicit, so a message queued before a deploy still finds its tas
 
 from celery import shared_task
 
+from .handover import signature_request_email
 from .receipts import receipt_create, receipt_send
 from .selectors import receipts_missing, receipts_not_emailed
 
@@ -27,3 +28,11 @@ def receipts_catch_up_task() -> int:
     for application_id, submission_number in missing:
         receipt_create_task.delay(application_id, submission_number)
     return len(missing)
+
+
+@shared_task(name="applications.signature_request_email", bind=True, autoretry_for=(Exception,), retry_backoff=True,
+             max_retries=5)
+def signature_request_email_task(self, request_id: int) -> int:
+    """E-mail the organisation's signatories that an editor marked its application ready for
+    signature: each at most once per mark; retried when one certainly was not sent."""
+    return signature_request_email(request_id=request_id)

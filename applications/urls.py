@@ -21,6 +21,7 @@ urlpatterns = [
     path("<int:pk>/history/", overview.history, name="history"),
     path("<int:pk>/check/", submission.check, name="check"),
     path("<int:pk>/submit/", submission.submit, name="submit"),
+    path("<int:pk>/ready-for-signature/", submission.mark_ready, name="mark_ready"),
     path("<int:pk>/withdraw/", submission.withdraw, name="withdraw"),
     path("<int:pk>/start-again/", submission.reopen, name="reopen"),
     path("<int:pk>/copy-previous/", submission.copy_previous, name="copy_previous"),

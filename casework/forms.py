@@ -150,6 +150,14 @@ class InformationRequestForm(PlainTextMixin, forms.Form):
     )
 
 
+class DecisionReturnForm(PlainTextMixin, forms.Form):
+    comment = forms.CharField(
+        label=_("What the caseworker should change"), widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Only the office sees this comment. The caseworker who proposed the decision is told."),
+        error_messages={"required": _("Write what the caseworker should change before you return the proposal.")},
+    )
+
+
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"]
 
 

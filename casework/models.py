@@ -24,6 +24,7 @@ class CaseworkEvent(models.TextChoices):
     INFORMATION_REQUESTED = "information_requested", _("More information requested")  # before 2026-12: now
     # the application's "return" status event holds the request's message
     DECISION_PROPOSED = "decision_proposed", _("Decision proposed")
+    DECISION_RETURNED = "decision_returned", _("Proposed decision returned to the caseworker")
     DECISION_APPROVED = "decision_approved", _("Decision approved")
     LETTER_CREATED = "letter_created", _("Decision letter made")
     DECISION_SENT = "decision_sent", _("Decision letter sent")
@@ -80,6 +81,7 @@ class CriterionScore(models.Model):
 
 class DecisionStatus(models.TextChoices):
     PROPOSED = "proposed", _("Proposed")
+    RETURNED = "returned", _("Returned to the caseworker")
     APPROVED = "approved", _("Approved")
     SENT = "sent", _("Sent")
 

@@ -12,6 +12,7 @@ class CaseworkNotice(models.TextChoices):
     DECISION_PROPOSED = "decision_proposed", _("A decision waits for approval")
     DECISION_SENT = "decision_sent", _("The decision is sent")
     APPEAL_LODGED = "appeal_lodged", _("An appeal was lodged")
+    DECISION_RETURNED = "decision_returned", _("A proposed decision was returned to the caseworker")
 
 
 def register() -> None:
@@ -23,3 +24,5 @@ def register() -> None:
         _("%(organisation)s has lodged an appeal against the decision on its application.")))
     notifications.register(CaseworkNotice.DECISION_PROPOSED, notifications.sentence(
         _("A decision on %(organisation)s's application waits for approval.")))
+    notifications.register(CaseworkNotice.DECISION_RETURNED, notifications.sentence(
+        _("%(approver)s returned the proposed decision on %(organisation)s's application: %(comment)s")))

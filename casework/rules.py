@@ -4,7 +4,8 @@
   learns of a decision from its letter, not before (an enkeltvedtak is made known by the letter).
   The application's status shown to it, its page, the letter download, the report and its
   reminders all ask this.
-- `assessment_locked`: once a decision is approved, the assessment and awards no longer change.
+- `assessment_locked`: once a decision is approved, the assessment and awards no longer change (a
+  proposal, or one the approver returned to the caseworker, is still the caseworker's to revise).
 - `over_budget` / `budget_refusal`: the round's proposals may not add up to more than its budget;
   a round without a budget has no money to give (the board shows it over budget, approval is refused).
 - `outcome_for`: granted, partly granted or rejected, from the awards.
@@ -30,6 +31,7 @@ from .models import MAX_CRITERION_SCORE, Assessment, Decision, DecisionStatus, O
 
 APPEAL_WEEKS = 3  # forvaltningsloven § 29
 DECISION_KNOWN_STATUSES = (DecisionStatus.SENT,)
+DECISION_OPEN_STATUSES = (DecisionStatus.PROPOSED, DecisionStatus.RETURNED)  # the caseworker may still revise it
 
 
 def decision_known_to_applicant(decision: Decision | None) -> bool:
@@ -44,7 +46,7 @@ def four_eyes_refusal(decision: Decision, user) -> str:
 
 
 def assessment_locked(decision: Decision | None) -> bool:
-    return decision is not None and decision.status != DecisionStatus.PROPOSED
+    return decision is not None and decision.status not in DECISION_OPEN_STATUSES
 
 
 def over_budget(round_, total_proposed: int) -> bool:

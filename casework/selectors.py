@@ -4,7 +4,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models.fields.json import KT
 from django.utils import timezone
 
 from applications.models import (
@@ -20,13 +21,13 @@ from applications.models import (
 from applications.rules import NOT_IN_PLAY, competence_plan_is_up_to_date
 from applications.selectors import application_totals
 from portal.mail import FIRST_TRY, RETRY_FOR
-from portal.models import ORGANISATION_ROLES, Role
+from portal.models import ORGANISATION_ROLES, Role, User
 from portal.permissions import office_ids_with_role, organisation_ids_with_role
 from portal.selectors import email_keys_not_sent
 from schemes.models import Round
 
 from .allocation import allocation_suggest, suggestion_order_key
-from .models import Assessment, Decision, DecisionStatus
+from .models import Assessment, CaseworkEvent, Decision, DecisionStatus
 from .rules import DECISION_KNOWN_STATUSES, appeal_deadline, assessment_locked, four_eyes_refusal, over_budget
 
 WORKING_ROLES = (Role.CASEWORKER, Role.APPROVER)  # who works on a round's applications
@@ -383,3 +384,38 @@ def decisions_received(*, user, now: dt.datetime | None = None) -> list[Decision
         if decision.appeal_deadline >= today:
             rows.append(decision)
     return rows
+
+
+# --- proposals returned to the caseworker ------------------------------------------------------------
+
+def decision_return_latest(*, decision: Decision | None) -> ApplicationEvent | None:
+    """While a proposal is returned to the caseworker: the approver's return (who, when, the comment
+    in `data["comment"]`); None otherwise."""
+    if decision is None or decision.status != DecisionStatus.RETURNED:
+        return None
+    return (ApplicationEvent.objects.filter(application_id=decision.application_id, object_id=decision.pk,
+                                            kind=CaseworkEvent.DECISION_RETURNED)
+            .select_related("actor").order_by("-created_at", "-id").first())
+
+
+def decisions_returned(*, user) -> list[Decision]:
+    """For the caseworker's home page: the proposals an approver returned, in the rounds of the offices
+    where the user is a caseworker, oldest return first. Each carries `returned_at`, `returned_by` (a
+    name), `return_comment` and `returned_to_me` (the user proposed it). Two queries, whatever the
+    number."""
+    returns = ApplicationEvent.objects.filter(object_id=OuterRef("pk"), application_id=OuterRef("application_id"),
+                                              kind=CaseworkEvent.DECISION_RETURNED).order_by("-created_at", "-id")
+    decisions = list(
+        Decision.objects.filter(status=DecisionStatus.RETURNED,
+                                application__round__office_id__in=office_ids_with_role(user, Role.CASEWORKER))
+        .annotate(returned_at=Subquery(returns.values("created_at")[:1]),
+                  returned_by_id=Subquery(returns.values("actor")[:1]),
+                  return_comment=Subquery(returns.annotate(comment=KT("data__comment")).values("comment")[:1]))
+        .select_related("application__round__scheme", "application__round__office", "application__organisation")
+        .order_by("returned_at", "pk")
+    )
+    names = {u.pk: str(u) for u in User.objects.filter(pk__in={d.returned_by_id for d in decisions})}
+    for decision in decisions:
+        decision.returned_by = names.get(decision.returned_by_id, "")
+        decision.returned_to_me = decision.proposed_by_id == user.pk
+    return decisions

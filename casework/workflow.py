@@ -1,8 +1,10 @@
 """The life of a decision: its declared table of transitions, performed by `portal.workflow`.
 
     (none) ──propose──▶ proposed ──approve──▶ approved ──send──▶ sent
-                         ▲   │
-                         └───┘ propose again (revise) while proposed
+                         ▲   │  ▲     │
+                         └───┘  │   return (the approver, with a comment)
+                   revise while │     ▼
+                   proposed     └── returned ◀ (the caseworker revises and proposes again)
 
 A caseworker proposes (`services.decisions.decision_propose` writes the decision's content; a new
 decision starts as proposed). An approver who did not propose it approves (four eyes, also a
@@ -10,6 +12,10 @@ database constraint): the application *follows* into "decided" in the same trans
 `decision_approved` signal lets reporting create the report, and the letter is made once after
 commit. Sending e-mails the stored letter; only then does the municipality learn of the decision
 (`rules.decision_known_to_applicant`).
+
+An approver who will not approve a proposal returns it to the caseworker with a comment (stored in
+the transition's event, told to the proposer in the portal); the caseworker revises it and
+proposes again (`decision_propose` performs "propose_again"), and it waits for approval anew.
 """
 
 from django.db import transaction
@@ -87,13 +93,15 @@ def _sent(decision, user, now, data) -> dict:
 
 # --- event and side effects ---------------------------------------------------------------------------
 
-EVENTS = {"approve": CaseworkEvent.DECISION_APPROVED, "send": CaseworkEvent.DECISION_SENT}
+EVENTS = {"approve": CaseworkEvent.DECISION_APPROVED, "send": CaseworkEvent.DECISION_SENT,
+          "return": CaseworkEvent.DECISION_RETURNED, "propose_again": CaseworkEvent.DECISION_PROPOSED}
 
 
 def _record(decision, transition, source, user, data) -> None:
+    comment = {"comment": data["comment"]} if data.get("comment") else {}
     ApplicationEvent.objects.create(
         application_id=decision.application_id, actor=user, kind=EVENTS[transition.name], object_id=decision.pk,
-        data={"outcome": decision.outcome, "total_awarded": decision.total_awarded},
+        data={"outcome": decision.outcome, "total_awarded": decision.total_awarded, **comment},
         visible_to_applicant=not transition.internal,
     )
 
@@ -103,6 +111,13 @@ def _after(decision, transition, user, data) -> None:
     if transition.name == "approve":
         decision_approved.send(sender=Decision, decision=decision, user=user)
         transaction.on_commit(lambda: decision_letter_task.delay(decision_pk), robust=True)
+    elif transition.name == "return":
+        comment = data.get("comment", "")
+        transaction.on_commit(lambda: decision_return_notify(decision=decision, approver=user, comment=comment),
+                              robust=True)
+    elif transition.name == "propose_again":
+        transaction.on_commit(lambda: decision_notify(decision=decision, kind=CaseworkNotice.DECISION_PROPOSED,
+                                                      user=user), robust=True)
     elif transition.name == "send":
         transaction.on_commit(lambda: decision_letter_email_task.delay(decision_pk), robust=True)
         transaction.on_commit(lambda: decision_notify(decision=decision, kind=CaseworkNotice.DECISION_SENT,
@@ -123,6 +138,15 @@ def decision_notify(*, decision: Decision, kind: str, user) -> None:
     notify(users=users, kind=kind, data=data, url=url)
 
 
+def decision_return_notify(*, decision: Decision, approver, comment: str) -> None:
+    """After commit: the caseworker who proposed it hears that the approver returned it, and why."""
+    application = decision.application
+    notify(users=[decision.proposed_by], kind=CaseworkNotice.DECISION_RETURNED,
+           url=reverse("office:decision", kwargs={"pk": application.pk}),
+           data={"organisation": application.organisation.name, "application": application.pk,
+                 "approver": str(approver), "comment": comment})
+
+
 DECISION = Machine(
     model=Decision,
     roles_of=roles_of,
@@ -134,6 +158,11 @@ DECISION = Machine(
         Transition("approve", gettext_lazy("Approve decision"), (D.PROPOSED,), D.APPROVED, (Role.APPROVER,),
                    _may_approve, _approved, internal=True,
                    follows=(Follow(APPLICATION, "decide", of=lambda decision: decision.application),)),
+        Transition("return", gettext_lazy("Return to the caseworker"), (D.PROPOSED,), D.RETURNED, (Role.APPROVER,),
+                   internal=True),
+        # performed by `decision_propose` when the caseworker revises a returned proposal (no button)
+        Transition("propose_again", gettext_lazy("Propose again"), (D.RETURNED,), D.PROPOSED, PROPOSER_ROLES,
+                   internal=True),
         Transition("send", gettext_lazy("Send decision letter"), (D.APPROVED,), D.SENT,
                    (Role.CASEWORKER, Role.APPROVER), _letter_is_made, _sent),
     ],

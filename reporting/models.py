@@ -6,6 +6,7 @@ awards copied from the decision, so the report reads against what was granted)."
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application, LinePart
@@ -18,6 +19,7 @@ class ReportEvent(models.TextChoices):
     REPORT_SUBMITTED = "report_submitted", _("Report submitted")
     REPORT_APPROVED = "report_approved", _("Report approved")
     REPORT_RETURNED = "report_returned", _("Report returned")
+    REPORT_READY_FOR_SIGNATURE = "report_ready_for_signature", _("Report marked ready for signature")
 
 
 class ReportStatus(models.TextChoices):
@@ -93,3 +95,26 @@ class ReportLine(models.Model):
     @property
     def overspent(self) -> bool:
         return self.amount_used is not None and self.amount_used > self.awarded
+
+
+class ReportSignatureRequest(models.Model):
+    """An editor's hand-over of the report: "ready for the signatory to submit". A recorded fact, not
+    a status (as `applications.models.SignatureRequest`): editing goes on, a change after it is shown,
+    and it counts only until the report is next submitted."""
+
+    report = models.ForeignKey(GrantReport, on_delete=models.CASCADE, related_name="signature_requests",
+                               verbose_name=_("report"))
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("marked by"))
+    requested_at = models.DateTimeField(_("marked"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("request for signature of a report")
+        verbose_name_plural = _("requests for signature of reports")
+        ordering = ["report", "-requested_at", "-id"]
+
+    def __str__(self):
+        return f"{self.report} – {self.requested_at:%d.%m.%Y %H:%M}"
+
+    def get_absolute_url(self):
+        return self.report.get_absolute_url()

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from casework.permissions import can_work_on_round
 from casework.rules import decision_known_to_applicant
-from portal.models import ORGANISATION_ROLES
+from portal.models import ORGANISATION_ROLES, Role
 from portal.permissions import ALLOWED, Verdict
 
 from .models import GrantReport
@@ -36,6 +36,13 @@ def can_edit_report(user, report: GrantReport) -> Verdict:
         return Verdict(False, _("The report is %(status)s and can no longer be changed.") % {
             "status": report.get_status_display().lower()})
     return ALLOWED
+
+
+def can_mark_report_ready_for_signature(user, report: GrantReport) -> Verdict:
+    """The municipality's editors hand a finished report over to the signatory, while it may be edited."""
+    if Role.EDITOR not in roles_of(user, report):
+        return Verdict(False, _("Only the municipality's editors hand the report over for signature."))
+    return can_edit_report(user, report)
 
 
 def can_sign_report(user, report: GrantReport) -> Verdict:

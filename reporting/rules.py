@@ -15,6 +15,7 @@ from portal.formatting import kroner
 from .models import GrantReport
 from .models import ReportStatus as R
 
+REPORT_SECTION = "report"  # the section its saves are recorded under in the application's history
 EDITABLE_REPORT_STATUSES = (R.DRAFT, R.RETURNED)
 IN_STATUSES = (R.SUBMITTED, R.APPROVED)  # the municipality has handed it in: the office reads it, counts its repayment
 

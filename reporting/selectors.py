@@ -4,17 +4,17 @@ application id in a URL never reaches another organisation's or another office's
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from applications.models import Application
+from applications.models import Application, ApplicationEvent, EventKind
 from casework.rules import DECISION_KNOWN_STATUSES
 from casework.selectors import WORKING_ROLES
-from portal.models import OFFICE_ROLES, ORGANISATION_ROLES, Role
+from portal.models import OFFICE_ROLES, ORGANISATION_ROLES, Role, User
 from portal.permissions import office_ids_with_role, organisation_ids_with_role
 
-from .models import GrantReport, ReportStatus
-from .rules import EDITABLE_REPORT_STATUSES, IN_STATUSES
+from .models import GrantReport, ReportSignatureRequest, ReportStatus
+from .rules import EDITABLE_REPORT_STATUSES, IN_STATUSES, REPORT_SECTION
 
 
 def _with_everything(queryset: QuerySet[GrantReport]) -> QuerySet[GrantReport]:
@@ -138,3 +138,57 @@ def reports_overdue(*, user, now: dt.datetime | None = None) -> QuerySet[GrantRe
             .filter(status__in=EDITABLE_REPORT_STATUSES, due_at__lt=now or timezone.now(),
                     application__decision__status__in=DECISION_KNOWN_STATUSES)
             .order_by("due_at", "pk"))
+
+
+# --- the hand-over to the signatory ------------------------------------------------------------------
+
+def report_signature_request_email_key(request_id: int, user_id: int) -> str:
+    """The key the e-mail telling one signatory of one mark of a report is claimed under."""
+    return f"report-signature-request:{request_id}:{user_id}"
+
+
+def _since_last_submission(report: GrantReport):
+    requests = report.signature_requests.all()
+    return requests.filter(requested_at__gt=report.submitted_at) if report.submitted_at else requests
+
+
+def report_signature_request_current(*, report: GrantReport) -> ReportSignatureRequest | None:
+    """The editor's newest mark "ready for signature" since the report was last submitted, while the
+    municipality may still change and submit it; None otherwise."""
+    if report.status not in EDITABLE_REPORT_STATUSES:
+        return None
+    return _since_last_submission(report).select_related("requested_by").order_by("-requested_at", "-id").first()
+
+
+def report_changed_since(*, report: GrantReport, since) -> ApplicationEvent | None:
+    """The newest save of the report after `since` (a mark for signature), or None."""
+    return (ApplicationEvent.objects.filter(application_id=report.application_id, kind=EventKind.SECTION_SAVED,
+                                            section=REPORT_SECTION, created_at__gt=since)
+            .select_related("actor").order_by("-created_at", "-id").first())
+
+
+def reports_ready_for_signature(*, user) -> list[GrantReport]:
+    """For the signatory's home page: the reports of the organisations the user signs for that an
+    editor has marked ready for signature since they were last submitted, and that can be submitted
+    now (a draft or returned), oldest mark first. Each carries `ready_marked_at`, `ready_marked_by` (a
+    name) and `changed_since_mark`. Two queries, whatever the number."""
+    requests = ReportSignatureRequest.objects.filter(report=OuterRef("pk")).filter(
+        Q(requested_at__gt=OuterRef("submitted_at")) | Q(report__submitted_at__isnull=True))
+    newest = requests.order_by("-requested_at", "-id")
+    changes = ApplicationEvent.objects.filter(application_id=OuterRef("application_id"), kind=EventKind.SECTION_SAVED,
+                                              section=REPORT_SECTION, created_at__gt=OuterRef("ready_marked_at"))
+    reports = list(
+        reports_for_organisations(user=user)
+        .filter(application__organisation_id__in=organisation_ids_with_role(user, Role.SIGNATORY),
+                status__in=EDITABLE_REPORT_STATUSES)
+        .filter(Exists(requests))
+        .annotate(ready_marked_at=Subquery(newest.values("requested_at")[:1]),
+                  ready_marked_by_id=Subquery(newest.values("requested_by")[:1]))
+        .annotate(changed_since_mark=Exists(changes))
+        .select_related("application__round__scheme", "application__round__office", "application__organisation")
+        .order_by("ready_marked_at", "pk")
+    )
+    names = {u.pk: str(u) for u in User.objects.filter(pk__in={r.ready_marked_by_id for r in reports})}
+    for report in reports:
+        report.ready_marked_by = names.get(report.ready_marked_by_id, "")
+    return reports

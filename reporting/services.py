@@ -2,6 +2,7 @@
 report's status moves only through `workflow.REPORT`."""
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.models import ApplicationEvent, EventKind, LinePart
@@ -9,15 +10,17 @@ from portal.exceptions import StaleEdit
 from portal.uploads import upload_inspect
 
 from .exceptions import ReportError
-from .models import GrantReport, ReportLine
-from .permissions import can_edit_report
-from .rules import report_totals
+from .handover import report_signature_request_notify
+from .models import GrantReport, ReportEvent, ReportLine, ReportSignatureRequest
+from .permissions import can_edit_report, can_mark_report_ready_for_signature
+from .rules import REPORT_SECTION, report_problems, report_totals
+from .selectors import report_changed_since, report_signature_request_current
+from .tasks import report_signature_request_email_task
 from .workflow import REPORT
 
 REPORT_FIELDS = ["overall_account"]
 LINE_FIELDS = ["amount_used", "participants_planned", "participants_completed", "achievements",
                "overspend_explanation"]
-REPORT_SECTION = "report"  # the section its saves are recorded under in the application's history
 
 
 def report_create_for_decision(*, decision) -> GrantReport | None:
@@ -100,3 +103,30 @@ def report_return(*, report: GrantReport, user, message: str) -> GrantReport:
     if not message:
         raise ReportError(_("Write what is missing from the report."))
     return REPORT.perform(report, "return", user=user, data={"message": message}).object
+
+
+def report_mark_ready_for_signature(*, report: GrantReport, user, now=None) -> tuple[ReportSignatureRequest, bool]:
+    """Mark the report ready for the signatory to submit, and tell its signatories (in the portal and
+    by e-mail, after commit). Only an editor, while the report may be edited, and only when nothing
+    is missing (`rules.report_problems`, which also stops a submission). Returns (the mark, whether it
+    was made now): marking again with no save since makes no new mark and tells nobody again."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _lock(report)
+        verdict = can_mark_report_ready_for_signature(user, locked)
+        if not verdict:
+            raise ReportError(str(verdict.reason))
+        problems = report_problems(report=locked)
+        if problems:
+            raise ReportError(_("The report is not complete: %(problems)s") % {
+                "problems": "; ".join(message for _anchor, message in problems)})
+        current = report_signature_request_current(report=locked)
+        if current is not None and report_changed_since(report=locked, since=current.requested_at) is None:
+            return current, False
+        request = ReportSignatureRequest.objects.create(report=locked, requested_by=user, requested_at=now)
+        ApplicationEvent.objects.create(application_id=locked.application_id, actor=user, object_id=locked.pk,
+                                        kind=ReportEvent.REPORT_READY_FOR_SIGNATURE, data={"request": request.pk})
+        request_id = request.pk
+        transaction.on_commit(lambda: report_signature_request_notify(request_id=request_id), robust=True)
+        transaction.on_commit(lambda: report_signature_request_email_task.delay(request_id), robust=True)
+    return request, True

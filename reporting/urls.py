@@ -9,6 +9,7 @@ app_name = "reporting"
 urlpatterns = [
     path("<int:pk>/", views.report, name="report"),
     path("<int:pk>/submit/", views.submit, name="submit"),
+    path("<int:pk>/ready-for-signature/", views.mark_ready, name="mark_ready"),
     path("<int:pk>/auditor-statement/", views.auditor_statement, name="auditor_statement"),
     path("<int:pk>/review/", views.review, name="review"),
     path("<int:pk>/review/approve/", views.approve, name="approve"),

@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from applications.selectors import signatories_of, signatories_told
 from portal.autosave import autosave_response, is_autosave
 from portal.exceptions import ServiceError, StaleEdit
 from portal.files import serve_stored_file
@@ -26,8 +27,10 @@ from schemes.selectors import office_round_get
 
 from .forms import ReportForm, ReturnForm
 from .models import GrantReport, ReportStatus
+from .notifications import ReportNotice
 from .permissions import (
     can_edit_report,
+    can_mark_report_ready_for_signature,
     can_review_report,
     can_sign_report,
     can_submit_report,
@@ -36,13 +39,16 @@ from .permissions import (
 )
 from .rules import IN_STATUSES, report_problems, report_totals
 from .selectors import (
+    report_changed_since,
     report_counts_by_status,
     report_get_for_office,
     report_get_for_organisation,
+    report_signature_request_current,
+    report_signature_request_email_key,
     reports_for_offices,
     reports_for_round,
 )
-from .services import report_approve, report_return, report_save, report_submit
+from .services import report_approve, report_mark_ready_for_signature, report_return, report_save, report_submit
 from .workflow import REPORT
 
 CONTENT_TYPES = dict([PDF, DOCX, ODT])
@@ -145,7 +151,26 @@ def _render_report(request, report: GrantReport, *, form=None, conflict=None, re
         "conflict": conflict,
         "problems": report_problems(report=report) if may_edit else [],
         "may_submit": can_submit_report(request.user, report) and not refused,
+        **(_handover(request.user, report) if may_edit else {}),
     }, status=status)
+
+
+def _handover(user, report: GrantReport) -> dict:
+    """Who may submit the report, whether an editor marked it ready for them, and whether they were told."""
+    signatories = signatories_of(organisation_id=report.application.organisation_id)
+    signature_request = report_signature_request_current(report=report)
+    return {
+        "show_handover": True,
+        "signatories": signatories,
+        "signature_request": signature_request,
+        "told": signatories_told(request=signature_request, signatories=signatories,
+                                 kind=ReportNotice.REPORT_READY_FOR_SIGNATURE,
+                                 email_key=report_signature_request_email_key) if signature_request else [],
+        "changed_since_mark": report_changed_since(report=report, since=signature_request.requested_at)
+        if signature_request else None,
+        "may_mark": can_mark_report_ready_for_signature(user, report),
+        "may_sign": can_sign_report(user, report),
+    }
 
 
 @login_required
@@ -202,6 +227,37 @@ def submit(request, pk):
     messages.success(request, _("The report is submitted to the County Governor. It can be read here but no longer "
                                 "changed, unless the County Governor returns it."))
     return redirect(submitted.get_absolute_url())
+
+
+@login_required
+@require_POST
+def mark_ready(request, pk):
+    """The editor hands the finished report over to the signatory. The page's form comes along (the
+    button is in it): what was typed is saved first, so nothing typed since the last save is lost."""
+    report = _own_report(request, pk)
+    verdict = can_mark_report_ready_for_signature(request.user, report)
+    if not verdict:
+        messages.error(request, verdict.reason)
+        return redirect(report.get_absolute_url())
+    if "version" in request.POST:
+        outcome = _save_from_post(request, report)
+        if outcome.response is not None:
+            return outcome.response
+        if not outcome.saved:
+            return _render_report(request, outcome.report, form=outcome.form, conflict=outcome.conflict)
+        report = outcome.report
+    try:
+        _mark, made = report_mark_ready_for_signature(report=report, user=request.user)
+    except ServiceError as error:
+        messages.error(request, str(error))
+    else:
+        if made:
+            messages.success(request, _("The report is saved and marked ready for signature. The signatories are "
+                                        "told by e-mail and in the portal."))
+        else:
+            messages.info(request, _("The report was already marked ready for signature and has not changed since; "
+                                     "the signatories were not told again."))
+    return redirect(report.get_absolute_url())
 
 
 @login_required

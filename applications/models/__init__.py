@@ -16,9 +16,10 @@ from .lines import (
     Partner,
     ServiceArea,
 )
+from .signatures import SignatureRequest
 
 __all__ = [
     "Application", "ApplicationStatus", "LINE_MODELS", "MEASURE_FIELDS", "PROJECT_FIELDS", "Receipt", "ApplicationEvent", "EventKind", "Attachment",
     "AttachmentKind", "CompetenceMeasure", "FORMAL_EDUCATION_KINDS", "InnovationProject", "LinePart", "MeasureKind",
-    "Partner", "ServiceArea",
+    "Partner", "ServiceArea", "SignatureRequest",
 ]

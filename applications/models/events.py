@@ -22,6 +22,7 @@ class EventKind(models.TextChoices):
     STATUS_CHANGED = "status_changed", _("Status changed")
     RECEIPT_CREATED = "receipt_created", _("Receipt made")
     EMAIL_SENT = "email_sent", _("E-mail sent")
+    READY_FOR_SIGNATURE = "ready_for_signature", _("Marked ready for signature")
 
 
 class ApplicationEvent(models.Model):

@@ -12,9 +12,23 @@ from portal.exceptions import ServiceError
 from ..completeness import application_sections
 from ..forms import WithdrawForm
 from ..models import ApplicationStatus
+from ..permissions import can_mark_ready_for_signature, is_applicant
 from ..rules import round_deadline_applies
-from ..selectors import application_previous, application_totals
-from ..services import application_copy_previous, application_reopen, application_submit, application_withdraw
+from ..selectors import (
+    application_changed_since,
+    application_previous,
+    application_totals,
+    signatories_of,
+    signatories_told,
+    signature_request_current,
+)
+from ..services import (
+    application_copy_previous,
+    application_mark_ready_for_signature,
+    application_reopen,
+    application_submit,
+    application_withdraw,
+)
 from ..workflow import APPLICATION
 from .common import get_application
 
@@ -31,9 +45,46 @@ def check(request, pk):
         "problems": [p for s in sections for p in s.problems],
         "totals": application_totals(application=application),
         "submit_transition": submit_transition,
+        "may_sign": APPLICATION.may(application, name, request.user),
         "submit_refusal": APPLICATION.check(application, name, request.user) if submit_transition else "",
         "deadline_applies": round_deadline_applies(application),
+        **(_handover(application, request.user) if submit_transition and is_applicant(request.user, application)
+           else {}),
     })
+
+
+def _handover(application, user) -> dict:
+    """Who may submit, whether an editor marked it ready for them, and whether they were told."""
+    signatories = signatories_of(organisation_id=application.organisation_id)
+    signature_request = signature_request_current(application=application)
+    return {
+        "show_handover": True,
+        "signatories": signatories,
+        "signature_request": signature_request,
+        "told": signatories_told(request=signature_request, signatories=signatories) if signature_request else [],
+        "changed_since_mark": application_changed_since(application=application, since=signature_request.requested_at)
+        if signature_request else None,
+        "may_mark": can_mark_ready_for_signature(user, application),
+    }
+
+
+@login_required
+@require_POST
+def mark_ready(request, pk):
+    """The editor hands the finished application over to the signatory."""
+    application = get_application(request, pk)
+    try:
+        _mark, made = application_mark_ready_for_signature(application=application, user=request.user)
+    except ServiceError as error:
+        messages.error(request, str(error))
+    else:
+        if made:
+            messages.success(request, _("The application is marked ready for signature. The signatories are told "
+                                        "by e-mail and in the portal."))
+        else:
+            messages.info(request, _("The application was already marked ready for signature and has not changed "
+                                     "since; the signatories were not told again."))
+    return redirect("applications:check", pk=application.pk)
 
 
 @login_required

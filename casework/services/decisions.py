@@ -1,5 +1,6 @@
-"""Writes for decisions: a caseworker proposes (or revises, while it is proposed); approving and
-sending are transitions of `workflow.DECISION`, the only writer of a decision's status."""
+"""Writes for decisions: a caseworker proposes (or revises, while it is proposed or returned to
+them); approving, returning to the caseworker and sending are transitions of `workflow.DECISION`,
+the only writer of a decision's status."""
 
 import datetime as dt
 
@@ -26,7 +27,8 @@ def _lock(application: Application) -> Application:
 def decision_propose(*, application: Application, user, reasons: str, conditions: str = "",
                      reporting_deadline: dt.datetime | None = None, now=None) -> Decision:
     """Propose (or revise, while not yet approved) the decision from the proposed awards. The lines
-    and what they were awarded are stored with it, so the decision can be explained from them."""
+    and what they were awarded are stored with it, so the decision can be explained from them. A
+    proposal the approver returned is proposed again ("propose_again"): it waits for approval anew."""
     now = now or timezone.now()
     reasons, conditions = (reasons or "").strip(), (conditions or "").strip()
     with transaction.atomic():
@@ -62,6 +64,8 @@ def decision_propose(*, application: Application, user, reasons: str, conditions
             for name, value in values.items():
                 setattr(decision, name, value)
             decision.save(update_fields=list(values))
+        if decision.status == DecisionStatus.RETURNED:  # its event and the approvers' notice are the machine's
+            return DECISION.perform(decision, "propose_again", user=user, now=now).object
         ApplicationEvent.objects.create(
             application=locked, actor=user, kind=CaseworkEvent.DECISION_PROPOSED, visible_to_applicant=False,
             data={"outcome": outcome, "total_awarded": total_awarded},
@@ -69,6 +73,15 @@ def decision_propose(*, application: Application, user, reasons: str, conditions
         transaction.on_commit(lambda: decision_notify(decision=decision, kind=CaseworkNotice.DECISION_PROPOSED,
                                                       user=user), robust=True)
     return decision
+
+
+def decision_return(*, decision: Decision, user, comment: str, now=None) -> Decision:
+    """The approver sends a proposal back to the caseworker, saying what should change. The comment
+    is stored in the transition's event; the caseworker who proposed it is told in the portal."""
+    comment = (comment or "").strip()
+    if not comment:
+        raise CaseworkError(_("Write what the caseworker should change before you return the proposal."))
+    return DECISION.perform(decision, "return", user=user, now=now, data={"comment": comment}).object
 
 
 def decision_approve(*, decision: Decision, user, now=None) -> Decision:

@@ -16,13 +16,13 @@ from portal.files import serve_stored_file
 from portal.models import LanguageForm
 from portal.permissions import require
 
-from ..forms import DecisionForm
+from ..forms import DecisionForm, DecisionReturnForm
 from ..letters import application_letter_language
 from ..models import DecisionStatus, Outcome
 from ..permissions import can_approve_decision, can_download_letter, can_propose_decision, can_send_decision
 from ..rules import appeal_deadline, assessment_locked, auditor_statement_required, outcome_for, over_budget
-from ..selectors import award_lines, round_total_proposed
-from ..services.decisions import decision_approve, decision_propose, decision_send
+from ..selectors import award_lines, decision_return_latest, round_total_proposed
+from ..services.decisions import decision_approve, decision_propose, decision_return, decision_send
 from ..workflow import DECISION
 from .common import decision_of, decision_url, office_application
 
@@ -83,6 +83,9 @@ def decision(request, pk):
         "can_approve": "approve" in transitions and not own_proposal,
         "own_proposal": "approve" in transitions and own_proposal,
         "can_send": "send" in transitions,
+        "can_return": "return" in transitions,
+        "return_form": DecisionReturnForm(),
+        "decision_return": decision_return_latest(decision=decision_),
         "transitions": transitions,
         "round_total": round_total,
         "round_over_budget": over_budget(round_, round_total),
@@ -110,6 +113,26 @@ def approve(request, pk):
         else:
             messages.success(request, _("The decision is approved and the application is decided. The letter is "
                                         "being made; send it when it is ready."))
+    return redirect(decision_url(application.pk))
+
+
+@login_required
+@require_POST
+def return_proposal(request, pk):
+    """The approver sends the proposal back to the caseworker with a comment."""
+    application = office_application(request, pk)
+    decision_ = decision_of(application)
+    require(can_approve_decision(request.user, application))
+    form = DecisionReturnForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["comment"]))
+        return redirect(decision_url(application.pk) + "#return")
+    try:
+        decision_return(decision=decision_, user=request.user, comment=form.cleaned_data["comment"])
+    except ServiceError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The proposal is returned to the caseworker with your comment."))
     return redirect(decision_url(application.pk))
 
 

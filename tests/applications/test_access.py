@@ -48,6 +48,7 @@ ROUTES = {
     "history": ("get", lambda o: _url("history", o), None),
     "check": ("get", lambda o: _url("check", o), None),
     "submit": ("post", lambda o: _url("submit", o), None),
+    "mark_ready": ("post", lambda o: _url("mark_ready", o), None),
     "withdraw": ("get", lambda o: _url("withdraw", o), None),
     "reopen": ("post", lambda o: _url("reopen", o), None),
     "copy_previous": ("post", lambda o: _url("copy_previous", o), None),

@@ -14,6 +14,7 @@ services and `casework.workflow.DECISION` (never by writing a status):
                                           and its report made (reporting's signal)
     DecisionFactory(approved_at=when)     approved at that moment (the letter's date)
     DecisionFactory(sent=True)            approved, its letter stored, and sent
+    DecisionFactory(returned=True)        returned by the approver to the caseworker (return_comment=)
     AppealFactory()                       an appeal against a sent decision
 
 The decision's application is `applying_for(round, *applied)`: one competence measure per amount
@@ -123,10 +124,12 @@ class DecisionFactory(DjangoModelFactory):
     approved_at = None  # when it was approved (default: now); implies approved
     sent = False
     sent_days_ago = 0
+    returned = False  # the approver returned the proposal to the caseworker, with `return_comment`
+    return_comment = "Begrunnelsen må nevne budsjettet."
 
     @classmethod
     def _create(cls, model_class, application, round, applied, awarded, reasons, caseworker, approver, approved,
-                approved_at, sent, sent_days_ago, **kwargs):
+                approved_at, sent, sent_days_ago, returned, return_comment, **kwargs):
         application = application or applying_for(round, *applied)
         assessment = Assessment.objects.filter(application=application).first()
         assessment_save(application=application, user=caseworker, scores={},  # the scores stay as they are
@@ -134,6 +137,8 @@ class DecisionFactory(DjangoModelFactory):
                         base_version=assessment.version if assessment else 0,
                         awards=line_awards(application, "full" if awarded is None else awarded))
         decision = decision_propose(application=application, user=caseworker, reasons=reasons, **kwargs)
+        if returned:
+            decision = DECISION.perform(decision, "return", user=approver, data={"comment": return_comment}).object
         if approved or approved_at or sent:
             decision = DECISION.perform(decision, "approve", user=approver, now=approved_at).object
         if sent:

@@ -311,9 +311,18 @@ TEXTS = [
      "Nina Ny accepted your invitation and is now signatory for Bodø."),
     ("reminder", {"subject": "Rapporten skal leveres 1. mars"}, "Påminnelse: Rapporten skal leveres 1. mars",
      "Reminder: Rapporten skal leveres 1. mars"),
+    ("application_ready_for_signature", {"editor": "Ola Redaktør"},
+     "Ola Redaktør har merket søknaden fra Bodø klar for din signatur.",
+     "Ola Redaktør has marked Bodø's application ready for your signature."),
+    ("report_ready_for_signature", {"editor": "Ola Redaktør"},
+     "Ola Redaktør har merket rapporten fra Bodø klar for din signatur.",
+     "Ola Redaktør has marked Bodø's report ready for your signature."),
+    ("decision_returned", {"approver": "Per Leder", "comment": "Nevn budsjettet."},
+     "Per Leder sendte forslaget til vedtak om søknaden fra Bodø tilbake: Nevn budsjettet.",
+     "Per Leder returned the proposed decision on Bodø's application: Nevn budsjettet."),
 ]
-
-
+# Kinds whose bokmål is checked once their translations are in the catalogue (issue 10's hand-overs:
+# the translations are merged with the others'); tests/test_translations.py fails while any is missing.
 def _kind(row) -> str:
     return (row.values if hasattr(row, "values") else row)[0]
 
@@ -325,10 +334,10 @@ def test_every_kind_the_apps_register_has_its_texts_checked_here():
 @pytest.mark.parametrize("kind, data, bokmal, english", TEXTS, ids=[_kind(row) for row in TEXTS])
 def test_the_texts_read_in_bokmal_and_english(kind, data, bokmal, english):
     notification = Notification(kind=kind, data={"organisation": "Bodø", **data})
-    with translation.override("nb"):
-        assert notification_text(notification) == bokmal
     with translation.override("en"):
         assert notification_text(notification) == english
+    with translation.override("nb"):
+        assert notification_text(notification) == bokmal
 
 
 def test_the_page_reads_in_the_readers_language(editor_client):

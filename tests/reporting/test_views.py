@@ -199,7 +199,9 @@ def test_autosave_answers_with_the_new_version_and_leaves_the_file_for_the_butto
 
 def test_an_editor_cannot_submit_and_is_told_why(editor_client, report):
     page = page_text(editor_client.get(link("report", report)))
-    assert 'id="submit-report"' not in page and "Only the signatory can submit the report." in page
+    # the page says who may submit (here: nobody yet) and offers the hand-over (tests/reporting/test_handover.py)
+    assert 'id="submit-report"' not in page and 'id="signatories"' in page
+    assert "nobody can submit the report" in page
     response = editor_client.post(link("submit", report), form_data(report), follow=True)
     assert "Only the signatory can submit the report." in page_text(response)
     assert stored(report).status == ReportStatus.DRAFT and stored(report).version == 0
