@@ -172,7 +172,7 @@ def application_next_step(*, application: Application, user, is_applicant: bool)
         roles = roles_of(user, application)
         if Role.SIGNATORY in roles:
             return _("Everything required is filled in: check the application and submit it before the deadline.")
-        if is_applicant and _marked_for_next_submission(application):
+        if is_applicant and application_marked_for_signature(application):
             return _("Marked ready for signature: the signatory submits it before the deadline.")
         if is_applicant:
             return _("Everything required is filled in: mark it ready for signature on the check page.")
@@ -188,7 +188,7 @@ def application_next_step(*, application: Application, user, is_applicant: bool)
     return ""
 
 
-def _marked_for_next_submission(application: Application) -> bool:
+def application_marked_for_signature(application: Application) -> bool:
     """Has an editor marked it ready for its next submission? (Reads prefetched marks when there are.)"""
     return any(r.submission_number == application.submission_count + 1 for r in application.signature_requests.all())
 
@@ -241,7 +241,7 @@ def applications_for_home(*, user, now: dt.datetime | None = None) -> list[HomeA
     """The applications of the user's organisations, newest round first, each with what is missing
     while it can still be changed and sent (the check page's own rule). Constant queries."""
     now = now or timezone.now()
-    applications = applications_for_organisations(user=user).prefetch_related(*line_prefetches())
+    applications = applications_for_organisations(user=user)  # lines, files and marks prefetched
     rows = []
     for application in applications:
         editable = application.status in EDITABLE_STATUSES and not (
@@ -256,14 +256,16 @@ def applications_awaiting_signature(*, user, now: dt.datetime | None = None) -> 
     """Applications of the user's organisations that only a signatory's submission is waiting for:
     complete (nothing `application_problems` finds), a draft in a round open now or a returned one
     (a resubmission the office asked for has no deadline) — what the submit and resubmit guards ask,
-    bar the role. Until the editor can mark an application ready for signature, being complete is
-    the mark. Constant queries."""
+    bar the role. Each carries `marked` (an editor marked it ready for signature: `SignatureRequest`).
+    The editor's home page lists them: to mark, or marked and waiting. Constant queries."""
     now = now or timezone.now()
-    applications = (applications_for_organisations(user=user).filter(status__in=EDITABLE_STATUSES)
-                    .prefetch_related(*line_prefetches()))
-    return [a for a in applications
-            if not (a.status == ApplicationStatus.DRAFT and round_closed_reason(a.round, now))
-            and not application_problems(application=a)]
+    applications = applications_for_organisations(user=user).filter(status__in=EDITABLE_STATUSES)
+    waiting = [a for a in applications
+               if not (a.status == ApplicationStatus.DRAFT and round_closed_reason(a.round, now))
+               and not application_problems(application=a)]
+    for application in waiting:
+        application.marked = application_marked_for_signature(application)
+    return waiting
 
 
 def organisations_signed_for(*, user) -> set[int]:

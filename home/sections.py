@@ -17,6 +17,7 @@ from applications.selectors import (
     HomeApplication,
     applications_awaiting_signature,
     applications_for_home,
+    applications_ready_for_signature,
     information_requests_latest,
     organisations_signed_for,
 )
@@ -24,6 +25,7 @@ from casework.selectors import (
     applications_of_office_in,
     decisions_awaiting_approval,
     decisions_received,
+    decisions_returned,
     letters_ready_to_send,
     office_rounds_with_counts,
     rounds_of_year_with_counts,
@@ -32,7 +34,12 @@ from portal.models import Role
 from portal.permissions import is_national_admin, roles_held
 from portal.selectors import memberships_for_user
 from reminders.selectors import UnsentSummary, reminders_without_recipient, unsent_emails_summary
-from reporting.selectors import reports_due_for_organisations, reports_overdue, reports_to_review
+from reporting.selectors import (
+    reports_due_for_organisations,
+    reports_overdue,
+    reports_ready_for_signature,
+    reports_to_review,
+)
 from schemes.rules import deadline_countdown
 from schemes.selectors import rounds_to_configure
 
@@ -79,9 +86,13 @@ class MunicipalitySection:
     decisions: list
     reports_due: list
 
+    ready_for_signature: list = field(default_factory=list)  # applications marked ready, for a signatory
+    reports_ready_for_signature: list = field(default_factory=list)
+
     @property
     def has_tasks(self) -> bool:
-        return bool(self.awaiting_signature or self.information_requested or self.decisions or self.reports_due
+        return bool(self.ready_for_signature or self.reports_ready_for_signature or self.awaiting_signature
+                    or self.information_requested or self.decisions or self.reports_due
                     or any(item.row.problems for item in self.applications))
 
 
@@ -99,8 +110,12 @@ def municipality_section(*, user, now: dt.datetime) -> MunicipalitySection:
     signs_for = organisations_signed_for(user=user)
     return MunicipalitySection(
         applications=applications,
-        awaiting_signature=[(application, application.organisation_id in signs_for)
-                            for application in applications_awaiting_signature(user=user, now=now)],
+        # the signatory sees what an editor handed over (the mark) first; the editor what is complete,
+        # to hand over or already handed over
+        ready_for_signature=applications_ready_for_signature(user=user, now=now),
+        reports_ready_for_signature=reports_ready_for_signature(user=user),
+        awaiting_signature=[application for application in applications_awaiting_signature(user=user, now=now)
+                            if application.organisation_id not in signs_for],
         information_requested=[item for item in applications if item.information_request is not None],
         decisions=decisions_received(user=user, now=now),
         reports_due=list(reports_due_for_organisations(user=user)),
@@ -112,6 +127,7 @@ def municipality_section(*, user, now: dt.datetime) -> MunicipalitySection:
 @dataclass
 class CaseworkerSection:
     rounds: list
+    decisions_returned: list
     to_assess: Shortlist
     resubmitted: Shortlist
     returned: Shortlist
@@ -123,6 +139,7 @@ def caseworker_section(*, user, now: dt.datetime) -> CaseworkerSection:
     submitted = applications_of_office_in(user=user, status=ApplicationStatus.SUBMITTED)
     return CaseworkerSection(
         rounds=office_rounds_with_counts(user=user),
+        decisions_returned=decisions_returned(user=user),
         to_assess=shortlist(submitted.filter(submission_count__lte=1)),
         resubmitted=shortlist(submitted.filter(submission_count__gt=1)),
         returned=shortlist(applications_of_office_in(user=user, status=ApplicationStatus.RETURNED)),

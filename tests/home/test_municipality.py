@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from applications.services.handover import application_mark_ready_for_signature
 from portal.models import Role
 from tests.applications.factories import (
     ApplicationFactory,
@@ -102,23 +103,29 @@ def test_information_requested_shows_the_offices_message(editor_client, round_):
     assert links(response)[f"{application.organisation}: application to {round_}"] == application.get_absolute_url()
 
 
-def test_a_complete_draft_is_ready_for_the_signatorys_signature(signatory_client, round_):
-    application = ready_to_submit(round=round_, organisation=signatory_client.membership.organisation)
+def test_an_application_the_editor_marked_is_first_ready_for_the_signatorys_signature(signatory_client, round_):
+    organisation = signatory_client.membership.organisation
+    application = ready_to_submit(round=round_, organisation=organisation)
+    assert "Ready for your signature" not in visible_text(in_english(signatory_client).get(HOME))  # not handed over
+
+    editor = member(organisation, Role.EDITOR)
+    application_mark_ready_for_signature(application=application, user=editor)
     response = in_english(signatory_client).get(HOME)
     text = visible_text(response)
 
-    assert "Ready for signature" in text
-    assert "ready for your signature" in text
+    assert "Ready for your signature" in text
+    assert f"marked ready for signature by {editor}" in text
     assert url("applications:check", application) in [href for href, _text in parse(response).links]
 
 
-def test_the_editor_sees_it_waits_for_the_signatory(editor_client, round_):
-    ready_to_submit(round=round_, organisation=editor_client.membership.organisation)
-
+def test_the_editor_is_told_to_hand_over_and_then_that_it_waits_for_the_signatory(editor_client, round_):
+    application = ready_to_submit(round=round_, organisation=editor_client.membership.organisation)
     text = visible_text(in_english(editor_client).get(HOME))
+    assert "complete: mark it ready for signature" in text and "Ready for your signature" not in text
 
-    assert "complete, waiting for the signatory to send it" in text
-    assert "ready for your signature" not in text
+    application_mark_ready_for_signature(application=application, user=editor_client.user)
+    text = visible_text(in_english(editor_client).get(HOME))
+    assert "marked ready for signature, waiting for the signatory to send it" in text
 
 
 def test_reports_due_link_to_the_report(signatory_client, round_):

@@ -253,3 +253,14 @@ def test_the_page_is_in_the_chosen_language_for_every_role(client, office, organ
     assert response.status_code == 200
     assert f'<html lang="{language}">' in response.content.decode()
     assert {"municipality", "caseworker", "approver", "office-admin", "national", "roles"} <= parse(response).ids
+
+
+def test_the_caseworker_sees_proposals_the_approver_returned_with_the_comment(caseworker_client, round_):
+    application = applying_for(round_, 100_000)
+    DecisionFactory(application=application, caseworker=caseworker_client.user, returned=True,
+                    return_comment="Nevn budsjettet i begrunnelsen.")
+    response = in_english(caseworker_client).get(HOME)
+    text = visible_text(response)
+    assert "Proposals returned by the approver (1)" in text
+    assert "Nevn budsjettet i begrunnelsen." in text and "(your proposal)" in text
+    assert url("office:decision", application) in [href for href, _text in parse(response).links]
