@@ -13,6 +13,7 @@
 - `criteria_locked_by_assessments`: once an application of a round is scored, its criteria and
   weights no longer change (every application is ranked on the same terms).
 - `appeal_deadline`: three weeks from the day the letter was sent (forvaltningsloven § 29).
+- `awards_set_by_hand`: the board's suggestion never overwrites an award a caseworker set by hand.
 """
 
 import datetime as dt
@@ -35,6 +36,20 @@ def decision_known_to_applicant(decision: Decision | None) -> bool:
 
 def assessment_locked(decision: Decision | None) -> bool:
     return decision is not None and decision.status != DecisionStatus.PROPOSED
+
+
+def line_key(part: str, line_pk: int) -> str:
+    """How a line is named in `Assessment.suggested_lines`: "measure:12", "project:7"."""
+    return f"{part}:{line_pk}"
+
+
+def awards_set_by_hand(assessment: Assessment | None, lines) -> list:
+    """The lines (`(part, line)` pairs) whose proposed award a caseworker set by hand: every award
+    the board's suggestion did not set (an award from before the board recorded its own counts as by
+    hand, so it is never overwritten)."""
+    suggested = set(assessment.suggested_lines) if assessment else set()
+    return [(part, line) for part, line in lines
+            if line.proposed_award is not None and line_key(part, line.pk) not in suggested]
 
 
 def over_budget(round_, total_proposed: int) -> bool:
