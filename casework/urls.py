@@ -21,6 +21,7 @@ urlpatterns = [
     path("applications/<int:pk>/decision/approve/", decisions.approve, name="decision_approve"),
     path("applications/<int:pk>/decision/send/", decisions.send, name="decision_send"),
     path("applications/<int:pk>/decision/letter/", decisions.letter, name="decision_letter"),
+    path("applications/<int:pk>/decision/letter/preview/", decisions.letter_preview, name="decision_letter_preview"),
     path("applications/<int:pk>/appeals/new/", appeals.appeal_new, name="appeal_new"),
     path("appeals/<int:appeal_pk>/handle/", appeals.appeal_handle, name="appeal_handle"),
 ]
