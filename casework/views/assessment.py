@@ -17,7 +17,7 @@ from portal.permissions import require
 
 from ..forms import AssessmentForm, InformationRequestForm
 from ..permissions import can_assess
-from ..selectors import assessment_of, criterion_rows, lines_now
+from ..selectors import assessment_of, criterion_rows, decision_or_none, lines_now
 from ..services.assessments import assessment_save, assessment_start, information_request
 from .common import office_application
 
@@ -111,6 +111,10 @@ def assess(request, pk):
         "form": form,
         "conflict": conflict,
         "totals": application_totals(application=application),
+        # the application beside the form: its texts, lines, plan and files, as the office reads them
+        "plan": competence_plan(application),
+        "plan_up_to_date": competence_plan_is_up_to_date(application),
+        "decision": decision_or_none(application),
     })
 
 def _information_request_refusal(application, user) -> str:
