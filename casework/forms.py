@@ -201,6 +201,18 @@ class BoardAcceptForm(forms.Form):
         return None if self.cleaned_data["scope"] == "all" else list(self.cleaned_data["applications"])
 
 
+class DecisionsApproveForm(forms.Form):
+    """The approver's ticked decisions of a round, to approve in one go."""
+
+    decisions = forms.TypedMultipleChoiceField(
+        coerce=int, error_messages={"required": _("Tick the decisions you approve."),
+                                    "invalid_choice": _("A ticked decision is not one of this round's.")})
+
+    def __init__(self, *args, decision_ids=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decisions"].choices = [(pk, pk) for pk in decision_ids]
+
+
 WRITE_IN = {  # the letter's language form, as the caseworker is told to write the reasons and conditions
     LanguageForm.BOKMAL: _("write in bokmål"),
     LanguageForm.NYNORSK: _("write in nynorsk"),

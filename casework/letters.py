@@ -29,7 +29,7 @@ from portal.language_forms import written_language_form
 from portal.mail import recipients_clean, render_email, send_once
 from portal.models import Role
 from portal.offices import office_title
-from portal.pdf import render_pdf
+from portal.pdf import html_to_pdf, render_pdf_html
 from portal.selectors import organisation_member_emails
 
 from .exceptions import CaseworkError
@@ -107,17 +107,23 @@ def application_letter_language(application: Application, decision: Decision | N
     return written_language_form(application.organisation, application.round.office)
 
 
+def decision_letter_html(*, decision: Decision) -> str:
+    """The decision letter as the HTML its PDF is made from, in the decision's language form and
+    Norwegian time: the one rendering of the letter, for the PDF and for the decision page's preview."""
+    return render_pdf_html(template="casework/pdf/decision_letter.html", language=letter_language(decision),
+                           context=lambda: decision_letter_context(decision=decision))
+
+
 def decision_letter_render_pdf(*, decision: Decision) -> bytes:
-    """The decision letter as a PDF (PDF/A-2a), in the decision's language form and Norwegian time."""
-    return render_pdf(template="casework/pdf/decision_letter.html", language=letter_language(decision),
-                      context=lambda: decision_letter_context(decision=decision))
+    """The decision letter as a PDF (PDF/A-2a): `decision_letter_html` made into a PDF."""
+    return html_to_pdf(decision_letter_html(decision=decision))
 
 
 def decision_letter_file_name(*, decision: Decision) -> str:
     return f"vedtak-{decision.application.reference.replace('/', '-')}.pdf"
 
 
-def _decision_for_letter(pk: int) -> Decision:
+def decision_for_letter(pk: int) -> Decision:
     return Decision.objects.select_related(
         "application__organisation", "application__round__scheme", "application__round__office",
         "proposed_by", "approved_by",
@@ -141,7 +147,7 @@ def decision_letter_create(*, decision_id: int) -> Decision:
             return locked
         if locked.status not in LETTER_STATUSES:
             raise CaseworkError("Only an approved decision gets a letter.")
-        decision = _decision_for_letter(decision_id)
+        decision = decision_for_letter(decision_id)
         pdf = decision_letter_render_pdf(decision=decision)
         locked.letter_pdf.save(decision_letter_file_name(decision=decision), ContentFile(pdf), save=False)
         locked.letter_created_at = timezone.now()
@@ -169,7 +175,7 @@ def decision_letter_email(*, decision_id: int) -> bool:
     """E-mail the stored letter once to the municipality. True when it was sent now.
 
     Only a decision the office has sent (status sent) with a stored letter goes out."""
-    decision = _decision_for_letter(decision_id)
+    decision = decision_for_letter(decision_id)
     if not decision_known_to_applicant(decision) or not decision.letter_pdf:
         logger.warning("Decision %s not e-mailed: it is %s and %s a letter.", decision_id, decision.status,
                        "has" if decision.letter_pdf else "has no")

@@ -44,6 +44,9 @@ class Assessment(models.Model):
         help_text=_("Computed from the criteria scores and the round's weights."),
     )
     version = models.PositiveIntegerField(_("version"), default=0, editable=False)
+    # the lines ("measure:12", "project:7") whose proposed award is the board's suggestion, as it set
+    # it; any other award was set by hand and the board never overwrites it (`rules.awards_set_by_hand`)
+    suggested_lines = models.JSONField(_("lines awarded the suggestion"), default=list, blank=True, editable=False)
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("started by")
     )

@@ -44,6 +44,14 @@ def can_approve_decision(user, application: Application) -> Verdict:
     return Verdict(False, _("Only the office's approvers approve decisions."))
 
 
+def can_approve_decisions_of_round(user, round_) -> Verdict:
+    """Approvers of the round's office approve its decisions several at once (each decision's own
+    transition still refuses an approver's own proposal)."""
+    if round_.office_id in office_ids_with_role(user, *DECISION["approve"].roles):
+        return ALLOWED
+    return Verdict(False, _("Only the office's approvers approve decisions."))
+
+
 def can_send_decision(user, application: Application) -> Verdict:
     """Caseworkers and approvers of the round's office send letters and register and handle appeals."""
     if roles_of(user, application) & set(DECISION["send"].roles):

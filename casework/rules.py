@@ -17,6 +17,7 @@
   `appeal_within_deadline`: whether an appeal received on a day came in time (a late one is still
   received, marked late).
 - `four_eyes_refusal`: nobody approves a decision they proposed themselves.
+- `awards_set_by_hand`: the board's suggestion never overwrites an award a caseworker set by hand.
 """
 
 import datetime as dt
@@ -47,6 +48,20 @@ def four_eyes_refusal(decision: Decision, user) -> str:
 
 def assessment_locked(decision: Decision | None) -> bool:
     return decision is not None and decision.status not in DECISION_OPEN_STATUSES
+
+
+def line_key(part: str, line_pk: int) -> str:
+    """How a line is named in `Assessment.suggested_lines`: "measure:12", "project:7"."""
+    return f"{part}:{line_pk}"
+
+
+def awards_set_by_hand(assessment: Assessment | None, lines) -> list:
+    """The lines (`(part, line)` pairs) whose proposed award a caseworker set by hand: every award
+    the board's suggestion did not set (an award from before the board recorded its own counts as by
+    hand, so it is never overwritten)."""
+    suggested = set(assessment.suggested_lines) if assessment else set()
+    return [(part, line) for part, line in lines
+            if line.proposed_award is not None and line_key(part, line.pk) not in suggested]
 
 
 def over_budget(round_, total_proposed: int) -> bool:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import appeals, assessment, board, decisions, exports, rounds
+from .views import appeals, approvals, assessment, board, decisions, exports, rounds
 
 app_name = "office"
 urlpatterns = [
@@ -11,6 +11,9 @@ urlpatterns = [
     path("rounds/<int:round_pk>/board/", board.board, name="board"),
     path("rounds/<int:round_pk>/board/accept/", board.board_accept, name="board_accept"),
     path("rounds/<int:round_pk>/send-letters/", board.send_letters, name="send_letters"),
+    path("rounds/<int:round_pk>/decisions/", approvals.round_decisions, name="round_decisions"),
+    path("rounds/<int:round_pk>/decisions/approve/", approvals.round_decisions_approve,
+         name="round_decisions_approve"),
     path("rounds/<int:round_pk>/export.csv", exports.export_csv, name="export_csv"),
     path("rounds/<int:round_pk>/export.xlsx", exports.export_xlsx, name="export_xlsx"),
     path("applications/<int:pk>/", assessment.application, name="application"),
@@ -22,6 +25,7 @@ urlpatterns = [
     path("applications/<int:pk>/decision/send/", decisions.send, name="decision_send"),
     path("applications/<int:pk>/decision/return/", decisions.return_proposal, name="decision_return"),
     path("applications/<int:pk>/decision/letter/", decisions.letter, name="decision_letter"),
+    path("applications/<int:pk>/decision/letter/preview/", decisions.letter_preview, name="decision_letter_preview"),
     path("applications/<int:pk>/appeals/new/", appeals.appeal_new, name="appeal_new"),
     path("appeals/<int:appeal_pk>/handle/", appeals.appeal_handle, name="appeal_handle"),
 ]

@@ -32,12 +32,22 @@ def page_counter_css() -> str:
     return mark_safe(" ".join(parts))
 
 
-def render_pdf(*, template: str, context, language: str) -> bytes:
-    """The template as a PDF, written in `language` and Norwegian time. `context` is a dict, or a
-    function returning one, called in that language (for labels the context translates)."""
-    from weasyprint import HTML  # heavy (pango): imported by the worker that makes PDFs, not at start-up
-
+def render_pdf_html(*, template: str, context, language: str) -> str:
+    """The HTML a PDF is made from: the template written in `language` and Norwegian time. `context`
+    is a dict, or a function returning one, called in that language (for labels the context
+    translates). A preview shows this very HTML, so what is previewed is what the PDF says."""
     with translation.override(language), timezone.override(timezone.get_default_timezone()):
         values = context() if callable(context) else context
-        html = render_to_string(template, {**values, "page_counter": page_counter_css(), "language": language})
+        return render_to_string(template, {**values, "page_counter": page_counter_css(), "language": language})
+
+
+def html_to_pdf(html: str) -> bytes:
+    """HTML from `render_pdf_html` as a PDF/A-2a."""
+    from weasyprint import HTML  # heavy (pango): imported by the worker that makes PDFs, not at start-up
+
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(pdf_variant=PDF_VARIANT)
+
+
+def render_pdf(*, template: str, context, language: str) -> bytes:
+    """The template as a PDF, written in `language` and Norwegian time (see `render_pdf_html`)."""
+    return html_to_pdf(render_pdf_html(template=template, context=context, language=language))

@@ -16,7 +16,7 @@ from ..exceptions import CaseworkError
 from ..models import MAX_CRITERION_SCORE, Assessment, CaseworkEvent, CriterionScore
 from ..notifications import CaseworkNotice
 from ..permissions import can_assess
-from ..rules import assessment_locked, weighted_score
+from ..rules import assessment_locked, line_key, weighted_score
 from ..tasks import information_request_email_task
 
 
@@ -48,11 +48,14 @@ def assessment_start(*, application: Application, user) -> Assessment:
 
 
 def assessment_save(*, application: Application, user, scores: dict[int, int | None], notes: str,
-                    awards: dict[tuple[str, int], int | None], base_version: int) -> Assessment:
+                    awards: dict[tuple[str, int], int | None], base_version: int,
+                    from_suggestion: bool = False) -> Assessment:
     """Save scores per criterion, the internal notes and the proposed award per line, at once.
 
     `awards` maps ("measure"|"project", line id) to kroner (or None). An award above the amount
-    applied for, or a criterion of another round, is refused and nothing is written."""
+    applied for, or a criterion of another round, is refused and nothing is written. An award that
+    changes is recorded as set by hand, unless `from_suggestion` (the board's accept): the board may
+    later replace only its own (`rules.awards_set_by_hand`)."""
     with transaction.atomic():
         locked = _lock_for_assessment(application, user)
         locked = _into_assessment(locked, user)
@@ -75,6 +78,7 @@ def assessment_save(*, application: Application, user, scores: dict[int, int | N
         if awards:
             round_lock(round_id=locked.round_id)
         changed_awards = _awards_save(locked, awards)
+        _suggested_lines_record(assessment, awards if from_suggestion else {}, changed_awards)
         assessment.notes = notes
         assessment.score = weighted_score(stored, criteria.values())
         assessment.version += 1
@@ -107,6 +111,13 @@ def _awards_save(application: Application, awards) -> list[dict]:
             line.proposed_award = amount
             line.save(update_fields=["proposed_award", "updated_at"])
     return changes
+
+
+def _suggested_lines_record(assessment: Assessment, suggested: dict, changed: list[dict]) -> None:
+    """Lines the suggestion set are the board's; a line changed otherwise is the caseworker's."""
+    by_board = {line_key(part, pk) for (part, pk), amount in suggested.items() if amount is not None}
+    by_hand = {line_key(change["part"], change["id"]) for change in changed} - by_board
+    assessment.suggested_lines = sorted((set(assessment.suggested_lines) - by_hand) | by_board)
 
 
 def award_clear_when_above_applied(*, application: Application, line, user, **kwargs) -> None:

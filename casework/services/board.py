@@ -1,41 +1,82 @@
-"""The one write of the prioritisation board: accepting the suggestion as the proposed awards."""
+"""The one write of the prioritisation board: accepting the suggestion as the proposed awards.
+
+It never touches an application that is not in assessment (submitted and not yet taken up,
+returned for more information, decided), one with a decision already proposed from its awards, or
+one whose awards a caseworker set by hand (`rules.awards_set_by_hand`): those are skipped, each with
+the reason, so the caseworker is told what was left as it was and why."""
+
+from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
-from applications.models import Application
+from applications.models import Application, ApplicationStatus
+from applications.rules import NOT_IN_PLAY
 from schemes.services import round_lock
 
 from ..allocation import lines_for_amount
-from ..rules import assessment_locked
-from ..selectors import board_for_round
+from ..models import DecisionStatus
+from ..rules import assessment_locked, awards_set_by_hand
+from ..selectors import board_for_round, decision_or_none
 from .assessments import assessment_save
 
 
-def board_accept_suggestion(*, round_, user, application_ids: list[int] | None = None) -> int:
-    """Set the proposed awards of the chosen applications (all when None) to the suggestion. Goes
-    through the assessment service, so the same rules and events apply. Returns how many."""
-    board = board_for_round(round_=round_)
-    accepted = 0
+@dataclass
+class BoardAcceptance:
+    """What accepting the suggestion did: the applications whose awards are now the suggestion, and
+    those left as they were, each with why (in the user's language)."""
+
+    accepted: list[Application] = field(default_factory=list)
+    skipped: list[tuple[Application, str]] = field(default_factory=list)
+
+
+def _skip_reason(application: Application) -> str:
+    """"" when the suggestion may become the application's proposed awards; otherwise why not."""
+    decision = decision_or_none(application)
+    if assessment_locked(decision):
+        return _("its decision is approved")
+    if application.status == ApplicationStatus.SUBMITTED:
+        return _("it is not taken into assessment yet")
+    if application.status == ApplicationStatus.RETURNED:
+        return _("it is returned to the municipality for more information")
+    if application.status != ApplicationStatus.IN_ASSESSMENT:
+        return _("it is not in assessment")
+    if decision is not None and decision.status == DecisionStatus.PROPOSED:
+        return _("a decision is already proposed from its awards")
+    lines = [("measure", m) for m in application.measures.all()] + [("project", p) for p in application.projects.all()]
+    if awards_set_by_hand(getattr(application, "assessment", None), lines):
+        return _("its awards were set by hand in the assessment")
+    return ""
+
+
+def board_accept_suggestion(*, round_, user, application_ids: list[int] | None = None) -> BoardAcceptance:
+    """Set the proposed awards of the chosen applications (all when None) to the suggestion, where
+    `_skip_reason` allows. Goes through the assessment service, so the same rules and events apply."""
+    result = BoardAcceptance()
     with transaction.atomic():
         # every chosen application first, in one order, then the round: as every casework write
         # locks them (application before round), so two caseworkers never wait on each other in a circle
-        chosen = [row.application.pk for row in board.rows
-                  if application_ids is None or row.application.pk in application_ids]
-        list(Application.objects.select_for_update(of=("self",)).filter(pk__in=chosen).order_by("pk")
-             .values_list("pk"))
+        chosen = Application.objects.filter(round=round_).exclude(status__in=NOT_IN_PLAY)
+        if application_ids is not None:
+            chosen = chosen.filter(pk__in=application_ids)
+        list(chosen.select_for_update(of=("self",)).order_by("pk").values_list("pk"))
         round_lock(round_id=round_.pk)
-        for row in board.rows:
+        # read under the locks: a status, an award or a decision changed meanwhile is seen here
+        board = board_for_round(round_=round_)
+        for row in sorted(board.rows, key=lambda row: row.rank):
             application = row.application
             if application_ids is not None and application.pk not in application_ids:
                 continue
-            if assessment_locked(getattr(application, "decision", None)):
+            reason = _skip_reason(application)
+            if reason:
+                result.skipped.append((application, reason))
                 continue
             assessment = getattr(application, "assessment", None)
             scores = dict(assessment.scores.values_list("criterion_id", "score")) if assessment else {}
             assessment_save(
                 application=application, user=user, scores=scores, notes=assessment.notes if assessment else "",
                 awards=lines_for_amount(application.measures.all(), application.projects.all(), row.suggested),
-                base_version=assessment.version if assessment else 0,
+                base_version=assessment.version if assessment else 0, from_suggestion=True,
             )
-            accepted += 1
-    return accepted
+            result.accepted.append(application)
+    return result

@@ -3,12 +3,14 @@ them); approving, returning to the caseworker and sending are transitions of `wo
 the only writer of a decision's status."""
 
 import datetime as dt
+from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.models import Application, ApplicationEvent, ApplicationStatus
+from portal.exceptions import TransitionError
 
 from ..exceptions import CaseworkError
 from ..models import CaseworkEvent, Decision, DecisionStatus, Outcome
@@ -88,6 +90,35 @@ def decision_approve(*, decision: Decision, user, now=None) -> Decision:
     """Four eyes: an approver who did not propose it. Not while the round's proposals exceed its
     budget. Approval decides the application; the letter is made once, after commit."""
     return DECISION.perform(decision, "approve", user=user, now=now).object
+
+
+@dataclass
+class BulkApproval:
+    """What approving several decisions at once did: approved now, approved before (a double click,
+    another approver), and refused, each with why (in the user's language)."""
+
+    approved: list[Decision] = field(default_factory=list)
+    already: list[Decision] = field(default_factory=list)
+    refused: list[tuple[Decision, str]] = field(default_factory=list)
+
+
+def decisions_approve(*, round_, user, decision_ids: list[int], now=None) -> BulkApproval:
+    """Approve the chosen decisions of the round, each through the same transition as one at a time
+    (four eyes per decision, the budget guard, awards unchanged) and in its own transaction: one
+    refused leaves the others approved, no lock is held from one decision to the next (each takes
+    application, decision, round, as documented), and each letter is made by its task after its
+    commit, with no lock held. A decision of another round is not touched."""
+    result = BulkApproval()
+    chosen = (Decision.objects.filter(application__round=round_, pk__in=decision_ids)
+              .select_related("application__organisation").order_by("application__organisation__name", "pk"))
+    for decision in chosen:
+        try:
+            outcome = DECISION.perform(decision, "approve", user=user, now=now)
+        except TransitionError as error:
+            result.refused.append((decision, str(error)))
+            continue
+        (result.approved if outcome.performed else result.already).append(outcome.object)
+    return result
 
 
 def decision_send(*, decision: Decision, user, now=None) -> Decision:

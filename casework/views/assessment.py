@@ -112,6 +112,10 @@ def assess(request, pk):
         "conflict": conflict,
         "totals": application_totals(application=application),
         "decision_return": decision_return_latest(decision=decision_or_none(application)),
+        # the application beside the form: its texts, lines, plan and files, as the office reads them
+        "plan": competence_plan(application),
+        "plan_up_to_date": competence_plan_is_up_to_date(application),
+        "decision": decision_or_none(application),
     })
 
 def _information_request_refusal(application, user) -> str:

@@ -62,15 +62,27 @@ def board_accept(request, round_pk):
             messages.error(request, error)
         return redirect(_board_url(round_.pk, request.POST.get("sort", "")))
     try:
-        accepted = board_accept_suggestion(round_=round_, user=request.user, application_ids=form.application_ids())
+        result = board_accept_suggestion(round_=round_, user=request.user, application_ids=form.application_ids())
     except StaleEdit:
         messages.error(request, _("Someone saved an assessment meanwhile. Look at the board again and retry."))
     except ServiceError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, ngettext(
-            "The suggestion is now the proposed award of %(count)d application.",
-            "The suggestion is now the proposed award of %(count)d applications.", accepted) % {"count": accepted})
+        accepted = len(result.accepted)
+        if accepted:
+            messages.success(request, ngettext(
+                "The suggestion is now the proposed award of %(count)d application.",
+                "The suggestion is now the proposed award of %(count)d applications.", accepted) % {"count": accepted})
+        if result.skipped:
+            messages.warning(request, ngettext(
+                "%(count)d application was left as it was: %(list)s.",
+                "%(count)d applications were left as they were: %(list)s.", len(result.skipped)) % {
+                "count": len(result.skipped),
+                "list": "; ".join(_("%(organisation)s (%(reason)s)") % {"organisation": application.organisation,
+                                                                         "reason": reason}
+                                  for application, reason in result.skipped)})
+        if not accepted and not result.skipped:
+            messages.info(request, _("There were no applications to accept the suggestion for."))
     return redirect(_board_url(round_.pk, form.cleaned_data.get("sort", "")))
 
 

@@ -3,10 +3,12 @@ allows this user, approving and sending, and the letter."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from applications.models import LinePart, MeasureKind
@@ -17,9 +19,15 @@ from portal.models import LanguageForm
 from portal.permissions import require
 
 from ..forms import DecisionForm, DecisionReturnForm
-from ..letters import application_letter_language
+from ..letters import application_letter_language, decision_for_letter, decision_letter_html
 from ..models import DecisionStatus, Outcome
-from ..permissions import can_approve_decision, can_download_letter, can_propose_decision, can_send_decision
+from ..permissions import (
+    can_approve_decision,
+    can_assess,
+    can_download_letter,
+    can_propose_decision,
+    can_send_decision,
+)
 from ..rules import appeal_deadline, assessment_locked, auditor_statement_required, outcome_for, over_budget
 from ..selectors import award_lines, decision_return_latest, round_total_proposed
 from ..services.decisions import decision_approve, decision_propose, decision_return, decision_send
@@ -93,6 +101,7 @@ def decision(request, pk):
         "appeal_deadline": appeal_deadline(decision_) if decision_ else None,
         "letter_language_label": LanguageForm(language_form).label,
         "organisation_is_neutral": application.organisation.language_form == LanguageForm.NEUTRAL,
+        "may_assess": bool(can_assess(request.user, application)),
     })
 
 
@@ -154,6 +163,18 @@ def send(request, pk):
         messages.success(request, _("The decision letter is sent to %(organisation)s.") % {
             "organisation": application.organisation})
     return redirect(decision_url(application.pk))
+
+
+@login_required
+@never_cache
+@xframe_options_sameorigin  # the decision page shows it in a frame
+def letter_preview(request, pk):
+    """The decision letter as it will be sent: the very HTML its PDF is made from
+    (`letters.decision_letter_html`), in the letter's language form. For the office's staff; the
+    decision page frames it."""
+    application = office_application(request, pk)
+    decision_ = decision_of(application)
+    return HttpResponse(decision_letter_html(decision=decision_for_letter(decision_.pk)))
 
 
 @login_required

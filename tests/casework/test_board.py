@@ -11,19 +11,23 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from applications.models import ApplicationEvent, CompetenceMeasure
+from applications.models import ApplicationEvent, ApplicationStatus, CompetenceMeasure
+from applications.services import application_withdraw
 from casework.allocation import allocation_suggest, lines_for_amount
 from casework.models import CaseworkEvent
 from casework.selectors import board_for_round, round_total_proposed
+from casework.services.assessments import information_request
 from casework.services.board import board_accept_suggestion
+from portal.models import Role
 from tests.applications.factories import (
     ApplicationFactory,
     CompetenceMeasureFactory,
     InnovationProjectFactory,
     applying_for,
+    member,
     staff,
 )
-from tests.casework.factories import DecisionFactory, assess
+from tests.casework.factories import DecisionFactory, assess, line_awards
 from tests.helpers import in_english, page_text, url
 from tests.schemes.factories import RoundFactory
 
@@ -189,26 +193,124 @@ def test_lines_for_amount_favours_rus_og_psykisk_helse_then_formal_education_the
 def test_accepting_the_suggestion_sets_the_awards_and_writes_events(round_, caseworker, four):
     top, second, third, unscored = four
 
-    accepted = board_accept_suggestion(round_=round_, user=caseworker)
+    result = board_accept_suggestion(round_=round_, user=caseworker)
 
-    assert accepted == 4
+    assert result.accepted == [top, second, third]
     board = board_for_round(round_=round_)
     assert {row.application: row.proposed for row in board.rows} == {
-        top: 6_000_000, second: 4_000_000, third: 0, unscored: 0}
+        top: 6_000_000, second: 4_000_000, third: 0, unscored: None}
     assert (board.total_proposed, board.remaining, board.over_budget) == (10_000_000, 0, False)
     second_lines = CompetenceMeasure.objects.filter(application=second).order_by("pk")
     assert [m.proposed_award for m in second_lines] == [3_000_000, 1_000_000]
     changed = ApplicationEvent.objects.filter(kind=CaseworkEvent.AWARDS_CHANGED, actor=caseworker)
-    assert set(changed.values_list("application", flat=True)) == {top.pk, second.pk, third.pk, unscored.pk}
+    assert set(changed.values_list("application", flat=True)) == {top.pk, second.pk, third.pk}
     assert all(not event.visible_to_applicant for event in changed)
+
+
+def test_the_suggestion_is_not_accepted_for_an_application_not_taken_into_assessment(round_, caseworker, four):
+    """Nobody has read it yet: a proposal of 0 kroner (a rejection) must not come from the board."""
+    unscored = four[3]
+
+    result = board_accept_suggestion(round_=round_, user=caseworker)
+
+    assert result.skipped == [(unscored, "it is not taken into assessment yet")]
     unscored.refresh_from_db()
-    assert unscored.status == "in_assessment"
+    assert unscored.status == ApplicationStatus.SUBMITTED
+    assert CompetenceMeasure.objects.get(application=unscored).proposed_award is None
+
+
+def test_the_suggestion_never_overwrites_an_award_set_by_hand(round_, caseworker, four):
+    top, second, third, unscored = four
+    assess(second, caseworker, awards=line_awards(second, [1_000_000, 500_000]))  # the caseworker's own proposal
+
+    result = board_accept_suggestion(round_=round_, user=caseworker)
+
+    assert (second, "its awards were set by hand in the assessment") in result.skipped
+    assert second not in result.accepted and top in result.accepted
+    lines = CompetenceMeasure.objects.filter(application=second).order_by("pk")
+    assert [m.proposed_award for m in lines] == [1_000_000, 500_000]
+
+
+def test_one_line_set_by_hand_keeps_the_whole_application_as_it_is(round_, caseworker, four):
+    second = four[1]
+    first_line = CompetenceMeasure.objects.filter(application=second).order_by("pk").first()
+    assess(second, caseworker, awards={("measure", first_line.pk): 100_000})
+
+    result = board_accept_suggestion(round_=round_, user=caseworker, application_ids=[second.pk])
+
+    assert result.accepted == []
+    assert [m.proposed_award for m in CompetenceMeasure.objects.filter(application=second).order_by("pk")] == [
+        100_000, None]
+
+
+def test_the_board_replaces_its_own_suggestion_when_accepted_again(round_, caseworker, four):
+    top, second, third, unscored = four
+    board_accept_suggestion(round_=round_, user=caseworker)
+    assess(top, caseworker, level=1)  # top now scores lowest: the suggestion moves its money to the others
+
+    result = board_accept_suggestion(round_=round_, user=caseworker)
+
+    assert set(result.accepted) == {top, second, third}
+    proposed = {row.application: row.proposed for row in board_for_round(round_=round_).rows}
+    assert proposed[third] == 4_000_000 and proposed[top] == 1_000_000
+
+
+def test_an_award_changed_by_hand_after_the_suggestion_is_the_caseworkers(round_, caseworker, four):
+    second = four[1]
+    board_accept_suggestion(round_=round_, user=caseworker)
+    lines = list(CompetenceMeasure.objects.filter(application=second).order_by("pk"))
+    assess(second, caseworker, awards={("measure", lines[1].pk): 2_000_000})  # the first stays the board's
+
+    result = board_accept_suggestion(round_=round_, user=caseworker, application_ids=[second.pk])
+
+    assert result.skipped == [(second, "its awards were set by hand in the assessment")]
+    assert [m.proposed_award for m in CompetenceMeasure.objects.filter(application=second).order_by("pk")] == [
+        3_000_000, 2_000_000]
+
+
+def test_saving_the_assessment_without_changing_an_award_keeps_it_the_boards(round_, caseworker, four):
+    """The assessment form posts every award each time: only a changed one becomes the caseworker's."""
+    top = four[0]
+    board_accept_suggestion(round_=round_, user=caseworker, application_ids=[top.pk])
+    assess(top, caseworker, level=4, awards="full")  # the same 6 000 000 as the suggestion gave
+
+    assert board_accept_suggestion(round_=round_, user=caseworker, application_ids=[top.pk]).accepted == [top]
+
+
+def test_a_returned_application_is_left_out_and_keeps_its_awards(round_, caseworker, four):
+    top = four[0]
+    information_request(application=top, user=caseworker, message="Legg ved kompetanseplanen.")
+
+    result = board_accept_suggestion(round_=round_, user=caseworker)
+
+    assert (top, "it is returned to the municipality for more information") in result.skipped
+    assert CompetenceMeasure.objects.get(application=top).proposed_award is None
+
+
+def test_an_application_withdrawn_is_never_on_the_board_nor_accepted(round_, caseworker, four):
+    third = four[2]
+    application_withdraw(application=third, user=member(third.organisation, Role.SIGNATORY), reason="Trekt")
+
+    result = board_accept_suggestion(round_=round_, user=caseworker, application_ids=[third.pk])
+
+    assert (result.accepted, result.skipped) == ([], [])
+
+
+def test_an_application_with_a_proposed_decision_is_left_out(round_, caseworker, four):
+    top = four[0]
+    DecisionFactory(application=top, caseworker=caseworker, awarded=[5_000_000])
+
+    result = board_accept_suggestion(round_=round_, user=caseworker)
+
+    assert (top, "a decision is already proposed from its awards") in result.skipped
+    assert CompetenceMeasure.objects.get(application=top).proposed_award == 5_000_000
 
 
 def test_accepting_the_suggestion_for_ticked_applications_leaves_the_others(round_, caseworker, four):
     top, second, third, unscored = four
 
-    assert board_accept_suggestion(round_=round_, user=caseworker, application_ids=[second.pk, third.pk]) == 2
+    assert board_accept_suggestion(round_=round_, user=caseworker,
+                                   application_ids=[second.pk, third.pk]).accepted == [second, third]
 
     proposed = {row.application: row.proposed for row in board_for_round(round_=round_).rows}
     assert proposed == {top: None, second: 4_000_000, third: 0, unscored: None}
@@ -251,7 +353,7 @@ def test_board_page_within_the_budget_has_no_warning(caseworker_client, round_, 
 
     assert 'id="over-budget"' not in page
     assert re.search(r'id="total-proposed">NOK 10,000,000<', page)
-    assert "not set" not in page
+    assert page.count(">not set<") == 1  # the application not taken into assessment keeps none
 
 
 def test_board_page_shows_not_set_and_not_scored(caseworker_client, round_, four):
@@ -297,6 +399,19 @@ def test_accepting_the_ticked_suggestions_on_the_page(caseworker_client, round_,
 def test_accepting_for_all_on_the_page(caseworker_client, round_, four):
     caseworker_client.post(url("office:board_accept", round_), {"scope": "all"})
     assert board_for_round(round_=round_).total_proposed == 10_000_000
+
+
+def test_the_page_says_which_applications_were_left_as_they_were_and_why(caseworker_client, round_, caseworker,
+                                                                         four):
+    top, second, third, unscored = four
+    assess(second, caseworker, awards="full")
+
+    response = in_english(caseworker_client).post(url("office:board_accept", round_), {"scope": "all"}, follow=True)
+
+    page = page_text(response)
+    assert "The suggestion is now the proposed award of 2 applications." in page
+    assert (f"2 applications were left as they were: {second.organisation} (its awards were set by hand in the "
+            f"assessment); {unscored.organisation} (it is not taken into assessment yet).") in page
 
 
 def test_accepting_with_nothing_ticked_says_so_and_changes_nothing(caseworker_client, round_, four):

@@ -516,6 +516,8 @@ ROUTES = [
     ("get", "office:decision_letter", "application"), ("get", "office:appeal_new", "application"),
     ("post", "office:appeal_new", "application"), ("get", "office:appeal_handle", "appeal"),
     ("post", "office:appeal_handle", "appeal"),
+    ("get", "office:decision_letter_preview", "application"), ("get", "office:round_decisions", "round"),
+    ("post", "office:round_decisions_approve", "round"),
 ]
 
 

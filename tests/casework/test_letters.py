@@ -27,6 +27,7 @@ from casework.tasks import (
 )
 from portal.exceptions import ServiceError
 from portal.models import Delivery, LanguageForm, Role, SentEmail
+from portal.pdf import html_to_pdf
 from tests.applications.factories import (
     ApplicationFactory,
     CompetenceMeasureFactory,
@@ -34,7 +35,7 @@ from tests.applications.factories import (
     staff,
 )
 from tests.casework.factories import DecisionFactory
-from tests.helpers import pdf_text, stub_task
+from tests.helpers import in_english, page_text, pdf_text, stub_task, url, visible_text
 from tests.portal.factories import (
     MembershipFactory,
     SentEmailFactory,
@@ -535,3 +536,101 @@ def test_a_neutral_municipality_gets_its_letter_in_the_offices_form_for_neutral_
 def test_a_neutral_municipality_gets_bokmal_unless_the_office_chose_otherwise(django_capture_on_commit_callbacks):
     decision = approved(django_capture_on_commit_callbacks, language_form=LanguageForm.NEUTRAL)
     assert decision.letter_language == "nb"
+
+
+# --- the preview on the decision page: the same rendering as the letter --------------------------------
+
+def preview(client, decision):
+    response = client.get(url("office:decision_letter_preview", decision.application))
+    assert response.status_code == 200
+    return response
+
+
+def logged_in(client, user):
+    client.force_login(user)
+    return client
+
+
+def test_the_preview_says_exactly_what_the_stored_letter_says(client, django_capture_on_commit_callbacks):
+    decision = approved(django_capture_on_commit_callbacks)
+    assert decision.letter_pdf
+
+    response = preview(logged_in(client, decision.test_application.approver), decision)
+
+    with decision.letter_pdf.open("rb") as file:
+        stored = pdf_text(file.read())
+    assert pdf_text(html_to_pdf(response.content.decode())) == stored
+    assert "Per Leder" in visible_text(response) and REASONS in visible_text(response)
+
+
+def test_before_approval_the_preview_is_the_letter_the_approval_would_make(client):
+    application = varoy_application()
+    decision = proposed(application)
+
+    response = preview(logged_in(client, application.approver), decision)
+
+    made_now = pdf_text(decision_letter_render_pdf(decision=Decision.objects.get(pk=decision.pk)))
+    assert pdf_text(html_to_pdf(response.content.decode())) == made_now
+    assert "Vedtak om tilskudd fra Kommunalt kompetanse- og innovasjonstilskudd 2026" in visible_text(response)
+
+
+def test_the_preview_is_in_the_municipalitys_language_form_whatever_the_reader_chose(client):
+    application = varoy_application(language_form=LanguageForm.NYNORSK)
+    decision = proposed(application)
+
+    response = preview(in_english(logged_in(client, application.caseworker)), decision)
+
+    text = visible_text(response)
+    assert '<html lang="nn">' in response.content.decode()
+    assert "Vedtak om tilskot frå Kommunalt kompetanse- og innovasjonstilskot 2026" in text
+    assert "Med helsing" in text and "Kind regards" not in text
+
+
+def test_the_decision_page_frames_the_preview_and_links_back_to_the_assessment(client):
+    application = varoy_application()
+    proposed(application)
+
+    page = page_text(in_english(logged_in(client, application.caseworker)).get(url("office:decision", application)))
+
+    assert f'<iframe src="{url("office:decision_letter_preview", application)}"' in page
+    assert 'title="The decision letter as it will be sent"' in page
+    assert f'href="{url("office:assess", application)}" id="assessment-link"' in page
+
+
+def test_the_approver_is_linked_to_the_application_and_its_assessment(client):
+    application = varoy_application()
+    proposed(application)
+
+    page = page_text(in_english(logged_in(client, application.approver)).get(url("office:decision", application)))
+
+    assert f'href="{url("office:application", application)}" id="assessment-link"' in page
+
+
+def test_the_preview_may_be_framed_by_the_portal_only(client):
+    application = varoy_application()
+    decision = proposed(application)
+
+    response = preview(logged_in(client, application.caseworker), decision)
+
+    assert response["X-Frame-Options"] == "SAMEORIGIN"
+    assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
+
+
+def test_nobody_outside_the_office_sees_the_preview(client):
+    application = varoy_application()
+    proposed(application)
+    preview_url = url("office:decision_letter_preview", application)
+
+    assert logged_in(client, application.signatory).get(preview_url).status_code == 404
+    other_office = staff(RoundFactory().office, Role.APPROVER)
+    assert logged_in(client, other_office).get(preview_url).status_code == 404
+    client.logout()
+    assert client.get(preview_url).status_code == 302  # to the login
+
+
+def test_no_preview_before_a_decision_is_proposed(client):
+    application = varoy_application()
+
+    response = logged_in(client, application.caseworker).get(url("office:decision_letter_preview", application))
+
+    assert response.status_code == 404

@@ -4,6 +4,7 @@ import pytest
 
 from casework.permissions import (
     can_approve_decision,
+    can_approve_decisions_of_round,
     can_assess,
     can_download_letter,
     can_propose_decision,
@@ -73,6 +74,19 @@ def test_can_approve_decision_refuses_caseworkers_other_offices_and_the_municipa
     assert refused(can_approve_decision(caseworker, submitted), reason)
     assert refused(can_approve_decision(staff(OfficeFactory(), Role.APPROVER), submitted), reason)
     assert refused(can_approve_decision(member(submitted.organisation, Role.SIGNATORY), submitted), reason)
+
+
+def test_can_approve_decisions_of_round_allows_an_approver_of_the_office(round_, approver):
+    assert can_approve_decisions_of_round(approver, round_)
+
+
+def test_can_approve_decisions_of_round_refuses_caseworkers_other_offices_and_the_municipality(
+        round_, caseworker, organisation):
+    reason = "Only the office's approvers approve decisions."
+    assert refused(can_approve_decisions_of_round(caseworker, round_), reason)
+    assert refused(can_approve_decisions_of_round(staff(round_.office, Role.OFFICE_ADMIN), round_), reason)
+    assert refused(can_approve_decisions_of_round(staff(OfficeFactory(), Role.APPROVER), round_), reason)
+    assert refused(can_approve_decisions_of_round(member(organisation, Role.SIGNATORY), round_), reason)
 
 
 def test_can_send_decision_allows_the_offices_caseworkers_and_approvers(submitted, caseworker, approver):

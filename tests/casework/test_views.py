@@ -35,7 +35,7 @@ from tests.applications.factories import (
     ready_to_submit,
     staff,
 )
-from tests.casework.factories import AssessmentFactory
+from tests.casework.factories import AssessmentFactory, DecisionFactory
 from tests.helpers import assert_error_summary_links_land, field_error, in_english, page_text, parse, url
 from tests.portal.factories import OfficeFactory, OrganisationFactory
 from tests.schemes.factories import RoundFactory
@@ -306,6 +306,75 @@ def test_reading_the_assessment_form_changes_nothing(caseworker_client, round_):
     application.refresh_from_db()
     assert application.status == ApplicationStatus.SUBMITTED
     assert started(application) == 0 and not Assessment.objects.filter(application=application).exists()
+
+
+def test_the_assessment_page_shows_the_application_beside_the_form(caseworker_client, round_, organisation):
+    caseworker = in_english(caseworker_client)
+    application = ready_to_submit(round=round_, organisation=organisation,
+                                  project_priorities="Digitalt tilsyn først, så velferdsteknologi.",
+                                  competence_raising_plan="Flere sykepleiere med videreutdanning innen 2027.")
+    signatory = member(organisation, Role.SIGNATORY)
+    attachment = attachment_add(application=application, user=signatory, kind="other",
+                                upload=pdf_upload("Budsjett.pdf"))
+    application_submit(application=application, user=signatory)
+    project = application.projects.get()
+    project.description = "Kurs i motiverende samtale for ansatte i rustjenesten."
+    project.save()
+
+    response = caseworker.get(office_url("assess", application))
+
+    page = page_text(response)
+    application_pane, assessment_pane = page.split('id="application-pane"')[1].split('id="assessment-pane"')
+    for text in ("Digitalt tilsyn først, så velferdsteknologi.", "Flere sykepleiere med videreutdanning innen 2027.",
+                 "Kurs i motiverende samtale for ansatte i rustjenesten.", "Competence plan", "Innovation projects"):
+        assert text in application_pane
+    for line in [*application.measures.all(), *application.projects.all()]:
+        assert line.title in application_pane  # the line with its texts
+        assert f'name="award_{"measure" if isinstance(line, CompetenceMeasure) else "project"}_{line.pk}"' in \
+            assessment_pane  # beside its award
+    assert attachment.get_absolute_url() in application_pane
+    assert caseworker.get(attachment.get_absolute_url()).status_code == 200  # a link the caseworker may open
+    assert 'name="score_' in assessment_pane and "Save the assessment" in assessment_pane
+
+
+def test_the_side_by_side_page_has_landmarks_headings_and_a_way_past_the_application(caseworker_client, round_):
+    caseworker = in_english(caseworker_client)
+    application = received(round_)
+
+    response = caseworker.get(office_url("assess", application))
+
+    html = response.content.decode()
+    assert len(re.findall(r"<h1[\s>]", html)) == 1
+    assert re.search(r'<section class="side-by-side-pane[^"]*" tabindex="0" aria-label="The application"', html)
+    assert re.search(r'<section class="col-xl-6" aria-labelledby="assessment-form-title"', html)
+    assert '<h2 id="assessment-form-title" tabindex="-1">Your assessment</h2>' in html
+    assert 'href="#assessment-form-title"' in html  # the skip link, before the application
+
+
+def test_the_assessment_page_queries_do_not_grow_with_the_number_of_lines(caseworker_client, round_):
+    caseworker = in_english(caseworker_client)
+
+    def queries_with(lines):
+        application = received(round_)
+        for _ in range(lines):
+            CompetenceMeasureFactory(application=application)
+            InnovationProjectFactory(application=application)
+        with CaptureQueriesContext(connection) as queries:
+            assert caseworker.get(office_url("assess", application)).status_code == 200
+        return len(queries)
+
+    small, large = queries_with(1), queries_with(12)
+    assert small == large, f"{small} queries with 2 lines, {large} with 24"
+
+
+def test_the_assessment_page_links_to_the_decision_once_there_is_one(caseworker_client, round_, caseworker):
+    page_of = lambda application: page_text(in_english(caseworker_client).get(office_url("assess", application)))  # noqa: E731
+    application = received(round_, in_assessment=True)
+    assert office_url("decision", application) not in page_of(application)
+
+    DecisionFactory(application=application, caseworker=caseworker)
+
+    assert office_url("decision", application) in page_of(application)
 
 
 def test_starting_the_assessment_moves_a_submitted_application_to_in_assessment(caseworker_client, round_):
