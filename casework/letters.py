@@ -135,20 +135,25 @@ def decision_for_letter(pk: int) -> Decision:
 def decision_letter_create(*, decision_id: int) -> Decision:
     """Make and store the letter of an approved (or sent) decision, once.
 
-    The decision row is locked while the PDF is made, so two runs make one letter. A decision that
-    already has its letter is returned untouched: a letter that may have been sent is never made
-    again silently. Raises CaseworkError for a decision that is not approved."""
+    The PDF is rendered with no row locked (WeasyPrint takes a second or more; a lock held that long
+    would stall the approval and the board), then stored under the locks, application then decision,
+    if no other run stored one meanwhile (its own render is then thrown away). A decision that already
+    has its letter is returned untouched: a letter that may have been sent is never made again
+    silently. Raises CaseworkError for a decision that is not approved."""
+    decision = decision_for_letter(decision_id)
+    if decision.letter_pdf:
+        return decision
+    if decision.status not in LETTER_STATUSES:
+        raise CaseworkError("Only an approved decision gets a letter.")
+    pdf = decision_letter_render_pdf(decision=decision)
     with transaction.atomic():
         # application, then decision: the order every casework write locks them in
-        application_id = Decision.objects.values_list("application_id", flat=True).get(pk=decision_id)
-        list(Application.objects.select_for_update(of=("self",)).filter(pk=application_id).values_list("pk"))
+        list(Application.objects.select_for_update(of=("self",)).filter(pk=decision.application_id).values_list("pk"))
         locked = Decision.objects.select_for_update(of=("self",)).get(pk=decision_id)
         if locked.letter_pdf:
             return locked
         if locked.status not in LETTER_STATUSES:
             raise CaseworkError("Only an approved decision gets a letter.")
-        decision = decision_for_letter(decision_id)
-        pdf = decision_letter_render_pdf(decision=decision)
         locked.letter_pdf.save(decision_letter_file_name(decision=decision), ContentFile(pdf), save=False)
         locked.letter_created_at = timezone.now()
         locked.save(update_fields=["letter_pdf", "letter_created_at"])

@@ -9,7 +9,7 @@ from applications.models import ApplicationStatus, LinePart, MeasureKind
 from applications.permissions import is_applicant, is_office_staff_of
 
 from .permissions import can_lodge_appeal
-from .rules import appeal_deadline, decision_known_to_applicant
+from .rules import appeal_deadline, appeal_within_deadline, decision_known_to_applicant
 from .selectors import decision_or_none
 
 
@@ -35,7 +35,7 @@ def decision_panel(request, application) -> str:
         "lines": [{**line, "part_label": LinePart(line["part"]).label, "kind_label": kinds.get(line["kind"], "")}
                   for line in decision.lines],
         "appeal_deadline": deadline,
-        "appeal_deadline_passed": timezone.localdate() > deadline,
+        "appeal_deadline_passed": not appeal_within_deadline(decision, timezone.localdate()),
         "can_lodge_appeal": bool(can_lodge_appeal(request.user, application)),
         "is_applicant": is_applicant(request.user, application),
         "is_office_staff": is_office_staff_of(request.user, application),

@@ -28,7 +28,15 @@ from schemes.models import Round
 
 from .allocation import allocation_suggest, suggestion_order_key
 from .models import Assessment, CaseworkEvent, Decision, DecisionStatus
-from .rules import DECISION_KNOWN_STATUSES, appeal_deadline, assessment_locked, four_eyes_refusal, over_budget
+from .rules import (
+    APPEAL_WEEKS,
+    DECISION_KNOWN_STATUSES,
+    appeal_deadline,
+    appeal_within_deadline,
+    assessment_locked,
+    four_eyes_refusal,
+    over_budget,
+)
 
 WORKING_ROLES = (Role.CASEWORKER, Role.APPROVER)  # who works on a round's applications
 
@@ -379,7 +387,7 @@ def decisions_received(*, user, now: dt.datetime | None = None) -> list[Decision
     not passed), each with `appeal_deadline`, newest first. One query."""
     now = now or timezone.now()
     today = timezone.localdate(now)
-    recent = now - dt.timedelta(weeks=3, days=2)  # a coarse filter; the rule decides to the day
+    recent = now - dt.timedelta(weeks=APPEAL_WEEKS, days=2)  # a coarse filter; the rule decides to the day
     decisions = (Decision.objects.filter(status__in=DECISION_KNOWN_STATUSES, sent_at__gte=recent,
                                          application__organisation_id__in=organisation_ids_with_role(
                                              user, *ORGANISATION_ROLES))
@@ -388,7 +396,7 @@ def decisions_received(*, user, now: dt.datetime | None = None) -> list[Decision
     rows = []
     for decision in decisions:
         decision.appeal_deadline = appeal_deadline(decision)
-        if decision.appeal_deadline >= today:
+        if appeal_within_deadline(decision, today):
             rows.append(decision)
     return rows
 

@@ -162,7 +162,7 @@ DECISION = Machine(
                    internal=True),
         # performed by `decision_propose` when the caseworker revises a returned proposal (no button)
         Transition("propose_again", gettext_lazy("Propose again"), (D.RETURNED,), D.PROPOSED, PROPOSER_ROLES,
-                   internal=True),
+                   internal=True, button=False),  # performed by decision_propose with the revised proposal
         Transition("send", gettext_lazy("Send decision letter"), (D.APPROVED,), D.SENT,
                    (Role.CASEWORKER, Role.APPROVER), _letter_is_made, _sent),
     ],

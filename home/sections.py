@@ -87,11 +87,13 @@ class MunicipalitySection:
     reports_due: list
 
     ready_for_signature: list = field(default_factory=list)  # applications marked ready, for a signatory
+    complete_to_submit: list = field(default_factory=list)  # complete, not marked, where the user signs
     reports_ready_for_signature: list = field(default_factory=list)
 
     @property
     def has_tasks(self) -> bool:
-        return bool(self.ready_for_signature or self.reports_ready_for_signature or self.awaiting_signature
+        return bool(self.ready_for_signature or self.complete_to_submit or self.reports_ready_for_signature
+                    or self.awaiting_signature
                     or self.information_requested or self.decisions or self.reports_due
                     or any(item.row.problems for item in self.applications))
 
@@ -108,14 +110,17 @@ def municipality_section(*, user, now: dt.datetime) -> MunicipalitySection:
         for row in rows
     ]
     signs_for = organisations_signed_for(user=user)
+    complete = applications_awaiting_signature(user=user, now=now)
     return MunicipalitySection(
         applications=applications,
         # the signatory sees what an editor handed over (the mark) first; the editor what is complete,
         # to hand over or already handed over
         ready_for_signature=applications_ready_for_signature(user=user, now=now),
+        # a signatory who filled it in (or is also the editor) has no one to hand over to: complete is the task
+        complete_to_submit=[application for application in complete
+                            if application.organisation_id in signs_for and not application.marked],
         reports_ready_for_signature=reports_ready_for_signature(user=user),
-        awaiting_signature=[application for application in applications_awaiting_signature(user=user, now=now)
-                            if application.organisation_id not in signs_for],
+        awaiting_signature=[application for application in complete if application.organisation_id not in signs_for],
         information_requested=[item for item in applications if item.information_request is not None],
         decisions=decisions_received(user=user, now=now),
         reports_due=list(reports_due_for_organisations(user=user)),

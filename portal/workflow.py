@@ -61,6 +61,7 @@ class Transition:
     follows: tuple[Follow, ...] = ()
     internal: bool = False  # its event is for the office only, never shown to the applicant
     follow_only: bool = False  # happens only as the follow of another machine's transition (no button)
+    button: bool = True  # False: performed by a service as part of another write, never a button of its own
 
 
 @dataclass(frozen=True)
@@ -135,7 +136,7 @@ class Machine:
             return []
         roles = self.roles_of(user, obj)
         return [t for t in self.transitions
-                if not t.follow_only and self.status_of(obj) in t.sources and roles & set(t.roles)]
+                if t.button and not t.follow_only and self.status_of(obj) in t.sources and roles & set(t.roles)]
 
     # --- performing ----------------------------------------------------------------------------------
 

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applications.models import ApplicationEvent
+from applications.models import Application, ApplicationEvent
 from portal.selectors import office_users
 from portal.services import notify
 from portal.uploads import upload_inspect
@@ -68,6 +68,8 @@ def appeal_lodge(*, decision: Decision, user, text: str, attachment=None, now=No
         except ValidationError as error:
             raise CaseworkError(" ".join(error.messages))
     with transaction.atomic():
+        # the documented lock order (docs/architecture.md): the application, then its decision
+        Application.objects.select_for_update().filter(pk=decision.application_id).first()
         locked = (Decision.objects.select_for_update(of=("self",))
                   .select_related("application__round", "application__organisation").get(pk=decision.pk))
         verdict = can_lodge_appeal(user, locked.application)

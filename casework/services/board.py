@@ -15,8 +15,7 @@ from applications.rules import NOT_IN_PLAY
 from schemes.services import round_lock
 
 from ..allocation import lines_for_amount
-from ..models import DecisionStatus
-from ..rules import assessment_locked, awards_set_by_hand
+from ..rules import DECISION_OPEN_STATUSES, assessment_locked, awards_set_by_hand
 from ..selectors import board_for_round, decision_or_none
 from .assessments import assessment_save
 
@@ -41,7 +40,7 @@ def _skip_reason(application: Application) -> str:
         return _("it is returned to the municipality for more information")
     if application.status != ApplicationStatus.IN_ASSESSMENT:
         return _("it is not in assessment")
-    if decision is not None and decision.status == DecisionStatus.PROPOSED:
+    if decision is not None and decision.status in DECISION_OPEN_STATUSES:  # proposed, or returned for revision
         return _("a decision is already proposed from its awards")
     lines = [("measure", m) for m in application.measures.all()] + [("project", p) for p in application.projects.all()]
     if awards_set_by_hand(getattr(application, "assessment", None), lines):

@@ -19,7 +19,7 @@ from portal.permissions import office_ids_with_role, require
 from ..forms import AppealForm, AppealHandleForm, AppealLodgeForm
 from ..models import Appeal, DecisionStatus
 from ..permissions import can_lodge_appeal, can_send_decision
-from ..rules import appeal_deadline, decision_known_to_applicant
+from ..rules import appeal_deadline, appeal_within_deadline, decision_known_to_applicant
 from ..services.appeals import appeal_handle as appeal_handle_service
 from ..services.appeals import appeal_lodge as appeal_lodge_service
 from ..services.appeals import appeal_register
@@ -126,7 +126,7 @@ def appeal_lodge(request, pk):
         "decision": decision_,
         "form": form,
         "deadline": deadline,
-        "deadline_passed": timezone.localdate() > deadline,
+        "deadline_passed": not appeal_within_deadline(decision_, timezone.localdate()),
     })
 
 

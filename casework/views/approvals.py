@@ -14,7 +14,7 @@ from portal.permissions import require
 from ..forms import DecisionsApproveForm
 from ..models import DecisionStatus
 from ..permissions import can_approve_decisions_of_round
-from ..rules import budget_refusal
+from ..rules import budget_refusal, four_eyes_refusal
 from ..selectors import decisions_for_round, round_total_proposed
 from ..services.decisions import decisions_approve
 from .common import office_round
@@ -30,7 +30,7 @@ def round_decisions(request, round_pk):
     decisions = decisions_for_round(round_=round_)
     may_approve = bool(can_approve_decisions_of_round(request.user, round_))
     for decision in decisions:
-        decision.own_proposal = decision.proposed_by_id == request.user.pk
+        decision.own_proposal = bool(four_eyes_refusal(decision, request.user))
         decision.may_tick = may_approve and decision.status == DecisionStatus.PROPOSED and not decision.own_proposal
     return render(request, "casework/round_decisions.html", {
         "round": round_,

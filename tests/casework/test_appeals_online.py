@@ -12,10 +12,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from casework.exceptions import CaseworkError
-from casework.models import Appeal, CaseworkEvent
+from casework.models import Appeal, AppealHandling, CaseworkEvent
 from casework.notifications import CaseworkNotice
 from casework.rules import appeal_deadline
-from casework.services.appeals import appeal_lodge
+from casework.services.appeals import appeal_handle, appeal_lodge
 from portal.models import Notification, Role
 from tests.applications.factories import applying_for, member, staff
 from tests.casework.factories import DecisionFactory
@@ -215,7 +215,7 @@ def test_lodging_on_the_page_lands_in_the_office_register(signatory_client, case
         "deadline."]
     appeal = Appeal.objects.get(decision=sent)
     assert appeal.registered_by == signatory_client.user and appeal.lodged_online
-    assert f"Appeal received {timezone.localdate():%d.%m.%Y}: Being handled" in visible_text(response)
+    assert f"Appeal received {timezone.localdate():%d.%m.%Y}: the office handles it, and its answer comes by letter" in visible_text(response)
 
     register = visible_text(in_english(caseworker_client).get(url("office:decision", application)))
     assert f"{signatory_client.user} (lodged online by the municipality)" in register
@@ -245,3 +245,12 @@ def test_bad_input_is_told_at_its_field_and_what_was_written_is_kept(signatory_c
     assert "is not a PDF, DOCX or ODT file" in visible_text(response)
     assert GROUNDS in page_text(response)
     assert not Appeal.objects.exists()
+
+
+def test_the_municipality_learns_the_appeal_s_outcome_from_the_letter_not_from_the_page(
+        signatory_client, caseworker_client, sent):
+    """As with the decision itself: the office's handling is its own until its answer is sent."""
+    appeal, _created = appeal_lodge(decision=sent, user=signatory_client.user, text="Vi klager.")
+    appeal_handle(appeal=appeal, user=caseworker_client.user, handling=AppealHandling.UPHELD)
+    page = visible_text(in_english(signatory_client).get(sent.application.get_absolute_url()))
+    assert "the office handles it, and its answer comes by letter" in page and "Decision upheld" not in page

@@ -106,7 +106,8 @@ def test_information_requested_shows_the_offices_message(editor_client, round_):
 def test_an_application_the_editor_marked_is_first_ready_for_the_signatorys_signature(signatory_client, round_):
     organisation = signatory_client.membership.organisation
     application = ready_to_submit(round=round_, organisation=organisation)
-    assert "Ready for your signature" not in visible_text(in_english(signatory_client).get(HOME))  # not handed over
+    text = visible_text(in_english(signatory_client).get(HOME))  # not handed over: complete is the task
+    assert "Ready for your signature" in text and "complete: check it and submit it" in text
 
     editor = member(organisation, Role.EDITOR)
     application_mark_ready_for_signature(application=application, user=editor)
