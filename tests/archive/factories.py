@@ -14,8 +14,8 @@ from tests.casework.factories import AppealFactory, AssessmentFactory, DecisionF
 
 
 def archived_case(round_, *, notes="", appeal_text="", appeal_notes="", priorities="Prosjekt 1 først.",
-                  reasons="Søknadene i runden er større enn budsjettet."):
-    application = applying_for(round_, 300_000, project_priorities=priorities)
+                  reasons="Søknadene i runden er større enn budsjettet.", **kwargs):
+    application = applying_for(round_, 300_000, project_priorities=priorities, **kwargs)
     AttachmentFactory(application=application, original_name="Kompetanseplan 2025.pdf")
     caseworker = staff(round_.office, Role.CASEWORKER)
     AssessmentFactory(application=application, started_by=caseworker, scored=4, awarded="full", notes=notes)
