@@ -20,7 +20,7 @@ from portal.language_forms import written_language_form
 from portal.mail import recipients_clean, render_email, send_once
 from portal.models import Organisation
 from portal.offices import office_title
-from portal.pdf import render_pdf
+from portal.pdf import html_to_pdf, render_pdf_html
 from schemes.models import Round
 
 from .completeness import competence_plan
@@ -124,17 +124,24 @@ def receipt_language(application: Application) -> str:
     return written_language_form(application.organisation, application.round.office)
 
 
+def receipt_html(*, application: Application) -> str:
+    """The whole application as the HTML its receipt is made from, in the organisation's language form
+    and Norwegian time: the one rendering of the application as submitted (the receipt, the archive copy)."""
+    return render_pdf_html(template="applications/pdf/receipt.html", language=receipt_language(application),
+                           context=lambda: receipt_context(application=application))
+
+
 def receipt_render_pdf(*, application: Application) -> bytes:
-    """The whole application as a PDF, in the organisation's language form and Norwegian time."""
-    return render_pdf(template="applications/pdf/receipt.html", language=receipt_language(application),
-                      context=lambda: receipt_context(application=application))
+    """The whole application as a PDF (`receipt_html` made into a PDF/A)."""
+    return html_to_pdf(receipt_html(application=application))
 
 
 def receipt_file_name(*, application: Application, submission_number: int) -> str:
     return f"kvittering-{application.reference.replace('/', '-')}-{submission_number}.pdf"
 
 
-def _application_for_receipt(pk: int) -> Application:
+def application_for_receipt(pk: int) -> Application:
+    """The application with everything its receipt reads (a constant number of queries)."""
     return (
         Application.objects.select_related("round__scheme", "round__office", "organisation", "submitted_by")
         .prefetch_related(
@@ -168,7 +175,7 @@ def receipt_create(*, application_id: int, submission_number: int) -> Receipt | 
             )
             transaction.set_rollback(True)  # no empty receipt row left behind
             return None
-        application = _application_for_receipt(application_id)
+        application = application_for_receipt(application_id)
         pdf = receipt_render_pdf(application=application)
         receipt.pdf.save(
             receipt_file_name(application=application, submission_number=submission_number),
@@ -191,7 +198,7 @@ def receipt_recipients(*, application: Application) -> list[str]:
 
 def receipt_send(*, receipt: Receipt) -> bool:
     """E-mail the receipt once to the signatory and the contact person. True when it was sent now."""
-    application = _application_for_receipt(receipt.application_id)
+    application = application_for_receipt(receipt.application_id)
     to = receipt_recipients(application=application)
     if not to:
         logger.warning("Receipt %s has nobody to go to: no signatory or contact e-mail.", receipt.pk)

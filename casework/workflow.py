@@ -37,7 +37,7 @@ from .models import CaseworkEvent, Decision, DecisionStatus
 from .notifications import CaseworkNotice
 from .rules import budget_refusal, four_eyes_refusal
 from .selectors import award_lines, round_total_proposed
-from .signals import decision_approved
+from .signals import decision_approved, decision_sent
 from .tasks import decision_letter_email_task, decision_letter_task
 
 D = DecisionStatus
@@ -119,6 +119,7 @@ def _after(decision, transition, user, data) -> None:
         transaction.on_commit(lambda: decision_notify(decision=decision, kind=CaseworkNotice.DECISION_PROPOSED,
                                                       user=user), robust=True)
     elif transition.name == "send":
+        decision_sent.send(sender=Decision, decision=decision, user=user)
         transaction.on_commit(lambda: decision_letter_email_task.delay(decision_pk), robust=True)
         transaction.on_commit(lambda: decision_notify(decision=decision, kind=CaseworkNotice.DECISION_SENT,
                                                       user=user), robust=True)

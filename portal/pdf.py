@@ -48,6 +48,17 @@ def html_to_pdf(html: str) -> bytes:
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(pdf_variant=PDF_VARIANT)
 
 
+def html_documents_to_pdf(htmls: list[str]) -> bytes:
+    """Several HTML documents from `render_pdf_html` as one PDF/A-2a, one after the other, each with its
+    own pages (its own page styles, headers and footers): the archive copy of a case is made of the
+    renderings of the application, the assessment, the letter and the appeals."""
+    from weasyprint import HTML  # heavy (pango): imported by the worker that makes PDFs, not at start-up
+
+    documents = [HTML(string=html, base_url=str(settings.BASE_DIR)).render(pdf_variant=PDF_VARIANT) for html in htmls]
+    pages = [page for document in documents for page in document.pages]
+    return documents[0].copy(pages).write_pdf(pdf_variant=PDF_VARIANT)
+
+
 def render_pdf(*, template: str, context, language: str) -> bytes:
     """The template as a PDF, written in `language` and Norwegian time (see `render_pdf_html`)."""
     return html_to_pdf(render_pdf_html(template=template, context=context, language=language))

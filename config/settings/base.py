@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "casework",
     "reporting",
     "reminders",
+    "archive",
     "home",
     "demo",
 ]
@@ -186,6 +187,7 @@ CELERY_BEAT_SCHEDULE = {
     "receipts-catch-up": {"task": "applications.receipts_catch_up", "schedule": 600.0, "options": {"expires": 590}},
     "letters-catch-up": {"task": "casework.letters_catch_up", "schedule": 600.0, "options": {"expires": 590}},
     "invitations-catch-up": {"task": "people.invitations_catch_up", "schedule": 600.0, "options": {"expires": 590}},
+    "archive-catch-up": {"task": "archive.catch_up", "schedule": 600.0, "options": {"expires": 590}},
 }
 
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")

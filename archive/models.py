@@ -1,0 +1,56 @@
+"""The archive copy of a decided case: one PDF/A with the whole case and its Noark 5 metadata (XML),
+in versions. Version 1 is requested when the office sends the decision; a later version only when
+someone asks for it on purpose, with a reason. The row is the log line of who asked and why; a row
+without its files is a copy requested and not yet made (the task makes it; the catch-up queues it
+again when the task was lost)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from casework.models import Decision
+
+
+class ArchiveCopy(models.Model):
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="archive_copies",
+                                 verbose_name=_("decision"))
+    version = models.PositiveIntegerField(_("version"))
+    requested_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    # nobody: the first copy, requested when the decision was sent (or by the catch-up)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+", verbose_name=_("requested by"))
+    reason = models.TextField(_("reason for a new version"), blank=True)
+    pdf = models.FileField(_("archive PDF (PDF/A)"), upload_to="archive/%Y/", blank=True)
+    pdf_sha256 = models.CharField(_("SHA-256 of the PDF"), max_length=64, blank=True)
+    metadata = models.FileField(_("Noark 5 metadata (XML)"), upload_to="archive/%Y/", blank=True)
+    metadata_sha256 = models.CharField(_("SHA-256 of the metadata"), max_length=64, blank=True)
+    made_at = models.DateTimeField(_("made"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("archive copy")
+        verbose_name_plural = _("archive copies")
+        ordering = ["decision", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["decision", "version"], name="archive_copy_one_per_version"),
+            models.CheckConstraint(condition=Q(version__gte=1), name="archive_copy_version_from_one"),
+            # a version after the first is made only on purpose: someone asked, and said why
+            models.CheckConstraint(
+                condition=Q(version=1) | (Q(requested_by__isnull=False) & ~Q(reason="")),
+                name="archive_copy_new_version_on_purpose",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.decision.application} – v{self.version}"
+
+    def get_absolute_url(self):
+        return reverse("archive:case", kwargs={"pk": self.decision.application_id})
+
+    @property
+    def is_made(self) -> bool:
+        return bool(self.pdf)
+
+    def file_stem(self) -> str:
+        return f"arkiv-{self.decision.application.reference.replace('/', '-')}-v{self.version}"

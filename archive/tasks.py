@@ -1,0 +1,34 @@
+"""Celery tasks of the archive: thin wrappers that take ids. Task names are explicit, so a message
+queued before a deploy still finds its task after it."""
+
+import logging
+
+from celery import shared_task
+
+from .exceptions import ArchiveError
+from .making import archive_copies_catch_up, archive_copy_make
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(name="archive.archive_copy", bind=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5,
+             dont_autoretry_for=(ArchiveError,))
+def archive_copy_task(self, copy_id: int) -> int | None:
+    """Make the requested archive copy, once; safe to run again (a copy made is left as it is).
+    Returns the copy's id, or None when its decision is not sent (retrying would not change that)."""
+    try:
+        return archive_copy_make(copy_id=copy_id).pk
+    except ArchiveError:
+        logger.warning("Archive copy %s not made: its decision is not sent.", copy_id)
+        return None
+
+
+@shared_task(name="archive.catch_up")
+def archive_catch_up_task() -> int:
+    """Periodic (Celery beat): request the first copy of every sent decision without one, and queue
+    again every copy requested and not made ten minutes on (a lost task). Making is done once, so
+    this is always safe. Returns how many it queued."""
+    copy_ids = archive_copies_catch_up()
+    for copy_id in copy_ids:
+        archive_copy_task.delay(copy_id)
+    return len(copy_ids)
