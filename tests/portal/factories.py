@@ -86,6 +86,16 @@ class OfficeFactory(DjangoModelFactory):
         self.counties.set(extracted if extracted is not None else [CountyFactory()])
 
 
+def free_municipality_number(county_number: str, n: int) -> str:
+    """A municipality number of the county that no municipality has yet: in a real county (the
+    reference data's, e.g. Nordland's 18) the n-th number would often be a real municipality's."""
+    for step in range(100):
+        candidate = f"{county_number}{(n + step) % 100:02d}"
+        if not Organisation.objects.filter(kind=OrganisationKind.MUNICIPALITY, municipality_number=candidate).exists():
+            return candidate
+    raise ValueError(f"County {county_number} has no free municipality number left.")
+
+
 class OrganisationFactory(DjangoModelFactory):
     class Meta:
         model = Organisation
@@ -94,7 +104,7 @@ class OrganisationFactory(DjangoModelFactory):
     kind = OrganisationKind.MUNICIPALITY
     organisation_number = factory.Sequence(valid_organisation_number)
     county = factory.SubFactory(CountyFactory)
-    municipality_number = factory.LazyAttributeSequence(lambda o, n: f"{o.county.number}{n % 100:02d}")
+    municipality_number = factory.LazyAttributeSequence(lambda o, n: free_municipality_number(o.county.number, n))
 
 
 class MembershipFactory(DjangoModelFactory):
