@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "casework",
     "reporting",
     "reminders",
+    "stats",
     "home",
     "demo",
 ]
