@@ -191,3 +191,16 @@ def test_the_national_dashboard_reads_the_same_queries_at_any_size(national_admi
     with django_assert_max_num_queries(MAX_QUERIES):
         national = queries_of(national_admin_client, url("statistics:national"), year=rounds[0].year)
     assert national == small
+
+
+def test_my_page_links_to_the_figures(caseworker_client, office_admin_client, national_admin_client, office):
+    RoundFactory(office=office)
+    for client in (caseworker_client, office_admin_client):
+        assert url("statistics:index") in page_text(client.get(url("portal:dashboard")))
+    assert url("statistics:national") in page_text(national_admin_client.get(url("portal:dashboard")))
+
+
+def test_the_index_lists_the_offices_rounds(office_admin_client, office):
+    mine, theirs = RoundFactory(office=office), RoundFactory()
+    page = page_text(office_admin_client.get(url("statistics:index")))
+    assert url("statistics:round", mine) in page and url("statistics:round", theirs) not in page
