@@ -71,7 +71,7 @@ def test_the_dashboard_shows_the_figures_and_no_internal_note(client):
     # each chart: a title, a sentence, an SVG hidden from screen readers beside its table
     page = page_text(response)
     assert page.count("<svg") == 5 and page.count('aria-hidden="true" focusable="false"') >= 5
-    assert 'id="chart-money-summary"' in page and "<caption>" in page
+    assert 'id="chart-money-summary"' in page and '<caption id="table-money-caption">' in page
 
 
 def test_the_round_page_links_to_the_figures(caseworker_client, office):
