@@ -6,6 +6,9 @@
   reminders all ask this.
 - `assessment_locked`: once a decision is approved, the assessment and awards no longer change (a
   proposal, or one the approver returned to the caseworker, is still the caseworker's to revise).
+- `DECISION_MADE_STATUSES`: a decision approved or sent is made; what it granted counts as awarded
+  (the office's figures), and the assessment behind it is locked.
+- `applied_to_budget`: how many times the budget the applications ask for.
 - `over_budget` / `budget_refusal`: the round's proposals may not add up to more than its budget;
   a round without a budget has no money to give (the board shows it over budget, approval is refused).
 - `outcome_for`: granted, partly granted or rejected, from the awards.
@@ -21,6 +24,7 @@
 """
 
 import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,6 +37,8 @@ from .models import MAX_CRITERION_SCORE, Assessment, Decision, DecisionStatus, O
 APPEAL_WEEKS = 3  # forvaltningsloven § 29
 DECISION_KNOWN_STATUSES = (DecisionStatus.SENT,)
 DECISION_OPEN_STATUSES = (DecisionStatus.PROPOSED, DecisionStatus.RETURNED)  # the caseworker may still revise it
+# the decision is made (approved, then sent): what it granted is awarded, and the assessment is locked
+DECISION_MADE_STATUSES = tuple(status for status in DecisionStatus if status not in DECISION_OPEN_STATUSES)
 
 
 def decision_known_to_applicant(decision: Decision | None) -> bool:
@@ -47,7 +53,15 @@ def four_eyes_refusal(decision: Decision, user) -> str:
 
 
 def assessment_locked(decision: Decision | None) -> bool:
-    return decision is not None and decision.status not in DECISION_OPEN_STATUSES
+    return decision is not None and decision.status in DECISION_MADE_STATUSES
+
+
+def applied_to_budget(applied: int, budget: int | None) -> Decimal | None:
+    """What was applied for as a multiple of the budget, one decimal: 2.3 (shown "2,3 × budsjettet");
+    None without a budget."""
+    if not budget:
+        return None
+    return (Decimal(applied) / Decimal(budget)).quantize(Decimal("0.1"), ROUND_HALF_UP)
 
 
 def line_key(part: str, line_pk: int) -> str:

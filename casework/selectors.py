@@ -2,7 +2,7 @@
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.fields.json import KT
@@ -33,6 +33,7 @@ from .rules import (
     DECISION_KNOWN_STATUSES,
     appeal_deadline,
     appeal_within_deadline,
+    applied_to_budget,
     assessment_locked,
     four_eyes_refusal,
     over_budget,
@@ -270,10 +271,8 @@ class Board:
 
     @property
     def ratio(self) -> Decimal | None:
-        """Applied for as a multiple of the budget, one decimal: 2.3 (shown "2,3 × budsjettet")."""
-        if not self.budget:
-            return None
-        return (Decimal(self.total_applied) / Decimal(self.budget)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+        """Applied for as a multiple of the budget (`rules.applied_to_budget`)."""
+        return applied_to_budget(self.total_applied, self.round.budget)
 
 
 def _board_queryset(round_) -> QuerySet[Application]:

@@ -5,11 +5,19 @@
 - `report_problems`: what must be fixed before it can be submitted (the page lists them, the
   submit transition's guard refuses while there are any);
 - `report_totals`: granted, used, unused (to be repaid).
+- `report_owed_q` / `report_overdue_q`: a report the municipality owes (its decision's letter is
+  sent, and it is a draft or returned), and one it owes past its deadline, as query conditions;
+- `line_unused_sql`: `ReportLine.unused` (what is to be repaid of a line) counted in the database.
 """
 
+import datetime as dt
+
+from django.db.models import BigIntegerField, Case, F, Q, Value, When
+from django.db.models.functions import Greatest
 from django.utils.translation import gettext as _
 
 from applications.models import LinePart
+from casework.rules import DECISION_KNOWN_STATUSES
 from portal.formatting import kroner
 
 from .models import GrantReport
@@ -49,3 +57,24 @@ def report_totals(*, report: GrantReport) -> dict:
     lines = list(report.lines.all())
     return {"awarded": sum(line.awarded for line in lines), "used": sum(line.amount_used or 0 for line in lines),
             "unused": sum(line.unused for line in lines)}
+
+
+def report_owed_q(prefix: str = "") -> Q:
+    """The municipality owes the report: it knows the decision (its letter is sent; before that
+    nobody owes a report) and has not handed the report in (a draft, or returned to it)."""
+    return Q(**{f"{prefix}status__in": EDITABLE_REPORT_STATUSES,
+                f"{prefix}application__decision__status__in": DECISION_KNOWN_STATUSES})
+
+
+def report_overdue_q(now: dt.datetime, prefix: str = "") -> Q:
+    """An owed report whose deadline has passed."""
+    return report_owed_q(prefix) & Q(**{f"{prefix}due_at__lt": now})
+
+
+def line_unused_sql(prefix: str = ""):
+    """`ReportLine.unused` as a database expression: granted less used, never below 0, and 0 while
+    no amount used is given."""
+    money = BigIntegerField()
+    return Case(When(**{f"{prefix}amount_used__isnull": False},
+                     then=Greatest(F(f"{prefix}awarded") - F(f"{prefix}amount_used"), Value(0), output_field=money)),
+                default=Value(0), output_field=money)

@@ -14,7 +14,7 @@ from portal.models import OFFICE_ROLES, ORGANISATION_ROLES, Role, User
 from portal.permissions import office_ids_with_role, organisation_ids_with_role
 
 from .models import GrantReport, ReportSignatureRequest, ReportStatus
-from .rules import EDITABLE_REPORT_STATUSES, IN_STATUSES, REPORT_SECTION
+from .rules import EDITABLE_REPORT_STATUSES, IN_STATUSES, REPORT_SECTION, report_overdue_q
 
 
 def _with_everything(queryset: QuerySet[GrantReport]) -> QuerySet[GrantReport]:
@@ -134,10 +134,7 @@ def reports_to_review(*, user) -> QuerySet[GrantReport]:
 def reports_overdue(*, user, now: dt.datetime | None = None) -> QuerySet[GrantReport]:
     """Reports of the caseworker's offices past their deadline and not handed in (a draft or returned),
     whose decision the municipality knows of (before its letter nobody owes a report), longest overdue first."""
-    return (_reports_of_caseworker(user)
-            .filter(status__in=EDITABLE_REPORT_STATUSES, due_at__lt=now or timezone.now(),
-                    application__decision__status__in=DECISION_KNOWN_STATUSES)
-            .order_by("due_at", "pk"))
+    return _reports_of_caseworker(user).filter(report_overdue_q(now or timezone.now())).order_by("due_at", "pk")
 
 
 # --- the hand-over to the signatory ------------------------------------------------------------------

@@ -15,11 +15,12 @@ from .lines import (
     MeasureKind,
     Partner,
     ServiceArea,
+    raises_formal_education_q,
 )
 from .signatures import SignatureRequest
 
 __all__ = [
     "Application", "ApplicationStatus", "LINE_MODELS", "MEASURE_FIELDS", "PROJECT_FIELDS", "Receipt", "ApplicationEvent", "EventKind", "Attachment",
     "AttachmentKind", "CompetenceMeasure", "FORMAL_EDUCATION_KINDS", "InnovationProject", "LinePart", "MeasureKind",
-    "Partner", "ServiceArea", "SignatureRequest",
+    "Partner", "ServiceArea", "SignatureRequest", "raises_formal_education_q",
 ]

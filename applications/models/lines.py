@@ -28,6 +28,13 @@ class MeasureKind(models.TextChoices):
 FORMAL_EDUCATION_KINDS = (MeasureKind.BASIC_EDUCATION, MeasureKind.FURTHER_EDUCATION)
 
 
+def raises_formal_education_q(prefix: str = "") -> Q:
+    """`CompetenceMeasure.raises_formal_education` as a query condition (grunn- or videreutdanning,
+    or a measure that gives credits), for counting in the database; `prefix` reaches the measure
+    through a relation ("measures__")."""
+    return Q(**{f"{prefix}kind__in": FORMAL_EDUCATION_KINDS}) | Q(**{f"{prefix}gives_credits": True})
+
+
 class ServiceArea(models.TextChoices):
     HOME_SERVICES = "home_services", _("Home-based services")
     INSTITUTIONS = "institutions", _("Nursing homes and institutions")
@@ -103,6 +110,8 @@ class CompetenceMeasure(ApplicationLine):
 
     @property
     def raises_formal_education(self) -> bool:
+        """Basic or further education, or a measure that gives credits (the same rule as
+        `raises_formal_education_q`, which counts it in the database)."""
         return self.kind in FORMAL_EDUCATION_KINDS or self.gives_credits
 
 
