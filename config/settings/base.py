@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "reporting",
     "reminders",
     "home",
+    "opendata",
     "demo",
 ]
 
