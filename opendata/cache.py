@@ -28,7 +28,7 @@ class Representation:
 
     body: bytes
     content_type: str
-    last_modified: float | None  # a Unix timestamp
+    last_modified: int | None  # a Unix timestamp, whole seconds
     filename: str = ""
 
     @property

@@ -57,8 +57,9 @@ def _not_published(request) -> HttpResponse:
     return _public(response, NOT_FOUND_SECONDS)
 
 
-def _timestamp(moment) -> float | None:
-    return moment.timestamp() if moment else None
+def _timestamp(moment) -> int | None:
+    """Whole seconds, as HTTP dates have them (a fraction would make every If-Modified-Since older)."""
+    return int(moment.timestamp()) if moment else None
 
 
 def _rounds(fmt: str) -> Representation:
