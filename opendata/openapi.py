@@ -88,11 +88,12 @@ _CSV = ("CSV: UTF-8 with a byte order mark (so that Excel reads the Norwegian le
         "a formula starts with an apostrophe.")
 
 
-def _get(summary: str, description: str, json_schema: str, *, csv_fields: list[str] | None = None,
+def _get(summary: str, description: str, json_schema: str = "", *, csv_fields: list[str] | None = None,
          not_found: bool = False, parameters: list | None = None) -> dict:
-    content = {"application/json": {"schema": {"$ref": f"#/components/schemas/{json_schema}"}}}
     if csv_fields is not None:
         content = {"text/csv": {"schema": {"type": "string", "description": "Columns: " + "; ".join(csv_fields)}}}
+    else:
+        content = {"application/json": {"schema": {"$ref": f"#/components/schemas/{json_schema}"}}}
     responses = {
         "200": {"description": "OK", "headers": {"ETag": {"$ref": "#/components/headers/ETag"},
                                                   "Cache-Control": {"$ref": "#/components/headers/Cache-Control"}},
@@ -129,10 +130,10 @@ OPENAPI = {
     "servers": [{"url": BASE_PATH}],
     "paths": {
         "/rounds.json": _get("Rounds with published decisions", "Newest year first, then by office.", "RoundList"),
-        "/rounds.csv": _get("Rounds with published decisions, as CSV", _CSV, "RoundList", csv_fields=ROUND_FIELDS),
+        "/rounds.csv": _get("Rounds with published decisions, as CSV", _CSV, csv_fields=ROUND_FIELDS),
         "/rounds/{round_id}/grants.json": _get("The published grants of a round", _RULE, "GrantList",
                                                not_found=True, parameters=_ROUND_ID),
-        "/rounds/{round_id}/grants.csv": _get("The published grants of a round, as CSV", _CSV, "GrantList",
+        "/rounds/{round_id}/grants.csv": _get("The published grants of a round, as CSV", _CSV,
                                               csv_fields=GRANT_FIELDS, not_found=True, parameters=_ROUND_ID),
         "/openapi.json": {"get": {"summary": "This description", "responses": {"200": {"description": "OK"}}}},
     },
