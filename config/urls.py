@@ -40,6 +40,7 @@ urlpatterns = [
     path("people/", include("people.urls")),
     path("archive/", include("archive.urls")),
     path("statistics/", include("stats.urls")),
+    path("open-data/", include("opendata.urls")),  # public, read-only, versioned (v1/)
     path("login/", portal.login_views.LoginView.as_view(), name="login"),
     # OpenID Connect: one login and one callback URL per provider (a provider not configured refuses)
     *(path(f"login/{key}/", portal.login_views.OIDCLoginView.as_view(provider_key=key), name=login_url_name(key))

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "archive",
     "stats",
     "home",
+    "opendata",
     "demo",
 ]
 
