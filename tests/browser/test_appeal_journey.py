@@ -42,7 +42,7 @@ def test_signatory_reads_the_decision_and_lodges_an_appeal(page, live_server, de
     axe_check(page)
     assert page.url == f"{live_server.url}{application.get_absolute_url()}#decision"
     received = page.locator("#appeals-received").inner_text()
-    assert "Under behandling" in received and "Klage_fra_Bodø_kommune.pdf" in received
+    assert "svaret kommer i brev" in received and "Klage_fra_Bodø_kommune.pdf" in received
     appeal = Appeal.objects.get(decision__application=application)
     assert appeal.lodged_online and appeal.within_deadline
     log_out()
