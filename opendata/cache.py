@@ -36,9 +36,6 @@ class Representation:
         return '"%s"' % hashlib.sha256(self.body).hexdigest()[:32]
 
 
-NOT_PUBLISHED = "not-published"  # kept in the cache too: asking for a round again and again costs nothing
-
-
 def _generation() -> int:
     return cache.get(GENERATION_KEY) or 0
 
@@ -52,10 +49,12 @@ def representation_get(name: str, build: Callable[[], Representation | None]) ->
         logger.warning("Open data cache unavailable (read): %s: %s; reading the database.", type(error).__name__, error)
         return build()
     if kept is not None:
-        return None if kept == NOT_PUBLISHED else kept
+        return kept
     representation = build()
+    if representation is None:
+        return None  # not kept: one key per id asked for would let anyone fill the shared Redis
     try:
-        cache.set(key, NOT_PUBLISHED if representation is None else representation, CACHE_SECONDS)
+        cache.set(key, representation, CACHE_SECONDS)
     except Exception as error:  # noqa: BLE001
         logger.warning("Open data cache unavailable (write): %s: %s.", type(error).__name__, error)
     return representation

@@ -29,6 +29,7 @@ def _public(response: HttpResponse, seconds: int = CACHE_SECONDS) -> HttpRespons
     patch_cache_control(response, public=True, max_age=seconds)
     response["Access-Control-Allow-Origin"] = "*"  # open data: any site's script may read it
     response["X-Content-Type-Options"] = "nosniff"
+    response.public_document = True  # portal.middleware.PublicDocumentMiddleware: varies on no cookie nor language
     return response
 
 
@@ -54,7 +55,9 @@ def _not_published(request) -> HttpResponse:
                     "letters has been sent yet. The list of rounds with published decisions is at %(url)s.")
         % {"url": request.build_absolute_uri(reverse("opendata:rounds_json"))},
     }, status=404, content_type="application/problem+json", json_dumps_params={"ensure_ascii": False})
-    return _public(response, NOT_FOUND_SECONDS)
+    patch_cache_control(response, private=True, max_age=NOT_FOUND_SECONDS)  # in the reader's language
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
 
 
 def _timestamp(moment) -> int | None:
@@ -65,10 +68,11 @@ def _timestamp(moment) -> int | None:
 def _rounds(fmt: str) -> Representation:
     rounds = rounds_published()
     document = documents.rounds_document(rounds)
-    last = _timestamp(max((round_.last_published_at for round_ in rounds), default=None))
+    # no Last-Modified: the list also changes when a round's last letter is sent or an office is renamed,
+    # which no single date tells; its ETag (the document's hash) does
     if fmt == "csv":
-        return Representation(documents.rounds_csv(document), CSV, last, "tilskudd-runder.csv")
-    return Representation(documents.as_json(document), JSON, last)
+        return Representation(documents.rounds_csv(document), CSV, None, "tilskudd-runder.csv")
+    return Representation(documents.as_json(document), JSON, None)
 
 
 def _grants(round_id: int, fmt: str) -> Representation | None:

@@ -16,6 +16,7 @@ from django.contrib import messages
 from django.contrib.auth import SESSION_KEY, logout
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
+from django.utils.cache import patch_cache_control
 from django.utils.translation import ngettext
 
 LOGGED_IN_AT = "_portal_logged_in_at"
@@ -52,6 +53,8 @@ class SessionExpiryMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if request.path.startswith(tuple(settings.SESSIONLESS_PATHS)):
+            return self.get_response(request)  # public documents: the session is not even read
         session = request.session
         if SESSION_KEY not in session:
             return self.get_response(request)
@@ -78,3 +81,31 @@ class SessionExpiryMiddleware:
         if request.method == "GET":
             return redirect_to_login(request.get_full_path())
         return redirect(settings.LOGIN_URL)
+
+
+class PublicDocumentMiddleware:
+    """Outermost but for security and static files. A view marks a response `public_document = True`
+    when it is the same for everyone (open data): it then varies on nothing the middleware below
+    added for pages (the session cookie, the language), so a shared cache keeps one copy; and should
+    it ever set a cookie, it is made private, so no cache hands one person's cookie to another."""
+
+    PER_PERSON = {"cookie", "accept-language"}
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not getattr(response, "public_document", False):
+            return response
+        if response.has_header("Vary"):
+            kept = [v.strip() for v in response["Vary"].split(",") if v.strip().lower() not in self.PER_PERSON]
+            if kept:
+                response["Vary"] = ", ".join(kept)
+            else:
+                del response["Vary"]
+        if response.cookies:
+            patch_cache_control(response, private=True)
+            cache_control = [d for d in response["Cache-Control"].split(", ") if d != "public"]
+            response["Cache-Control"] = ", ".join(cache_control)
+        return response
