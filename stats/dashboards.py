@@ -52,8 +52,9 @@ def parts_chart(figures: Figures) -> Chart:
 
 
 def kinds_chart(figures: Figures) -> Chart:
-    labels = dict(MeasureKind.choices)
-    rows = [(str(labels[kind]), amounts.applied, amounts.awarded) for kind, amounts in figures.kinds.items() if kind]
+    labels = {**dict(MeasureKind.choices), "": _("Kind not given")}  # as the table beside it: the same rows
+    rows = [(str(labels[kind]), amounts.applied, amounts.awarded) for kind, amounts in figures.kinds.items()
+            if kind or amounts.applied]
     return _applied_awarded("kinds", _("Competence measures: applied for and awarded, by kind"), rows,
                             _pairs_sentence(rows) + ".")
 
