@@ -1,8 +1,10 @@
-"""The archive copy of a decided case: one PDF/A with the whole case and its Noark 5 metadata (XML),
-in versions. Version 1 is requested when the office sends the decision; a later version only when
-someone asks for it on purpose, with a reason. The row is the log line of who asked and why; a row
-without its files is a copy requested and not yet made (the task makes it; the catch-up queues it
-again when the task was lost)."""
+"""The archive copy of a decided case, in versions: the documents as they were sent, filed unchanged
+(`ArchiveFile`: the application's receipt, the decision letter, the attachments), one PDF/A with what
+has no document of its own (a cover, the attachments list, the assessment summary, the appeals) and
+its Noark 5 metadata (XML). Version 1 is requested when the office sends the decision; a later
+version only when someone asks for it on purpose, with a reason. The row is the log line of who
+asked and why; a row without its files is a copy requested and not yet made (the task makes it; the
+catch-up queues it again when the task was lost, until `failed_at` says it gave up)."""
 
 from django.conf import settings
 from django.db import models
@@ -27,6 +29,10 @@ class ArchiveCopy(models.Model):
     metadata = models.FileField(_("Noark 5 metadata (XML)"), upload_to="archive/%Y/", blank=True)
     metadata_sha256 = models.CharField(_("SHA-256 of the metadata"), max_length=64, blank=True)
     made_at = models.DateTimeField(_("made"), null=True, blank=True)
+    # the queuings of its task (on request, then by the catch-up) and the last one; failed: given up
+    attempts = models.PositiveIntegerField(_("times queued"), default=0)
+    queued_at = models.DateTimeField(_("last queued"), null=True, blank=True)
+    failed_at = models.DateTimeField(_("failed"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("archive copy")
@@ -52,5 +58,48 @@ class ArchiveCopy(models.Model):
     def is_made(self) -> bool:
         return bool(self.pdf)
 
+    @property
+    def is_failed(self) -> bool:
+        """Not made, and the catch-up gave up on it (the office admin may ask for a new version)."""
+        return not self.is_made and self.failed_at is not None
+
     def file_stem(self) -> str:
         return f"arkiv-{self.decision.application.reference.replace('/', '-')}-v{self.version}"
+
+
+class ArchiveFileRole(models.TextChoices):
+    RECEIPT = "receipt", _("The application as submitted (receipt)")
+    LETTER = "letter", _("Decision letter")
+    ATTACHMENT = "attachment", _("Attachment")
+
+
+class ArchiveFile(models.Model):
+    """A document of the case filed with a copy exactly as it was stored (the receipt of the last
+    submission, the letter as sent, each attachment as uploaded): the bytes are copied, not made
+    again, and the checksum is of those bytes. `name` is the file's name within the copy, the one
+    the Noark metadata refers to."""
+
+    copy = models.ForeignKey(ArchiveCopy, on_delete=models.CASCADE, related_name="files", verbose_name=_("archive copy"))
+    role = models.CharField(_("role"), max_length=20, choices=ArchiveFileRole.choices)
+    position = models.PositiveSmallIntegerField(_("position"))
+    name = models.CharField(_("file name"), max_length=255)
+    title = models.CharField(_("title"), max_length=255)
+    file = models.FileField(_("file"), upload_to="archive/%Y/")
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    format = models.CharField(_("format"), max_length=100)
+
+    class Meta:
+        verbose_name = _("archived file")
+        verbose_name_plural = _("archived files")
+        ordering = ["copy", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["copy", "name"], name="archive_file_unique_name"),
+            models.UniqueConstraint(fields=["copy", "position"], name="archive_file_unique_position"),
+        ]
+
+    def __str__(self):
+        return f"{self.copy} – {self.name}"
+
+    def get_absolute_url(self):
+        return reverse("archive:file", kwargs={"file_pk": self.pk})

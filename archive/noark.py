@@ -6,9 +6,11 @@ declares the subset written here (`SCHEMA_PATH`); the tests validate what this w
 What goes in, and what does not:
 - one registry entry (journalpost) per document in the case: the application (incoming, from the
   organisation), the decision letter (outgoing, to it), each appeal (incoming);
-- every entry's main document is the archive PDF (it holds every part; its checksum is in each
-  dokumentobjekt); the application's attachments are its appendices (vedlegg), named with their
-  size and the SHA-256 taken when they were uploaded (they stay in the portal);
+- every document is a file of the copy (`referanseDokumentfil` is its name in the copy, with its
+  SHA-256, size and format), filed as it was stored: the application entry's main document is the
+  receipt of the last submission, its appendices (vedlegg) the attachments as uploaded; the
+  decision entry's main document is the letter as sent, its appendix the archive PDF (the cover and
+  the assessment summary); an appeal entry's main document is the archive PDF (the appeals);
 - parties are organisations: the applying organisation and the office. No private person is named
   except the saksansvarlig Noark requires: the caseworker who proposed the decision, a public
   official acting in office (the office's name when the account has no name). Contact persons,
@@ -97,10 +99,11 @@ def _party(w, parent, kind: str, name: str, organisation_number: str = "") -> No
 
 
 def case_metadata_xml(case: dict, *, version: int, made_at, pdf_name: str, pdf_sha256: str, pdf_size: int,
-                      titles: dict) -> bytes:
+                      titles: dict, filed: list) -> bytes:
     """The Noark 5 metadata of the case's archive copy (UTF-8 XML). `case` is
-    `document.case_for_archive`'s; `titles` the words of the titles in the copy's language form
-    (`services.metadata_titles`)."""
+    `document.case_for_archive`'s; `filed` the documents filed with the copy (`filed.case_documents`:
+    the receipt, the letter, the attachments); `titles` the words of the titles in the copy's
+    language form (`making.metadata_titles`)."""
     decision, application = case["decision"], case["application"]
     organisation, round_ = application.organisation, application.round
     office_name = titles["office"]
@@ -140,27 +143,30 @@ def case_metadata_xml(case: dict, *, version: int, made_at, pdf_name: str, pdf_s
     w.add(sakspart, "partNavn", organisation.name)
 
     pdf = {"version": version, "variant": "Arkivformat", "format": PDF_A_2A, "created": made_at, "file": pdf_name,
-           "sha256": pdf_sha256, "size": pdf_size}
-    entries = [("application", application.pk, "Inngående dokument", titles["application"], application.submitted_at)]
-    entries.append(("decision", decision.pk, "Utgående dokument", titles["decision"], decision.sent_at))
-    entries += [("appeal", appeal.pk, "Inngående dokument", titles["appeal"], appeal.registered_at)
+           "sha256": pdf_sha256, "size": pdf_size, "title": titles["case_summary"]}
+    documents = {role: [{"version": 1, "variant": document.variant, "format": document.format,
+                         "created": document.created, "file": document.name, "sha256": document.sha256,
+                         "size": document.size, "title": document.title, "key": (role, document.source_pk)}
+                        for document in filed if document.role == role]
+                 for role in ("receipt", "letter", "attachment")}
+    pdf["key"] = ("copy", application.pk, "summary")
+    entries = [("application", application.pk, "Inngående dokument", titles["application"], application.submitted_at,
+                documents["receipt"] + documents["attachment"])]
+    entries.append(("decision", decision.pk, "Utgående dokument", titles["decision"], decision.sent_at,
+                    documents["letter"] + [pdf]))
+    entries += [("appeal", appeal.pk, "Inngående dokument", titles["appeal"], appeal.registered_at, [pdf])
                 for appeal in case["appeals"]]
-    for number, (what, pk, entry_type, title, when) in enumerate(entries, 1):
+    for number, (what, pk, entry_type, title, when, objects) in enumerate(entries, 1):
         entry = w.add(folder, "registrering", xsi_type="journalpost")
         w.add(entry, "systemID", system_id("entry", what, pk))
         _created(w, entry, when)
         w.add(entry, "arkivertDato", _when(made_at))
         w.add(entry, "arkivertAv", SYSTEM)
-        _document(w, entry, key=(what, pk, "document"), kind=title, title=title, role="Hoveddokument", number=1,
-                  when=when, made_at=made_at, objects=[pdf])
-        if what == "application":
-            for index, attachment in enumerate(case["attachments"], 2):
-                _document(w, entry, key=("attachment", attachment.pk), kind=titles["attachment"],
-                          title=attachment.original_name, role="Vedlegg", number=index, when=attachment.uploaded_at,
-                          made_at=made_at, objects=[{
-                              "version": 1, "variant": "Produksjonsformat", "format": attachment.content_type,
-                              "created": attachment.uploaded_at, "file": attachment.original_name,
-                              "sha256": attachment.sha256, "size": attachment.size}])
+        for index, obj in enumerate(objects, 1):
+            main = index == 1
+            _document(w, entry, key=(what, pk, *obj["key"]), kind=title if main else titles["attachment"],
+                      title=obj["title"], role="Hoveddokument" if main else "Vedlegg", number=index,
+                      when=obj["created"] if obj is not pdf else when, made_at=made_at, objects=[obj])
         w.add(entry, "registreringsID", f"{application.reference}-{number}")
         w.add(entry, "tittel", f"{title} – {organisation.name}")
         w.add(entry, "journalaar", timezone.localtime(when).year)

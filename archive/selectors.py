@@ -4,19 +4,24 @@ catch-up must make."""
 import datetime as dt
 
 from django.db.models import Prefetch, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from casework.models import Decision, DecisionStatus
+from portal.mail import FIRST_TRY, RETRY_FOR
 
 from .models import ArchiveCopy
 
-# a requested copy not made this long after it was requested: its task was lost (or gave up)
-NOT_MADE_AFTER = dt.timedelta(minutes=10)
+# a requested copy not made this long after it was last queued: its task was lost (or gave up)
+NOT_MADE_AFTER = FIRST_TRY
+# the catch-up queues at most this many copies a run (a backlog is worked off run by run)
+CATCH_UP_BATCH = 50
 
 
 def archive_copies_of_case(*, decision: Decision) -> list[ArchiveCopy]:
-    """Every version of the case's copy, the newest first, with who asked for it."""
-    return list(ArchiveCopy.objects.filter(decision=decision).select_related("requested_by").order_by("-version"))
+    """Every version of the case's copy, the newest first, with who asked for it and its filed documents."""
+    return list(ArchiveCopy.objects.filter(decision=decision).select_related("requested_by")
+                .prefetch_related("files").order_by("-version"))
 
 
 def archive_cases_of_round(*, round_) -> QuerySet[Decision]:
@@ -33,8 +38,20 @@ def decisions_sent_without_copy() -> QuerySet[Decision]:
     return Decision.objects.filter(status=DecisionStatus.SENT, archive_copies__isnull=True)
 
 
-def archive_copies_not_made(*, now: dt.datetime | None = None) -> QuerySet:
-    """The ids of copies requested more than `NOT_MADE_AFTER` ago and not made."""
+def _not_made() -> QuerySet[ArchiveCopy]:
+    return ArchiveCopy.objects.filter(made_at__isnull=True, failed_at__isnull=True)
+
+
+def archive_copies_to_queue(*, now: dt.datetime | None = None) -> QuerySet[ArchiveCopy]:
+    """Copies not made and not given up, last queued (or, never queued, requested) more than
+    `NOT_MADE_AFTER` ago and requested less than `RETRY_FOR` ago: the longest waiting first."""
     now = now or timezone.now()
-    return (ArchiveCopy.objects.filter(made_at__isnull=True, requested_at__lte=now - NOT_MADE_AFTER)
-            .order_by("pk").values_list("pk", flat=True))
+    return (_not_made().annotate(last_queued=Coalesce("queued_at", "requested_at"))
+            .filter(last_queued__lte=now - NOT_MADE_AFTER, requested_at__gt=now - RETRY_FOR)
+            .order_by("last_queued", "pk"))
+
+
+def archive_copies_given_up(*, now: dt.datetime | None = None) -> QuerySet:
+    """The ids of copies still not made `RETRY_FOR` after they were requested, not yet marked failed."""
+    now = now or timezone.now()
+    return _not_made().filter(requested_at__lte=now - RETRY_FOR).order_by("pk").values_list("pk", flat=True)

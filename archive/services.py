@@ -3,10 +3,12 @@ and make a requested copy, once.
 
 A copy is requested as a row (its version, who asked and why) and made by `archive_copy_task`
 (`making.archive_copy_make`) after commit: the row is the log of who asked for each version and why, and a request whose task
-was lost is found and queued again by the catch-up (`archive_catch_up_task`)."""
+was lost is found and queued again by the catch-up (`archive_catch_up_task`), until it gives up and
+marks the copy failed; the office admin may then ask for a new version."""
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from casework.models import Decision, DecisionStatus
@@ -20,7 +22,9 @@ REASON_MAX_LENGTH = 1000
 
 
 def _queue(copy: ArchiveCopy) -> None:
+    """Count the queuing (the catch-up waits from it) and queue the task after commit."""
     copy_pk = copy.pk
+    ArchiveCopy.objects.filter(pk=copy_pk).update(queued_at=timezone.now(), attempts=F("attempts") + 1)
     transaction.on_commit(lambda: archive_copy_task.delay(copy_pk), robust=True)
 
 
@@ -55,7 +59,8 @@ def archive_copy_request_new(*, decision: Decision, user, reason: str) -> Archiv
         if locked.status != DecisionStatus.SENT:
             raise ArchiveError(_("Only a decision whose letter is sent has an archive copy."))
         copies = ArchiveCopy.objects.filter(decision=locked)
-        if copies.filter(made_at__isnull=True).exists():
+        # a version not made blocks a new one while it is being made; one given up (failed) does not
+        if copies.filter(made_at__isnull=True, failed_at__isnull=True).exists():
             raise ArchiveError(_("A version of the archive copy is being made. Wait until it is ready."))
         latest = copies.aggregate(latest=Max("version"))["latest"] or 0
         copy = ArchiveCopy.objects.create(decision=locked, version=latest + 1, requested_by=user, reason=reason)

@@ -11,4 +11,5 @@ urlpatterns = [
     path("cases/<int:pk>/new-version/", views.new_version, name="new_version"),
     path("copies/<int:copy_pk>/pdf/", views.download_pdf, name="pdf"),
     path("copies/<int:copy_pk>/metadata/", views.download_metadata, name="metadata"),
+    path("files/<int:file_pk>/", views.download_file, name="file"),
 ]

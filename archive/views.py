@@ -17,7 +17,7 @@ from schemes.models import Round
 from schemes.selectors import office_round_get
 
 from .forms import NewVersionForm
-from .models import ArchiveCopy
+from .models import ArchiveCopy, ArchiveFile
 from .permissions import can_reproduce_archive_copy, can_view_archive_copy
 from .selectors import archive_cases_of_round, archive_copies_of_case
 from .services import archive_copy_request_new
@@ -98,3 +98,13 @@ def download_pdf(request, copy_pk):
 def download_metadata(request, copy_pk):
     copy = _copy(request, copy_pk)
     return serve_stored_file(copy.metadata, f"{copy.file_stem()}.xml", content_type="application/xml")
+
+
+def download_file(request, file_pk):
+    """A document filed with a made copy (the receipt, the letter, an attachment), as it was stored."""
+    try:
+        archived = ArchiveFile.objects.select_related("copy").get(pk=file_pk)
+    except ArchiveFile.DoesNotExist:
+        raise Http404
+    _copy(request, archived.copy_id)
+    return serve_stored_file(archived.file, archived.name)

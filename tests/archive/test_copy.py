@@ -1,6 +1,8 @@
-"""The archive copy itself, rendered once for the module (a PDF takes seconds): the PDF is a PDF/A
-with every part of the case, no internal note is anywhere in it, and the Noark 5 metadata validates
-against the schema the app declares and describes the case and the PDF."""
+"""The archive copy itself, made once for the module (a PDF takes seconds), of a case whose letter
+and receipt are real renderings stored before the office moved (a new postal address): the letter,
+the receipt and the attachment are filed unchanged as their own files, the PDF is a PDF/A with the
+rest of the case, no internal note is anywhere in the copy, and the Noark 5 metadata validates
+against the schema the app declares and refers to the copy's files, and only to them, by checksum."""
 
 import hashlib
 import io
@@ -9,16 +11,22 @@ import xml.etree.ElementTree as ET
 import pypdf
 import pytest
 import xmlschema
+from django.core.files.base import ContentFile
 from django.db import transaction
 
+from applications.receipts import application_for_receipt, receipt_render_pdf
 from archive.making import archive_copy_make
+from archive.models import ArchiveFileRole
 from archive.noark import NAMESPACE, SCHEMA_PATH
+from casework.letters import decision_for_letter, decision_letter_render_pdf
 from tests.archive.factories import archived_case, first_copy
 from tests.helpers import pdf_text
 from tests.schemes.factories import RoundFactory
 
 NOTE = "INTERNAL-NOTE-7f3a"  # the caseworker's internal notes: in no file of the copy
 APPEAL_NOTE = "HANDLING-NOTE-51c2"  # the office's notes on the appeal's handling: neither
+OLD_ADDRESS = "Postboks OLDADDRESS6a1"  # the office's postal address when the letter was stored
+NEW_ADDRESS = "Postboks NEWADDRESS8c3"  # the office's address after it moved: in no file of the copy
 N = {"n": NAMESPACE}
 
 # the module's case is made once, in `made`; the mark has the test database set up for it
@@ -29,26 +37,44 @@ class _Rollback(Exception):
     pass
 
 
+def _read(field_file) -> bytes:
+    with field_file.open("rb") as file:
+        return file.read()
+
+
 @pytest.fixture(scope="module")
 def made(django_db_setup, django_db_blocker):
-    """One decided case with an appeal, its first copy made for real; everything is rolled back after."""
+    """One decided case with an appeal, its letter and receipt rendered for real and stored, then the
+    office's address changed, and its first copy made; everything is rolled back after."""
     with django_db_blocker.unblock():
         try:
             with transaction.atomic():
                 round_ = RoundFactory(with_criteria=True)
+                office = round_.office
+                office.postal_address = OLD_ADDRESS
+                office.save(update_fields=["postal_address"])
                 decision = archived_case(round_, notes=NOTE, appeal_text="Kommunen klager: APPEAL-TEXT-9d0e.",
                                          appeal_notes=APPEAL_NOTE, priorities="PRIORITIES-TEXT-2b8c",
                                          reasons="REASONS-TEXT-4e1f")
-                copy = archive_copy_make(copy_id=first_copy(decision).pk)
                 application = decision.application
+                decision.letter_pdf.save("vedtak.pdf", ContentFile(decision_letter_render_pdf(
+                    decision=decision_for_letter(decision.pk))))
+                receipt = application.receipts.get()
+                receipt.pdf.save("kvittering.pdf", ContentFile(receipt_render_pdf(
+                    application=application_for_receipt(application.pk))))
+                office.postal_address = NEW_ADDRESS  # the office moves after the letter was sent
+                office.save(update_fields=["postal_address"])
+
+                copy = archive_copy_make(copy_id=first_copy(decision).pk)
                 attachment = application.attachments.get()
-                with copy.pdf.open("rb") as file:
-                    pdf = file.read()
-                with copy.metadata.open("rb") as file:
-                    metadata = file.read()
+                files = {archived.name: archived for archived in copy.files.all()}
                 yield {
-                    "copy": copy, "pdf": pdf, "metadata": metadata, "reference": application.reference,
+                    "copy": copy, "pdf": _read(copy.pdf), "metadata": _read(copy.metadata),
+                    "files": files, "contents": {name: _read(archived.file) for name, archived in files.items()},
+                    "letter": _read(decision.letter_pdf), "receipt": _read(receipt.pdf),
+                    "reference": application.reference,
                     "organisation": application.organisation, "attachment": attachment,
+                    "upload": _read(attachment.file),
                     "contact": (application.contact_name, application.contact_email),
                     "criteria": [c.label for c in round_.criteria.all()],
                     "score": application.assessment.score,
@@ -56,6 +82,27 @@ def made(django_db_setup, django_db_blocker):
                 raise _Rollback
         except _Rollback:
             pass
+
+
+def _of_role(made, role) -> list[bytes]:
+    return [made["contents"][name] for name, archived in made["files"].items() if archived.role == role]
+
+
+def _text(made, name: str, content: bytes) -> str:
+    """What a reader sees of a file of the copy: the text of the portal's PDFs (the attachment, a
+    minimal PDF from the factory, has none), the metadata as it is."""
+    archived = made["files"].get(name)
+    if name.endswith(".xml"):
+        return content.decode()
+    if archived is not None and archived.role == ArchiveFileRole.ATTACHMENT:
+        return ""
+    return " ".join(pdf_text(content))
+
+
+def _all_files(made) -> dict[str, bytes]:
+    """Every file of the copy by its name in the copy: the PDF, the metadata and the filed documents."""
+    stem = made["copy"].file_stem()
+    return {f"{stem}.pdf": made["pdf"], f"{stem}.xml": made["metadata"], **made["contents"]}
 
 
 def test_the_pdf_is_a_pdf_a_2a(made):
@@ -68,25 +115,41 @@ def test_the_pdf_is_a_pdf_a_2a(made):
     assert reader.trailer["/Root"].get("/MarkInfo", {}).get("/Marked")  # tagged: level A reads aloud
 
 
-def test_the_pdf_holds_every_part_of_the_case(made):
+def test_the_letter_and_the_receipt_are_filed_as_stored_not_rendered_again(made):
+    """The office moved after the letter was sent: the copy files the letter it sent (old address)."""
+    assert _of_role(made, ArchiveFileRole.LETTER) == [made["letter"]]
+    assert _of_role(made, ArchiveFileRole.RECEIPT) == [made["receipt"]]
+    assert _of_role(made, ArchiveFileRole.ATTACHMENT) == [made["upload"]]
+    letter_text = " ".join(pdf_text(made["letter"]))
+    assert OLD_ADDRESS in letter_text and "REASONS-TEXT-4e1f" in letter_text
+    assert "PRIORITIES-TEXT-2b8c" in " ".join(pdf_text(made["receipt"]))  # the application as submitted
+    for name, content in _all_files(made).items():
+        assert NEW_ADDRESS not in _text(made, name, content), name
+    for archived in made["files"].values():
+        assert archived.sha256 == hashlib.sha256(made["contents"][archived.name]).hexdigest()
+        assert archived.size == len(made["contents"][archived.name])
+
+
+def test_the_pdf_holds_the_rest_of_the_case_and_lists_the_filed_documents(made):
     text = " ".join(pdf_text(made["pdf"]))
+    compact = text.replace(" ", "")
     assert made["reference"] in text
-    assert "PRIORITIES-TEXT-2b8c" in text  # the application as submitted (the receipt's rendering)
     attachment = made["attachment"]
-    assert attachment.original_name in text and attachment.sha256[:16] in text.replace(" ", "")
+    assert attachment.original_name in text and attachment.sha256[:16] in compact
     assert all(label in text for label in made["criteria"])  # the assessment summary: scores
     assert made["score"] == 80 and "80" in text
-    assert "REASONS-TEXT-4e1f" in text  # the decision letter
     assert "APPEAL-TEXT-9d0e" in text  # the appeal
-    assert text.index("PRIORITIES-TEXT-2b8c") < text.index("REASONS-TEXT-4e1f") < text.index("APPEAL-TEXT-9d0e")
+    for archived in made["files"].values():  # the cover lists the documents filed beside it
+        assert archived.name in compact and archived.sha256[:16] in compact
+    assert "PRIORITIES-TEXT-2b8c" not in text and "REASONS-TEXT-4e1f" not in text  # not rendered again
 
 
 def test_no_internal_note_anywhere(made):
-    text = " ".join(pdf_text(made["pdf"]))
-    for marker in (NOTE, APPEAL_NOTE):
-        assert marker not in text
-        assert marker.encode() not in made["pdf"]
-        assert marker.encode() not in made["metadata"]
+    for name, content in _all_files(made).items():
+        text = _text(made, name, content)
+        for marker in (NOTE, APPEAL_NOTE):
+            assert marker not in text, name
+            assert marker.encode() not in content, name
 
 
 def test_the_metadata_validates_against_the_declared_schema(made):
@@ -107,6 +170,23 @@ def test_the_schema_refuses_what_noark_would_not_take(made):
     assert not schema.is_valid(ET.tostring(root, default_namespace=NAMESPACE).decode())
 
 
+def _objects(description) -> list[tuple[str, str, int]]:
+    return [(o.findtext("n:referanseDokumentfil", namespaces=N), o.findtext("n:sjekksum", namespaces=N),
+             int(o.findtext("n:filstoerrelse", namespaces=N))) for o in description.findall("n:dokumentobjekt", N)]
+
+
+def test_every_file_the_metadata_refers_to_is_in_the_copy_with_its_checksum(made):
+    root = ET.fromstring(made["metadata"])
+    files = _all_files(made)
+    referred = [obj for d in root.iter(f"{{{NAMESPACE}}}dokumentbeskrivelse") for obj in _objects(d)]
+    assert referred
+    for name, sha256, size in referred:
+        assert name in files, name
+        assert (sha256, size) == (hashlib.sha256(files[name]).hexdigest(), len(files[name])), name
+    stem = made["copy"].file_stem()
+    assert {name for name, _, _ in referred} == set(files) - {f"{stem}.xml"}  # every document is described
+
+
 def test_the_metadata_describes_the_case_and_its_files(made):
     root = ET.fromstring(made["metadata"])
     assert root.findtext(".//n:klasse/n:klasseID", namespaces=N) == "enkeltvedtak"
@@ -120,12 +200,19 @@ def test_the_metadata_describes_the_case_and_its_files(made):
         "Inngående dokument", "Utgående dokument", "Inngående dokument"]  # application, decision, appeal
     pdf_sha256 = hashlib.sha256(made["pdf"]).hexdigest()
     assert made["copy"].pdf_sha256 == pdf_sha256
-    main_documents = [d for e in entries for d in e.findall("n:dokumentbeskrivelse", N)
-                      if d.findtext("n:tilknyttetRegistreringSom", namespaces=N) == "Hoveddokument"]
-    assert {d.findtext("n:dokumentobjekt/n:sjekksum", namespaces=N) for d in main_documents} == {pdf_sha256}
-    appendix = [d for d in entries[0].findall("n:dokumentbeskrivelse", N)
-                if d.findtext("n:tilknyttetRegistreringSom", namespaces=N) == "Vedlegg"]
-    assert [d.findtext("n:dokumentobjekt/n:sjekksum", namespaces=N) for d in appendix] == [made["attachment"].sha256]
+
+    def documents(entry, role):
+        return [_objects(d)[0][1] for d in entry.findall("n:dokumentbeskrivelse", N)
+                if d.findtext("n:tilknyttetRegistreringSom", namespaces=N) == role]
+
+    sha = {role: hashlib.sha256(content).hexdigest() for role, content in
+           [("receipt", made["receipt"]), ("letter", made["letter"]), ("upload", made["upload"])]}
+    application, decision, appeal = entries
+    assert documents(application, "Hoveddokument") == [sha["receipt"]]
+    assert documents(application, "Vedlegg") == [sha["upload"]] == [made["attachment"].sha256]
+    assert documents(decision, "Hoveddokument") == [sha["letter"]]
+    assert documents(decision, "Vedlegg") == [pdf_sha256]  # the cover and the assessment summary
+    assert documents(appeal, "Hoveddokument") == [pdf_sha256]
     assert made["copy"].metadata_sha256 == hashlib.sha256(made["metadata"]).hexdigest()
 
 

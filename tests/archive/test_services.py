@@ -1,21 +1,26 @@
 """Requesting and making archive copies: the first when the decision is sent (after commit),
-made once however often the task runs, a new version only on purpose (the office admin, with a
-reason, the old versions kept), and the catch-up for lost tasks. The PDF's own content is
-test_copy's: here its rendering is replaced by a minimal PDF, counted."""
+made once however often the task runs (rendered with no lock held; a second run's render thrown
+away), a new version only on purpose (the office admin, with a reason, the old versions kept; also
+when the latest failed), and the catch-up for lost tasks (in batches, waiting from the last queuing,
+giving up after the retry window). The PDF's own content is test_copy's: here its rendering is
+replaced by a minimal PDF, counted."""
 
 import datetime as dt
 
 import pytest
+from django.core.files.base import ContentFile
+from django.db import connection
 from django.utils import timezone
 
-from archive.exceptions import ArchiveError
-from archive.making import archive_copies_catch_up
-from archive.models import ArchiveCopy
+from archive.exceptions import ArchiveError, ArchiveNotReady
+from archive.making import archive_copies_catch_up, archive_copy_make
+from archive.models import ArchiveCopy, ArchiveFile
 from archive.services import archive_copy_request_new
 from archive.tasks import archive_catch_up_task, archive_copy_task
 from casework.workflow import DECISION
+from portal.mail import RETRY_FOR
 from portal.models import Role
-from tests.applications.factories import MINIMAL_PDF, staff
+from tests.applications.factories import MINIMAL_PDF, ReceiptFactory, staff
 from tests.archive.factories import archived_case, first_copy
 from tests.casework.factories import DecisionFactory, letter_stored
 from tests.helpers import stub_task
@@ -26,7 +31,7 @@ def renders(monkeypatch):
     """Each rendering of an archive PDF, recorded; a minimal PDF instead of seconds of WeasyPrint."""
     calls = []
 
-    def render(case, *, made_at=None, version=1):
+    def render(case, *, made_at=None, version=1, filed=()):
         calls.append((case["decision"].pk, version))
         return MINIMAL_PDF
 
@@ -132,20 +137,127 @@ def test_the_database_refuses_a_later_version_without_who_and_why(round_):
         ArchiveCopy.objects.create(decision=decision, version=2)
 
 
+def _requested(decision, *, ago: dt.timedelta, queued_ago: dt.timedelta | None = None):
+    """As if its first copy was requested `ago` and last queued `queued_ago` (None: never queued)."""
+    now = timezone.now()
+    ArchiveCopy.objects.filter(decision=decision).update(
+        requested_at=now - ago, queued_at=None if queued_ago is None else now - queued_ago)
+    return first_copy(decision)
+
+
 def test_the_catch_up_makes_what_a_lost_task_left(round_, renders, monkeypatch):
-    lost = archived_case(round_)  # requested long ago, its task lost
-    ArchiveCopy.objects.filter(decision=lost).update(requested_at=timezone.now() - dt.timedelta(minutes=11))
-    recent = archived_case(round_)  # its task may still be on its way
+    lost = archived_case(round_)  # queued long ago, its task lost
+    _requested(lost, ago=dt.timedelta(hours=2), queued_ago=dt.timedelta(minutes=11))
+    recent = archived_case(round_)  # requested long ago, queued again a moment ago: its task may be on its way
+    _requested(recent, ago=dt.timedelta(hours=2), queued_ago=dt.timedelta(minutes=3))
     before = archived_case(round_)  # sent before the archive existed: no copy at all
     ArchiveCopy.objects.filter(decision=before).delete()
     made = archived_case(round_)
     archive_copy_task.delay(first_copy(made).pk)
-    ArchiveCopy.objects.filter(decision=made).update(requested_at=timezone.now() - dt.timedelta(hours=1))
+    _requested(made, ago=dt.timedelta(hours=1), queued_ago=dt.timedelta(hours=1))
 
     assert archive_copies_catch_up() == sorted([first_copy(lost).pk, first_copy(before).pk])
     assert not first_copy(recent).is_made
+    lost_copy = first_copy(lost)
+    assert lost_copy.attempts == 2 and timezone.now() - lost_copy.queued_at < dt.timedelta(minutes=1)
+    assert first_copy(before).attempts == 1 and first_copy(before).queued_at
 
-    # the periodic task queues them; the copy it requested just now is not yet "lost" on its next run
+    # queued just now: the next runs leave them until NOT_MADE_AFTER has passed again
     queued = stub_task(monkeypatch, "archive.tasks.archive_copy_task")
+    assert archive_catch_up_task() == 0
+    assert queued == []
+    _requested(lost, ago=dt.timedelta(hours=2), queued_ago=dt.timedelta(minutes=11))
     assert archive_catch_up_task() == 1
     assert queued.first_args == [first_copy(lost).pk]
+
+
+def test_the_catch_up_queues_a_batch_a_run_the_longest_waiting_first(round_, renders, monkeypatch):
+    monkeypatch.setattr("archive.making.CATCH_UP_BATCH", 2)
+    decisions = [archived_case(round_) for _ in range(3)]
+    for minutes, decision in zip((20, 40, 30), decisions):
+        _requested(decision, ago=dt.timedelta(hours=1), queued_ago=dt.timedelta(minutes=minutes))
+    assert archive_copies_catch_up() == sorted([first_copy(decisions[1]).pk, first_copy(decisions[2]).pk])
+    assert archive_copies_catch_up() == [first_copy(decisions[0]).pk]  # the third, on the next run
+    assert archive_copies_catch_up() == []  # all three were queued just now
+
+
+def test_the_catch_up_gives_up_after_the_retry_window_and_marks_the_copy_failed(round_, renders):
+    given_up = archived_case(round_)
+    _requested(given_up, ago=RETRY_FOR + dt.timedelta(minutes=1), queued_ago=dt.timedelta(hours=1))
+    still = archived_case(round_)
+    _requested(still, ago=RETRY_FOR - dt.timedelta(hours=1), queued_ago=dt.timedelta(hours=1))
+
+    assert archive_copies_catch_up() == [first_copy(still).pk]
+    copy = first_copy(given_up)
+    assert copy.is_failed and not copy.is_made and copy.attempts == 1
+    assert archive_copies_catch_up() == []  # never queued again
+    assert first_copy(given_up).failed_at == copy.failed_at
+
+
+def test_the_office_admin_asks_for_a_new_version_when_the_latest_failed(round_, renders, office_admin,
+                                                                         django_capture_on_commit_callbacks):
+    decision = archived_case(round_)
+    _requested(decision, ago=RETRY_FOR + dt.timedelta(minutes=1), queued_ago=dt.timedelta(hours=1))
+    with pytest.raises(ArchiveError):  # not yet failed: still being made
+        archive_copy_request_new(decision=decision, user=office_admin, reason="Kopien kom aldri.")
+    archive_copies_catch_up()
+    assert first_copy(decision).is_failed
+    with django_capture_on_commit_callbacks(execute=True):
+        new = archive_copy_request_new(decision=decision, user=office_admin, reason="Kopien kom aldri.")
+    new.refresh_from_db()
+    assert (new.version, new.is_made, new.attempts) == (2, True, 1)
+    assert first_copy(decision).is_failed  # the failed version is kept, as it was
+
+
+def test_the_copy_is_rendered_with_no_lock_held(round_, monkeypatch):
+    """The render runs in no transaction of the making (only the test's own)."""
+    decision = archived_case(round_)
+    outside = len(connection.atomic_blocks)
+    depths = []
+
+    def render(case, **kwargs):
+        depths.append(len(connection.atomic_blocks))
+        return MINIMAL_PDF
+
+    monkeypatch.setattr("archive.making.archive_pdf", render)
+    assert archive_copy_make(copy_id=first_copy(decision).pk).is_made
+    assert depths == [outside]
+
+
+def test_a_second_run_that_finished_first_wins_and_this_runs_render_is_thrown_away(round_, monkeypatch):
+    decision = archived_case(round_)
+    copy_id = first_copy(decision).pk
+    renders = []
+
+    def render(case, **kwargs):
+        renders.append(len(renders))
+        if len(renders) == 1:  # while this run renders, another run makes the copy
+            archive_copy_make(copy_id=copy_id)
+            return b"%PDF-1.7 the first run's render, thrown away"
+        return MINIMAL_PDF
+
+    monkeypatch.setattr("archive.making.archive_pdf", render)
+    copy = archive_copy_make(copy_id=copy_id)
+    assert renders == [0, 1]
+    with copy.pdf.open("rb") as file:
+        assert file.read() == MINIMAL_PDF
+    assert ArchiveFile.objects.filter(copy=copy).count() == 3  # receipt, letter, attachment: once
+
+
+def test_a_copy_waits_for_the_receipt_of_the_last_submission(round_, renders):
+    decision = archived_case(round_, receipt=False)
+    copy = first_copy(decision)
+    with pytest.raises(ArchiveNotReady):
+        archive_copy_make(copy_id=copy.pk)
+    assert not first_copy(decision).is_made and renders == []
+    application = decision.application
+    ReceiptFactory(application=application, submission_number=application.submission_count)
+    assert archive_copy_make(copy_id=copy.pk).is_made
+
+
+def test_an_attachment_changed_since_upload_is_refused(round_, renders):
+    decision = archived_case(round_)
+    attachment = decision.application.attachments.get()
+    attachment.file.save("endret.pdf", ContentFile(MINIMAL_PDF + b"% changed"), save=True)
+    assert archive_copy_task.delay(first_copy(decision).pk).get() is None
+    assert not first_copy(decision).is_made and renders == []

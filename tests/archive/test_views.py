@@ -2,11 +2,16 @@
 the municipality, another office and anonymous visitors get 404; only the office admin is offered
 (and may use) the form that makes a new version, which needs a reason."""
 
+import datetime as dt
+
 import pytest
 from django.test import Client
+from django.utils import timezone
 
-from archive.models import ArchiveCopy
+from archive.making import archive_copies_catch_up
+from archive.models import ArchiveCopy, ArchiveFileRole
 from archive.tasks import archive_copy_task
+from portal.mail import RETRY_FOR
 from portal.models import Role
 from tests.applications.factories import MINIMAL_PDF
 from tests.archive.factories import archived_case, first_copy
@@ -30,7 +35,8 @@ def decision(round_, organisation):
 def _pages(decision):
     copy = first_copy(decision)
     return [url("archive:case", decision.application), url("archive:round", decision.application.round),
-            url("archive:pdf", copy_pk=copy.pk), url("archive:metadata", copy_pk=copy.pk)]
+            url("archive:pdf", copy_pk=copy.pk), url("archive:metadata", copy_pk=copy.pk),
+            *[url("archive:file", file_pk=archived.pk) for archived in copy.files.all()]]
 
 
 @pytest.mark.parametrize("client_fixture", ["caseworker_client", "approver_client", "office_admin_client"])
@@ -43,6 +49,31 @@ def test_the_offices_staff_see_and_download(request, client_fixture, decision):
     assert response["Content-Type"] == "application/pdf" and response["Cache-Control"] == "private, no-store"
     metadata = client.get(url("archive:metadata", copy_pk=first_copy(decision).pk))
     assert b"".join(metadata.streaming_content).startswith(b"<?xml")
+
+
+def test_the_offices_staff_download_the_filed_documents_as_stored(decision, caseworker_client):
+    copy = first_copy(decision)
+    letter = copy.files.get(role=ArchiveFileRole.LETTER)
+    page = page_text(caseworker_client.get(url("archive:case", decision.application)))
+    assert url("archive:file", file_pk=letter.pk) in page and letter.name in page
+    response = caseworker_client.get(url("archive:file", file_pk=letter.pk))
+    with decision.letter_pdf.open("rb") as file:
+        assert b"".join(response.streaming_content) == file.read()
+    assert response["Cache-Control"] == "private, no-store"
+    assert letter.name in response["Content-Disposition"]
+
+
+def test_a_failed_copy_is_shown_failed_and_the_office_admin_may_ask_again(round_, office_admin_client):
+    decision = archived_case(round_)  # requested, never made
+    ArchiveCopy.objects.filter(decision=decision).update(requested_at=timezone.now() - RETRY_FOR - dt.timedelta(hours=1))
+    archive_copies_catch_up()
+    client = in_english(office_admin_client)
+    case_page = visible_text(client.get(url("archive:case", decision.application)))
+    assert "Failed" in case_page and "Being made" not in case_page
+    assert "Failed" in visible_text(client.get(url("archive:round", round_)))
+    response = client.post(url("archive:new_version", decision.application), {"reason": "Kopien ble aldri laget."})
+    assert response.status_code == 302
+    assert ArchiveCopy.objects.get(decision=decision, version=2).requested_by == office_admin_client.user
 
 
 @pytest.mark.parametrize("client_fixture", ["editor_client", "signatory_client"])
@@ -66,6 +97,9 @@ def test_anonymous_visitors_get_404_for_the_files(decision, client):
     copy = first_copy(decision)
     assert client.get(url("archive:pdf", copy_pk=copy.pk)).status_code == 404
     assert client.get(url("archive:metadata", copy_pk=copy.pk)).status_code == 404
+    assert copy.files.count() == 3
+    for archived in copy.files.all():
+        assert client.get(url("archive:file", file_pk=archived.pk)).status_code == 404
     assert client.get(url("archive:case", decision.application)).status_code == 302  # to the login
 
 
