@@ -1,6 +1,7 @@
 """The site's URLs: every app's pages under their prefixes. The "portal" namespace holds the site's
 own pages (the front page, "My page", notifications), drawn by the app each belongs to."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -50,5 +51,5 @@ urlpatterns = [
     path("logout/", portal.login_views.LogoutView.as_view(), name="logout"),
     path("password-reset/", include(password_reset_patterns)),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_URL_PATH, admin.site.urls),  # configurable: not the well-known /admin/
 ]

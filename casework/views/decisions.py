@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from applications.models import LinePart, MeasureKind
 from applications.selectors import applications_visible_to
+from portal.csp import framed_document_policy
 from portal.exceptions import ServiceError
 from portal.files import serve_stored_file
 from portal.models import LanguageForm
@@ -171,10 +172,14 @@ def send(request, pk):
 def letter_preview(request, pk):
     """The decision letter as it will be sent: the very HTML its PDF is made from
     (`letters.decision_letter_html`), in the letter's language form. For the office's staff; the
-    decision page frames it."""
+    decision page frames it, so its policy lets the portal's own pages frame it (the site's says no
+    page may be framed) and allows its <style> element by hash; it runs no script."""
     application = office_application(request, pk)
     decision_ = decision_of(application)
-    return HttpResponse(decision_letter_html(decision=decision_for_letter(decision_.pk)))
+    html = decision_letter_html(decision=decision_for_letter(decision_.pk))
+    response = HttpResponse(html)
+    response["Content-Security-Policy"] = framed_document_policy(html)  # the middleware leaves it
+    return response
 
 
 @login_required

@@ -4,6 +4,7 @@ import datetime as dt
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -27,6 +28,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
+    "csp",
     "portal.apps.PortalConfig",
     "people",
     "schemes",
@@ -43,6 +45,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "portal.csp.PortalCSPMiddleware",  # Content-Security-Policy on every response (CONTENT_SECURITY_POLICY)
+    "portal.csp.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "portal.middleware.PublicDocumentMiddleware",  # outside the session and language: public documents vary on neither
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -245,7 +249,46 @@ CLIENT_IP_PROXY_COUNT = env.int("CLIENT_IP_PROXY_COUNT", default=1)
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# No Referer leaves the site: an invitation link carries its token in the URL, and a page of a case
+# names the case. Within the site the full URL is sent (Django's CSRF check of HTTPS posts needs it).
 SECURE_REFERRER_POLICY = "same-origin"
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+
+# Content Security Policy (django-csp). No 'unsafe-inline' and no 'unsafe-eval': scripts and styles
+# come from the site's static files; an inline <script> or <style> needs nonce="{{ request.csp_nonce }}"
+# and a style="" attribute is refused (use a class in static/css). data: images are Bootstrap's
+# form controls. Nobody may frame a page (frame-ancestors 'none', also X-Frame-Options DENY) except
+# the decision letter's preview, which the decision page frames (casework: its own policy).
+# A form may post to the site and be redirected to the identity providers (the logout ends the
+# provider's session too): their origins, from the discovery URLs (portal.csp.PortalCSPMiddleware),
+# plus CSP_FORM_ACTION_EXTRA for a provider whose end_session_endpoint is on another host than its
+# issuer (ID-porten's issuer is https://idporten.no, its logout https://login.idporten.no).
+CSP_FORM_ACTION_EXTRA = env.list("CSP_FORM_ACTION_EXTRA", default=[])
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF, *CSP_FORM_ACTION_EXTRA],
+        "frame-ancestors": [NONE],
+    },
+}
+# Browser features the portal never uses, off for it and anything it might embed
+# (portal.csp.PermissionsPolicyMiddleware writes the Permissions-Policy header).
+PERMISSIONS_POLICY = ["accelerometer", "autoplay", "bluetooth", "browsing-topics", "camera", "display-capture",
+                      "geolocation", "gyroscope", "hid", "magnetometer", "microphone", "midi", "payment",
+                      "publickey-credentials-get", "serial", "usb", "xr-spatial-tracking"]
+
+# The admin's path (office and national admins): from the environment, so it need not be the
+# well-known /admin/. Always reversed ("admin:index"), never written out.
+ADMIN_URL_PATH = env("ADMIN_URL_PATH", default="admin/").strip("/") + "/"
 
 LOGGING = {
     "version": 1,

@@ -13,6 +13,10 @@ Fixtures for the journeys:
 - `visit(url)`: opens a page (a path on the live server, or a whole URL) and runs `axe_check` on it.
 - `follow(selector)`: clicks what `selector` finds and waits for the page it leads to.
 - `log_out()`: logs the page out through the header's button.
+
+The Content-Security-Policy is on in every journey: any violation on any page or frame the test
+opened (chromium's console message or the page's `securitypolicyviolation` event) fails the test at
+its end, and at once in `axe_check`.
 """
 
 import os
@@ -101,6 +105,37 @@ def _format_violations(url: str, violations: list[dict]) -> str:
     return "\n".join(lines)
 
 
+# Reports every violation of the page's policy, in every frame, to the test (`window.__cspViolation`),
+# but those of axe itself while it scans (it copies stylesheets into <style> elements it makes).
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  if (window.__cspAxeScanning) return;
+  window.__cspViolation(`${event.effectiveDirective} blocked ${event.blockedURI || "inline"} `
+                        + `at ${event.sourceFile || event.documentURI}:${event.lineNumber}`);
+});
+"""
+
+
+def _csp_failure(found: list[str]) -> str:
+    return "Content-Security-Policy violation(s):\n" + "\n".join(found)
+
+
+@pytest.fixture(autouse=True)
+def csp_violations(request):
+    """Every Content-Security-Policy violation in the test's page, in any frame, as text. Checked when
+    the test ends (and by `axe_check`): a journey with a violation fails."""
+    if "page" not in request.fixturenames:
+        yield []
+        return
+    page = request.getfixturevalue("page")
+    found: list[str] = []
+    page.expose_function("__cspViolation", lambda text: found.append(f"{page.url}: {text}"))
+    page.add_init_script(CSP_LISTENER)
+    yield found
+    if found:
+        pytest.fail(_csp_failure(found), pytrace=False)
+
+
 @pytest.fixture(scope="session")
 def _axe():
     from axe_playwright_python.sync_playwright import Axe
@@ -109,11 +144,17 @@ def _axe():
 
 
 @pytest.fixture
-def axe_check(_axe):
-    """`axe_check(page)` scans the page as it is now and fails listing every serious/critical violation."""
+def axe_check(_axe, csp_violations):
+    """`axe_check(page)` scans the page as it is now and fails listing every serious/critical violation
+    (and every Content-Security-Policy violation so far)."""
 
     def check(page, context=None):
+        if csp_violations:
+            pytest.fail(_csp_failure(csp_violations), pytrace=False)
+        page.evaluate("window.__cspAxeScanning = true")
         results = _axe.run(page, context=context)
+        # after the violations axe caused are dispatched (each is a task queued when it happened)
+        page.evaluate("() => new Promise((done) => setTimeout(() => { window.__cspAxeScanning = false; done(); }))")
         blocking = [v for v in results.response["violations"] if v.get("impact") in BLOCKING_IMPACTS]
         if blocking:
             pytest.fail(_format_violations(page.url, blocking), pytrace=False)

@@ -3,6 +3,7 @@ criteria with weights, documents), its office and an organisation of its area. E
 uses gets an axe scan; criteria whose weights add up to 90 get a clear error, 100 are saved."""
 
 import pytest
+from django.urls import reverse
 
 from portal.models import Organisation
 
@@ -12,9 +13,9 @@ OFFICE_ADMIN = "anne.admin@fylkesmannen.example"
 @pytest.mark.django_db(transaction=True)
 def test_office_admin_configures_the_round_and_the_admin_pages_pass_axe(page, demo_round, login, visit, axe_check):
     login(OFFICE_ADMIN)
-    visit("/admin/")
-    visit("/admin/schemes/round/")
-    visit(f"/admin/schemes/round/{demo_round.pk}/change/")
+    visit(reverse("admin:index"))
+    visit(reverse("admin:schemes_round_changelist"))
+    visit(reverse("admin:schemes_round_change", args=[demo_round.pk]))
     assert page.locator("input[name='criteria-0-weight']").count() == 1
     assert page.locator("input[name='documents-0-title']").count() == 1
 
@@ -36,12 +37,12 @@ def test_office_admin_configures_the_round_and_the_admin_pages_pass_axe(page, de
     assert sum(demo_round.criteria.values_list("weight", flat=True)) == 100
 
     bodo = Organisation.objects.get(municipality_number="1804")
-    visit("/admin/portal/organisation/")
-    visit(f"/admin/portal/organisation/{bodo.pk}/change/")
+    visit(reverse("admin:portal_organisation_changelist"))
+    visit(reverse("admin:portal_organisation_change", args=[bodo.pk]))
     page.select_option("select[name=language_form]", "nn")
     with page.expect_navigation():
         page.locator("input[name=_save]").click()
     axe_check(page)
     bodo.refresh_from_db()
     assert bodo.language_form == "nn"
-    visit(f"/admin/portal/office/{demo_round.office_id}/change/")
+    visit(reverse("admin:portal_office_change", args=[demo_round.office_id]))

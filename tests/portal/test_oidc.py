@@ -412,8 +412,8 @@ def test_with_password_login_off_the_form_is_gone_and_a_posted_password_is_refus
 
 def test_with_password_login_off_the_admin_sends_to_the_portal_s_login(client, settings):
     settings.PASSWORD_LOGIN_ENABLED = False
-    response = client.get(reverse("admin:login"), {"next": "/admin/"})
-    assert response.status_code == 302 and response["Location"] == reverse("login") + "?next=/admin/"
+    response = client.get(reverse("admin:login"), {"next": reverse("admin:index")})
+    assert response.status_code == 302 and response["Location"] == reverse("login") + "?next=" + reverse("admin:index")
     settings.PASSWORD_LOGIN_ENABLED = True
     assert client.get(reverse("admin:login")).status_code == 200
 
@@ -429,7 +429,7 @@ def test_an_identity_s_subject_is_unique_at_its_provider(db):
 def test_a_logged_in_person_who_is_no_admin_is_told_so_at_the_admin_not_sent_round_in_circles(
         editor_client, settings, password_login):
     settings.PASSWORD_LOGIN_ENABLED = password_login
-    response = in_english(editor_client).get("/admin/", follow=True)
+    response = in_english(editor_client).get(reverse("admin:index"), follow=True)
     assert response.status_code == 403 and len(response.redirect_chain) <= 2
     assert "Only office and national administrators" in response.content.decode()
 

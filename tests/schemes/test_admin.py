@@ -46,8 +46,8 @@ def test_rogaland_admin_neither_sees_nor_changes_nordlands_round(client, nordlan
     admin_of("fylkesmannen-i-rogaland", client)
     changelist = client.get(reverse("admin:schemes_round_changelist"))
     assert changelist.status_code == 200
-    assert f"/admin/schemes/round/{nordland_round.pk}/change/" not in changelist.content.decode()
     change_url = reverse("admin:schemes_round_change", args=[nordland_round.pk])
+    assert change_url not in changelist.content.decode()
     response = client.get(change_url)
     assert response.status_code in (302, 403, 404)
     assert b"fmnopost@fylkesmannen.no" not in response.content
