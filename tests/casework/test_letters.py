@@ -3,6 +3,7 @@ right to appeal, in the municipality's language form; made once after approval, 
 sent. And the e-mail that tells the municipality the office has asked for more information."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.core import mail
@@ -25,6 +26,7 @@ from casework.tasks import (
     information_request_email_task,
     letters_catch_up_task,
 )
+from portal.csp import style_hash
 from portal.exceptions import ServiceError
 from portal.models import Delivery, LanguageForm, Role, SentEmail
 from portal.pdf import html_to_pdf
@@ -614,6 +616,12 @@ def test_the_preview_may_be_framed_by_the_portal_only(client):
 
     assert response["X-Frame-Options"] == "SAMEORIGIN"
     assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
+    policy = response["Content-Security-Policy"]
+    assert "frame-ancestors 'self'" in policy and "'none'" not in policy.split("frame-ancestors")[1]
+    # its <style> by hash, nothing inline else, and no script at all (default-src 'none')
+    style = re.search(r"<style>(.*?)</style>", response.content.decode(), re.S).group(1)
+    assert f"style-src {style_hash(style)};" in policy
+    assert "default-src 'none'" in policy and "script-src" not in policy and "unsafe-inline" not in policy
 
 
 def test_nobody_outside_the_office_sees_the_preview(client):
