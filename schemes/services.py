@@ -58,7 +58,9 @@ def round_field_changes(form) -> dict:
                 before = field.to_python(before)
             except Exception:  # noqa: BLE001 — the value as it was is what the log keeps
                 pass
-        changes[name] = {"from": _plain(before), "to": _plain(form.cleaned_data.get(name))}
+        before, after = _plain(before), _plain(form.cleaned_data.get(name))
+        if before != after:  # the same value written differently ("14, 7, 1" and [14, 7, 1]) is no change
+            changes[name] = {"from": before, "to": after}
     return changes
 
 

@@ -116,6 +116,7 @@ def test_the_log_is_paginated_in_constant_queries(caseworker_client, office, org
 def test_the_office_staff_read_their_log(client, office, role):
     client.force_login(MembershipFactory(role=role, office=office).user)
     assert client.get(audit_url(office)).status_code == 200
+    assert audit_url(office) in client.get(reverse("office:rounds")).content.decode()
 
 
 def test_another_office_and_the_municipality_get_a_404(client, office, editor_client):
