@@ -2,6 +2,7 @@
 deletes a row, except inside the explicit, logged `audit_purge`."""
 
 import pytest
+from django.contrib import admin
 from django.db import DatabaseError, connection, transaction
 
 from applications.models import Application, ApplicationEvent
@@ -90,3 +91,8 @@ def test_new_rows_are_still_written(round_):
     before = RoundChange.objects.count()
     round_change_record(round=round_, user=None, kind=RoundChangeKind.CREATED)
     assert RoundChange.objects.count() == before + 1
+
+
+@pytest.mark.parametrize("model", [ApplicationEvent, AccessEvent, RoundChange])
+def test_no_page_of_the_admin_edits_the_audit_trail(model):
+    assert not admin.site.is_registered(model)
