@@ -459,7 +459,7 @@ def audit_log_querysets(*, office, round_id=None, application_id=None, kind="", 
     """The office's part of each audit table, filtered. A filter a table cannot answer (an
     application, for role changes) leaves that table out rather than showing all of it."""
     application_events = ApplicationEvent.objects.filter(application__round__office=office)
-    access_events = AccessEvent.objects.filter(Q(office=office) | Q(organisation__county__offices=office))
+    access_events = AccessEvent.objects.filter(Q(office=office) | Q(organisation__county__in=office.counties.values("pk")))
     round_changes = RoundChange.objects.filter(office=office)
     if round_id:
         application_events = application_events.filter(application__round_id=round_id)

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -56,7 +57,7 @@ def round_field_changes(form) -> dict:
         if field is not None and hasattr(field, "to_python") and before is not None and not isinstance(before, list):
             try:
                 before = field.to_python(before)
-            except Exception:  # noqa: BLE001 — the value as it was is what the log keeps
+            except (ValidationError, TypeError, ValueError):  # the value as it was is what the log keeps
                 pass
         before, after = _plain(before), _plain(form.cleaned_data.get(name))
         if before != after:  # the same value written differently ("14, 7, 1" and [14, 7, 1]) is no change

@@ -19,6 +19,7 @@ from schemes.services import round_change_record
 from tests.applications.factories import ApplicationFactory
 from tests.casework.factories import DecisionFactory
 from tests.helpers import in_english
+from tests.people.factories import AccessEventFactory
 from tests.portal.factories import MembershipFactory, OfficeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -128,3 +129,11 @@ def test_another_office_and_the_municipality_get_a_404(client, office, editor_cl
 
 def test_the_log_page_only_reads(caseworker_client, office, sent_decision):
     assert caseworker_client.post(audit_url(office), {"kind": "forged"}).status_code == 405
+
+
+def test_role_changes_in_the_offices_municipalities_are_in_its_log_and_no_other(caseworker_client, office,
+                                                                                organisation):
+    own = AccessEventFactory(organisation=organisation, kind=AccessEventKind.ROLE_CHANGED, email="own@kommune.example")
+    AccessEventFactory(kind=AccessEventKind.ROLE_CHANGED, email="elsewhere@kommune.example")  # another county
+    page = caseworker_client.get(audit_url(office, kind=AccessEventKind.ROLE_CHANGED)).content.decode()
+    assert own.email in page and "elsewhere@kommune.example" not in page
