@@ -137,3 +137,10 @@ def test_role_changes_in_the_offices_municipalities_are_in_its_log_and_no_other(
     AccessEventFactory(kind=AccessEventKind.ROLE_CHANGED, email="elsewhere@kommune.example")  # another county
     page = caseworker_client.get(audit_url(office, kind=AccessEventKind.ROLE_CHANGED)).content.decode()
     assert own.email in page and "elsewhere@kommune.example" not in page
+
+
+def test_a_rounds_criteria_changes_are_shown_in_words(english, caseworker_client, office, round_):
+    round_change_record(round=round_, user=None, kind=RoundChangeKind.CHANGED,
+                        data={"criteria": [{"action": "removed", "item": "Innovasjon"}]})
+    page = in_english(caseworker_client).get(audit_url(office, kind=RoundChangeKind.CHANGED)).content.decode()
+    assert "Criterion removed: Innovasjon" in page
