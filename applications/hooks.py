@@ -29,6 +29,11 @@ def event_kind_label(kind: str) -> str:
     return str(_event_labels.get(kind, kind))
 
 
+def event_kinds() -> list[tuple[str, str]]:
+    """Every kind of event the history holds, with its words (for a filter's choices)."""
+    return list(_event_labels.items())
+
+
 @dataclass(frozen=True)
 class StatusMask:
     mask: Callable  # (application) -> the status the applicant sees instead, or None

@@ -305,3 +305,37 @@ class AppealLodgeForm(PlainTextMixin, forms.Form):
         if upload:
             upload_inspect(upload)
         return upload
+
+
+class AuditLogFilterForm(forms.Form):
+    """The audit log's filters, sent as GET. A value that makes no sense is shown at its field and ignored."""
+
+    round = forms.TypedChoiceField(label=_("Round"), required=False, coerce=int, empty_value=None)
+    application = forms.IntegerField(label=_("Application number"), required=False, min_value=1)
+    kind = forms.ChoiceField(label=_("What"), required=False)
+    person = forms.CharField(label=_("Person (name or e-mail address)"), required=False, max_length=200)
+    since = forms.DateField(label=_("From date"), required=False)
+    until = forms.DateField(label=_("To date"), required=False)
+
+    def __init__(self, *args, rounds=(), kinds=(), **kwargs):
+        """`rounds`: (id, name) of the office's rounds; `kinds`: (value, words) of every kind."""
+        super().__init__(*args, **kwargs)
+        self.fields["round"].choices = [("", _("All")), *rounds]
+        self.fields["kind"].choices = [("", _("All")), *kinds]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("since") and data.get("until") and data["since"] > data["until"]:
+            self.add_error("until", _("The to date must be on or after the from date."))
+        return data
+
+    def filters(self) -> dict:
+        """Keyword arguments for `audit_log_querysets`, from the fields that are valid."""
+        data = {}
+        if self.is_bound:
+            self.is_valid()
+            data = self.cleaned_data
+        return {
+            "round_id": data.get("round"), "application_id": data.get("application"), "kind": data.get("kind") or "",
+            "person": (data.get("person") or "").strip(), "since": data.get("since"), "until": data.get("until"),
+        }

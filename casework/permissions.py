@@ -78,3 +78,10 @@ def can_lodge_appeal(user, application: Application) -> Verdict:
     if Role.SIGNATORY not in roles_of(user, application):
         return Verdict(False, _("Only the organisation's signatory can lodge an appeal on its behalf."))
     return ALLOWED
+
+
+def can_read_audit_log(user, office) -> Verdict:
+    """The office's staff (caseworkers, approvers, office admins) read its audit log; nobody edits it."""
+    if office.pk in office_ids_with_role(user, Role.CASEWORKER, Role.APPROVER, Role.OFFICE_ADMIN):
+        return ALLOWED
+    return Verdict(False, _("Only the office's staff read its audit log."))

@@ -4,10 +4,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import CharField, Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.fields.json import KT
 from django.utils import timezone
 
+from applications.hooks import event_kinds
 from applications.models import (
     LINE_MODELS,
     Application,
@@ -20,11 +21,12 @@ from applications.models import (
 )
 from applications.rules import NOT_IN_PLAY, competence_plan_is_up_to_date
 from applications.selectors import application_totals
+from people.models import AccessEvent, AccessEventKind
 from portal.mail import FIRST_TRY, RETRY_FOR
 from portal.models import ORGANISATION_ROLES, Role, User
 from portal.permissions import office_ids_with_role, organisation_ids_with_role
 from portal.selectors import email_keys_not_sent
-from schemes.models import Round
+from schemes.models import Round, RoundChange, RoundChangeKind
 
 from .allocation import allocation_suggest, suggestion_order_key
 from .models import Assessment, CaseworkEvent, Decision, DecisionStatus
@@ -433,3 +435,89 @@ def decisions_returned(*, user) -> list[Decision]:
         decision.returned_by = names.get(decision.returned_by_id, "")
         decision.returned_to_me = decision.proposed_by_id == user.pk
     return decisions
+
+
+# --- the office's audit log ----------------------------------------------------------------------------
+
+AUDIT_SOURCES = ("application", "access", "round")
+
+
+@dataclass
+class AuditEntry:
+    """One line of the office's audit log, from whichever table holds it."""
+
+    source: str  # "application" (ApplicationEvent), "access" (AccessEvent) or "round" (RoundChange)
+    event: object
+    created_at: dt.datetime
+    kind: str
+    kind_label: str
+    actor: User | None
+
+
+def audit_log_querysets(*, office, round_id=None, application_id=None, kind="", person="", since=None,
+                        until=None) -> dict[str, QuerySet]:
+    """The office's part of each audit table, filtered. A filter a table cannot answer (an
+    application, for role changes) leaves that table out rather than showing all of it."""
+    application_events = ApplicationEvent.objects.filter(application__round__office=office)
+    access_events = AccessEvent.objects.filter(Q(office=office) | Q(organisation__county__in=office.counties.values("pk")))
+    round_changes = RoundChange.objects.filter(office=office)
+    if round_id:
+        application_events = application_events.filter(application__round_id=round_id)
+        round_changes = round_changes.filter(round_id=round_id)
+        access_events = access_events.none()
+    if application_id:
+        application_events = application_events.filter(application_id=application_id)
+        round_changes = round_changes.none()
+        access_events = access_events.none()
+    if kind:
+        application_events = application_events.filter(kind=kind)
+        access_events = access_events.filter(kind=kind)
+        round_changes = round_changes.filter(kind=kind)
+    if person:
+        by = Q(actor__email__icontains=person) | Q(actor__full_name__icontains=person)
+        application_events = application_events.filter(by)
+        access_events = access_events.filter(by | Q(email__icontains=person))
+        round_changes = round_changes.filter(by)
+    querysets = {"application": application_events, "access": access_events, "round": round_changes}
+    if since:
+        querysets = {source: queryset.filter(created_at__date__gte=since) for source, queryset in querysets.items()}
+    if until:
+        querysets = {source: queryset.filter(created_at__date__lte=until) for source, queryset in querysets.items()}
+    return querysets
+
+
+def audit_log_keys(querysets: dict[str, QuerySet]) -> QuerySet:
+    """(source, id, created_at) of every entry, newest first, in one UNION query (paginated by the
+    view: the page's rows are then read with `audit_log_entries`, one query per table)."""
+    keyed = [queryset.order_by().annotate(source=Value(source, output_field=CharField()))
+             .values_list("source", "pk", "created_at") for source, queryset in querysets.items()]
+    first, *rest = keyed
+    return first.union(*rest, all=True).order_by("-created_at", "-pk")
+
+
+def audit_log_entries(keys) -> list[AuditEntry]:
+    """The entries of one page of keys, each with its actor, application and round, in order."""
+    wanted = {source: [pk for s, pk, _at in keys if s == source] for source in AUDIT_SOURCES}
+    found = {
+        "application": ApplicationEvent.objects.select_related("actor", "application__organisation",
+                                                                "application__round__office").in_bulk(wanted["application"]),
+        "access": AccessEvent.objects.select_related("actor", "person", "organisation", "office")
+        .in_bulk(wanted["access"]),
+        "round": RoundChange.objects.select_related("actor").in_bulk(wanted["round"]),
+    }
+    entries = []
+    for source, pk, created_at in keys:
+        event = found[source].get(pk)
+        if event is None:
+            continue
+        label = event.kind_label if source == "application" else event.get_kind_display()
+        entries.append(AuditEntry(source, event, created_at, event.kind, str(label), event.actor))
+    return entries
+
+
+def audit_log_kinds() -> list[tuple[str, str]]:
+    """Every kind the log holds, with its words, for the filter."""
+    kinds = dict(event_kinds())
+    kinds.update(AccessEventKind.choices)
+    kinds.update(RoundChangeKind.choices)
+    return sorted(((value, str(label)) for value, label in kinds.items()), key=lambda pair: pair[1])

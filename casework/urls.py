@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import appeals, approvals, assessment, board, decisions, exports, rounds
+from .views import appeals, approvals, assessment, audit, board, decisions, exports, rounds
 
 app_name = "office"
 urlpatterns = [
@@ -28,4 +28,5 @@ urlpatterns = [
     path("applications/<int:pk>/decision/letter/preview/", decisions.letter_preview, name="decision_letter_preview"),
     path("applications/<int:pk>/appeals/new/", appeals.appeal_new, name="appeal_new"),
     path("appeals/<int:appeal_pk>/handle/", appeals.appeal_handle, name="appeal_handle"),
+    path("offices/<int:office_pk>/audit-log/", audit.audit_log, name="audit_log"),
 ]

@@ -8,8 +8,26 @@ from portal.models import Office
 from .exceptions import RoundCopyError
 from .forms import AssessmentCriteriaFormSet, RoundAdminForm, RoundPartFormSet, SchemeAdminForm
 from .hooks import criteria_locked_reason
-from .models import AssessmentCriterion, PriorityArea, Round, RoundDocument, Scheme, SubGoal, TargetGroup
-from .services import round_copy_to_next_year, round_create_default_criteria
+from .models import (
+    AssessmentCriterion,
+    PriorityArea,
+    Round,
+    RoundChangeKind,
+    RoundDocument,
+    Scheme,
+    SubGoal,
+    TargetGroup,
+)
+from .services import (
+    round_change_record,
+    round_copy_to_next_year,
+    round_create_default_criteria,
+    round_field_changes,
+    round_parts_changes,
+)
+
+# the inlines' names in a round change's details
+ROUND_PARTS = {AssessmentCriterion: "criteria", RoundDocument: "documents"}
 
 
 class SchemeContentInline(admin.TabularInline):
@@ -167,6 +185,30 @@ class RoundAdmin(admin.ModelAdmin):
             if change:
                 self.message_user(request, _("The round had no assessment criteria left, so it has the default "
                                              "criteria again (their weights add up to 100)."), messages.WARNING)
+        self._record_change(request, form, formsets, change)
+
+    def _record_change(self, request, form, formsets, change):
+        """The audit trail: the round's fields before and after, and its criteria and documents
+        added, changed and removed, in one entry per save (none when nothing changed)."""
+        data = {}
+        if fields := round_field_changes(form):
+            data["fields"] = fields
+        for formset in formsets:
+            if parts := round_parts_changes(formset):
+                data.setdefault(ROUND_PARTS.get(formset.model, formset.model._meta.model_name), []).extend(parts)
+        if change and not data:
+            return
+        round_change_record(round=form.instance, user=request.user,
+                            kind=RoundChangeKind.CHANGED if change else RoundChangeKind.CREATED, data=data)
+
+    def delete_model(self, request, obj):
+        round_change_record(round=obj, user=request.user, kind=RoundChangeKind.DELETED)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for round_ in queryset:
+            round_change_record(round=round_, user=request.user, kind=RoundChangeKind.DELETED)
+        super().delete_queryset(request, queryset)
 
     @admin.action(description=_("Copy to next year (dates moved one year, budget to be set)"))
     def copy_to_next_year(self, request, queryset):
@@ -177,7 +219,7 @@ class RoundAdmin(admin.ModelAdmin):
                                   messages.ERROR)
                 continue
             try:
-                round_copy_to_next_year(round=round_)
+                round_copy_to_next_year(round=round_, user=request.user)
                 copied += 1
             except RoundCopyError as error:
                 self.message_user(request, str(error), messages.ERROR)

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -356,3 +357,37 @@ class AssessmentCriterion(models.Model):
     def clean(self):
         if self.kind == CriterionKind.CUSTOM and not self.name:
             raise ValidationError({"name": _("A custom criterion needs a name.")})
+
+
+class RoundChangeKind(models.TextChoices):
+    CREATED = "round_created", _("Round created")
+    CHANGED = "round_changed", _("Round settings changed")
+    COPIED = "round_copied", _("Round copied to next year")
+    DELETED = "round_deleted", _("Round deleted")
+
+
+class RoundChange(models.Model):
+    """One change to a round's configuration (budget, dates, rules, reminder offsets, criteria,
+    documents), by whom, with each field's value before and after. Append-only: the database
+    refuses UPDATE and DELETE (`portal.audit`). The round is referred to without a database
+    constraint, so that deleting an unpublished round keeps its history (and the deletion)."""
+
+    round = models.ForeignKey(Round, null=True, on_delete=models.DO_NOTHING, db_constraint=False,
+                              related_name="changes", verbose_name=_("round"))
+    round_name = models.CharField(_("round"), max_length=300)
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="round_changes",
+                               verbose_name=_("office"))
+    kind = models.CharField(_("kind"), max_length=30, choices=RoundChangeKind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="+", verbose_name=_("by"))
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    # {"fields": {"budget": {"from": "100000", "to": "120000"}}, "criteria": [...], "documents": [...]}
+    data = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("round change")
+        verbose_name_plural = _("round changes")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.round_name}"

@@ -65,6 +65,10 @@ class ApplicationEvent(models.Model):
         return event_kind_label(self.kind)
 
     @property
+    def from_status_label(self) -> str:
+        return str(ApplicationStatus(self.from_status).label) if self.from_status else ""
+
+    @property
     def to_status_label(self) -> str:
         return str(ApplicationStatus(self.to_status).label) if self.to_status else ""
 

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
 
+from portal.models import Office, Role
 from portal.permissions import is_office_staff, office_ids_with_role
 
 from ..forms import SORTS, RoundFilterForm
@@ -25,6 +26,8 @@ def rounds(request):
         "rounds": rounds_for_offices(office_ids=offices),
         "works_on_rounds": bool(offices),
         "several_offices": len(offices) > 1,
+        "audit_offices": Office.objects.filter(id__in=office_ids_with_role(
+            request.user, Role.CASEWORKER, Role.APPROVER, Role.OFFICE_ADMIN)).order_by("name"),
     })
 
 

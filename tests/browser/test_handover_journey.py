@@ -5,6 +5,7 @@ told, and submits. axe on every page."""
 import pytest
 
 from applications.models import Application, ApplicationStatus
+from portal.audit import audit_purge
 from tests.applications.factories import ready_to_submit
 from tests.portal.factories import reference_municipality
 
@@ -15,7 +16,8 @@ EDITOR, SIGNATORY = "kari.redaktor@bodo.kommune.example", "per.radmann@bodo.komm
 def test_the_editor_hands_over_and_the_signatory_finds_it_first_and_submits(
         demo_round, login, visit, follow, axe_check, log_out, page):
     bodo = reference_municipality("1804")
-    Application.objects.filter(round=demo_round, organisation=bodo).delete()  # a fresh one for this journey
+    with audit_purge(reason="a fresh application for this journey"):  # its history goes with it
+        Application.objects.filter(round=demo_round, organisation=bodo).delete()
     application = ready_to_submit(round=demo_round, organisation=bodo)
     check = f"/applications/{application.pk}/check/"
 

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from portal.models import Role
-from schemes.models import Round, Scheme
+from schemes.models import Round, RoundChange, RoundChangeKind, Scheme
 from tests.casework.factories import assessed
 from tests.helpers import in_english, messages_of
 from tests.portal.factories import MembershipFactory, UserFactory, reference_office
@@ -231,3 +231,39 @@ def test_once_an_application_is_scored_the_criteria_and_weights_no_longer_change
     assert 'name="criteria-0-weight"' not in page.content.decode()
     client.post(url, criteria_data(nordland_round, {"competence_plan": 5}))
     assert dict(nordland_round.criteria.values_list("kind", "weight")) == weights
+
+
+# --- the audit trail: every change to a round's settings, with before and after ---------------------
+
+
+def test_a_budget_change_in_the_admin_is_in_the_audit_trail_with_before_and_after(client, nordland_round):
+    admin = admin_of("fylkesmannen-i-nordland", client)
+    client.post(reverse("admin:schemes_round_change", args=[nordland_round.pk]),
+                round_form_data(nordland_round, budget=11_000_000, application_reminder_days="10, 2"))
+    change = RoundChange.objects.get(round=nordland_round)
+    assert (change.kind, change.actor, change.office_id) == (RoundChangeKind.CHANGED, admin, nordland_round.office_id)
+    assert change.data["fields"]["budget"] == {"from": 9800000, "to": 11000000}
+    assert change.data["fields"]["application_reminder_days"]["to"] == [10, 2]
+
+
+def test_criteria_changes_are_in_the_audit_trail_and_a_save_that_changes_nothing_is_not(client, nordland_round):
+    admin_of("fylkesmannen-i-nordland", client)
+    change_url = reverse("admin:schemes_round_change", args=[nordland_round.pk])
+    client.post(change_url, criteria_data(nordland_round, {"competence_plan": 25, "mental_health": 10}))
+    change = RoundChange.objects.get(round=nordland_round)
+    assert {part["action"] for part in change.data["criteria"]} == {"changed"}
+    assert any(part["fields"].get("weight") for part in change.data["criteria"])
+    client.post(change_url, criteria_data(nordland_round, {}))
+    assert RoundChange.objects.filter(round=nordland_round).count() == 1
+
+
+def test_copying_and_deleting_a_round_are_in_the_audit_trail(client, nordland_round):
+    admin_of("fylkesmannen-i-nordland", client)
+    client.post(reverse("admin:schemes_round_changelist"),
+                {"action": "copy_to_next_year", "_selected_action": [nordland_round.pk]})
+    copy = Round.objects.get(office=nordland_round.office, year=2021)
+    assert RoundChange.objects.get(round=copy).kind == RoundChangeKind.COPIED
+    response = client.post(reverse("admin:schemes_round_delete", args=[copy.pk]), {"post": "yes"})
+    assert response.status_code == 302 and not Round.objects.filter(pk=copy.pk).exists()
+    kinds = list(RoundChange.objects.filter(round_id=copy.pk).values_list("kind", flat=True))
+    assert kinds == [RoundChangeKind.DELETED, RoundChangeKind.COPIED]  # newest first: the history stays
