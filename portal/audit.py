@@ -47,7 +47,7 @@ def _on_postgresql(sql: str):
     this kind (its demo database is the newcomer's own, not the state's record)."""
     def run(apps, schema_editor):
         if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(sql)
+            schema_editor.execute(sql, params=None)  # no %-interpolation: the function text holds % signs
     return run
 
 
