@@ -18,7 +18,14 @@ from reminders.sweep import reminders_sweep
 from tests.applications.factories import ApplicationFactory, applying_for, staff
 
 # the browser journeys' fixtures (chromium, axe, logging in) for the one browser test below
-from tests.browser.conftest import _axe, axe_check, browser_context_args, browser_type_launch_args, login  # noqa: F401
+from tests.browser.conftest import (  # noqa: F401
+    _axe,
+    axe_check,
+    browser_context_args,
+    browser_type_launch_args,
+    csp_violations,
+    login,
+)
 from tests.helpers import url
 from tests.portal.factories import MembershipFactory, OfficeFactory, OrganisationFactory, UserFactory
 from tests.reminders.factories import granted, letter_sent, members, nordland, reminders_sent
