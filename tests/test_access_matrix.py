@@ -6,8 +6,8 @@ naming it. The world is one of each party: municipality A's application in offic
 decision sent, its report, an appeal, an attachment, a receipt, an archive copy, an invitation, a
 notification; municipality B (in X's county too) and office Y are the other parties. Every free text
 of A's case carries a unique marker: no body a wrong party gets (whatever its status) holds one, and
-no refusal names a status the requester may not know (A's second application is decided, its letter
-not sent).
+the office's internal notes reach nobody of A's either. (Not yet here: a second application decided
+but its letter not sent, to check that no refusal names the status before the letter.)
 
 POST has an empty body with CSRF checks off (as a forged or replayed form would be after a CSRF
 token leak): it must never be a 500, and a refused one (403/404/405) writes nothing. Each request
