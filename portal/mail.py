@@ -168,3 +168,23 @@ def _close(connection) -> None:
         connection.close()
     except Exception:  # noqa: BLE001
         logger.exception("The connection to the mail server could not be closed cleanly.")
+
+
+def send_once_each(*, messages: Iterable[tuple[str, str]], subject: str, body: str, language: str = "nb",
+                   office_id: int | None = None) -> int:
+    """The same e-mail to several people, each under their own key (`send_once`): `messages` is
+    (key, address) pairs; a blank address is skipped. Returns how many were sent now. One that
+    certainly failed does not stop the others; then EmailNotSent names every failure (the task
+    retries, and those already sent are not sent again)."""
+    sent, failures = 0, []
+    for key, address in messages:
+        if not address:
+            continue
+        try:
+            sent += send_once(key=key, to=[address], subject=subject, body=body, language=language,
+                              office_id=office_id)
+        except EmailNotSent as error:
+            failures.append(str(error))
+    if failures:
+        raise EmailNotSent("; ".join(failures))
+    return sent

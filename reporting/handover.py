@@ -8,9 +8,8 @@ from django.conf import settings
 from django.urls import reverse
 
 from applications.selectors import signatories_of
-from portal.exceptions import EmailNotSent
 from portal.language_forms import written_language_form
-from portal.mail import render_email, send_once
+from portal.mail import render_email, send_once_each
 from portal.offices import office_title
 from portal.services import notify
 
@@ -58,15 +57,7 @@ def report_signature_request_email(*, request_id: int) -> int:
     subject, body = render_email(subject_template="reporting/email/signature_request_subject.txt",
                                  body_template="reporting/email/signature_request_body.txt",
                                  context=context, language=language)
-    sent, failures = 0, []
-    for signatory in signatories_of(organisation_id=application.organisation_id):
-        if not signatory.email:
-            continue
-        try:
-            sent += send_once(key=report_signature_request_email_key(request.pk, signatory.pk), to=[signatory.email],
-                              subject=subject, body=body, language=language, office_id=application.round.office_id)
-        except EmailNotSent as error:
-            failures.append(str(error))
-    if failures:
-        raise EmailNotSent("; ".join(failures))
-    return sent
+    return send_once_each(
+        messages=[(report_signature_request_email_key(request.pk, signatory.pk), signatory.email)
+                  for signatory in signatories_of(organisation_id=application.organisation_id)],
+        subject=subject, body=body, language=language, office_id=application.round.office_id)
