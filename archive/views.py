@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from applications.models import Application
 from casework.models import Decision
@@ -90,16 +90,19 @@ def new_version(request, pk):
     return render(request, "archive/case.html", _case_context(request, decision, form), status=400)
 
 
+@require_safe
 def download_pdf(request, copy_pk):
     copy = _copy(request, copy_pk)
     return serve_stored_file(copy.pdf, f"{copy.file_stem()}.pdf", content_type="application/pdf")
 
 
+@require_safe
 def download_metadata(request, copy_pk):
     copy = _copy(request, copy_pk)
     return serve_stored_file(copy.metadata, f"{copy.file_stem()}.xml", content_type="application/xml")
 
 
+@require_safe
 def download_file(request, file_pk):
     """A document filed with a made copy (the receipt, the letter, an attachment), as it was stored."""
     try:

@@ -2,6 +2,7 @@
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
 
 from portal.files import serve_stored_file
 
@@ -45,6 +46,7 @@ def round_detail(request, pk):
                                                          "panels": round_panels(request, round_)})
 
 
+@require_safe
 def round_document(request, pk, document_pk):
     """A document of a published round, served from storage outside the web root."""
     try:

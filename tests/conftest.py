@@ -1,9 +1,19 @@
 """Shared fixtures: reference data, the demo scheme, and one logged-in client per role."""
 
+import os
+
 import pytest
 from django.conf import settings
+from hypothesis import settings as hypothesis_settings
 
 from portal.models import Role
+
+# Property-based tests: no per-example deadline (a loaded 2-core machine makes a 200 ms deadline a
+# coin toss, not a finding); in CI the examples are derived from each test, so a run is repeatable.
+hypothesis_settings.register_profile("portal", deadline=None)
+hypothesis_settings.register_profile("ci", parent=hypothesis_settings.get_profile("portal"), derandomize=True,
+                                     print_blob=True)
+hypothesis_settings.load_profile("ci" if os.environ.get("CI") == "true" else "portal")
 
 
 def _missing_services() -> list[str]:

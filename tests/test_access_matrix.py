@@ -6,8 +6,9 @@ naming it. The world is one of each party: municipality A's application in offic
 decision sent, its report, an appeal, an attachment, a receipt, an archive copy, an invitation, a
 notification; municipality B (in X's county too) and office Y are the other parties. Every free text
 of A's case carries a unique marker: no body a wrong party gets (whatever its status) holds one, and
-the office's internal notes reach nobody of A's either. (Not yet here: a second application decided
-but its letter not sent, to check that no refusal names the status before the letter.)
+the office's internal notes reach nobody of A's either. A second application of A, decided but its
+letter not sent, is asked for at every URL of an application: no refusal names a status its asker
+may not know yet (`test_no_refusal_names_a_status_the_user_may_not_know`).
 
 POST has an empty body with CSRF checks off (as a forged or replayed form would be after a CSRF
 token leak): it must never be a 500, and a refused one (403/404/405) writes nothing. Each request
@@ -27,10 +28,14 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import translation
 
+from applications.models import ApplicationStatus
+from archive.making import archive_copy_make
+from casework.models import DecisionStatus, Outcome
 from portal.models import Role
 from tests.applications.factories import AttachmentFactory, ReceiptFactory, applying_for, member, staff
-from tests.casework.factories import AppealFactory, AssessmentFactory, DecisionFactory
+from tests.casework.factories import AppealFactory, AssessmentFactory, DecisionFactory, decided
 from tests.people.factories import InvitationFactory
 from tests.portal.factories import (
     IdentityFactory,
@@ -83,7 +88,9 @@ def ids_apart() -> None:
                            " + %s)", [model._meta.db_table, model._meta.pk.column] * 2 + [step * 100_000])
 
 
-def world_build() -> World:
+def world_build(*, archived: bool = False) -> World:
+    """The world; `archived`: A's first archive copy made (its PDF, metadata and files exist, which
+    a PDF rendering costs: only the half of the matrix that asks for them makes it)."""
     ids_apart()
     office_x, office_y = OfficeFactory(), OfficeFactory()
     county = office_x.counties.first()
@@ -119,10 +126,12 @@ def world_build() -> World:
     notification = NotificationFactory(user=users["a_sig"], data={
         "organisation": municipality_a.name, "status": "submitted", "application": application.pk})
     copy = decision.archive_copies.order_by("version").first()
+    if archived and copy is not None:
+        copy = archive_copy_make(copy_id=copy.pk)
     objects = {
         "application": application, "measure": application.measures.first(), "attachment": attachment,
         "receipt": receipt, "decision": decision, "appeal": appeal, "report": report, "round": round_x,
-        "document": RoundDocumentFactory(round=round_x), "scheme": round_x.scheme,
+        "document": RoundDocumentFactory(round=round_x, stored=True), "scheme": round_x.scheme,
         "organisation": municipality_a, "office": office_x, "county": county,
         "membership": other_membership, "person": other_membership.user, "invitation": invitation,
         "notification": notification, "archive_copy": copy, "archive_file": copy.files.first() if copy else None,
@@ -260,7 +269,7 @@ def _row(codes: str) -> dict[str, int]:
 
 @pytest.mark.parametrize("part", ["site", "admin"])  # two halves, so two workers share the time
 def test_every_url_answers_every_role_as_declared(db, part):
-    world = world_build()
+    world = world_build(archived=part == "site")
     clients = clients_for(world)
     failures, recorded, timings = [], {}, {}
     for name, route, entry in url_patterns():
@@ -318,8 +327,8 @@ EXPECTED: dict[str, tuple[str, str]] = {
                           "200 200 200 200 200 200 200 200 200 200 200"),
     "schemes:round_detail": ("200 200 200 200 200 200 200 200 200 200 200",
                             "200 200 200 200 200 200 200 200 200 200 200"),
-    "schemes:round_document": ("404 404 404 404 404 404 404 404 404 404 404",
-                              "404 404 404 404 404 404 404 404 404 404 404"),
+    "schemes:round_document": ("200 200 200 200 200 200 200 200 200 200 200",
+                              "405 405 405 405 405 405 405 405 405 405 405"),
     "applications:mine": ("302 200 200 200 200 200 200 200 200 200 200",
                          "302 200 200 200 200 200 200 200 200 200 200"),
     "applications:start": ("302 405 405 405 405 405 405 405 405 405 405",
@@ -470,12 +479,12 @@ EXPECTED: dict[str, tuple[str, str]] = {
                     "302 404 404 404 404 404 404 200 200 200 404"),
     "archive:new_version": ("302 405 405 405 405 405 405 405 405 405 405",
                            "302 404 404 404 404 404 404 400 400 400 404"),
-    "archive:pdf": ("404 404 404 404 404 404 404 404 404 404 404",
-                   "404 404 404 404 404 404 404 404 404 404 404"),
-    "archive:metadata": ("404 404 404 404 404 404 404 404 404 404 404",
-                        "404 404 404 404 404 404 404 404 404 404 404"),
-    "archive:file": ("404 404 404 404 404 404 404 404 404 404 404",
-                    "404 404 404 404 404 404 404 404 404 404 404"),
+    "archive:pdf": ("404 404 404 404 404 404 404 200 200 200 404",
+                   "405 405 405 405 405 405 405 405 405 405 405"),
+    "archive:metadata": ("404 404 404 404 404 404 404 200 200 200 404",
+                        "405 405 405 405 405 405 405 405 405 405 405"),
+    "archive:file": ("404 404 404 404 404 404 404 200 200 200 404",
+                    "405 405 405 405 405 405 405 405 405 405 405"),
     "statistics:index": ("302 404 404 404 200 200 200 200 200 200 200",
                         "302 404 404 404 200 200 200 200 200 200 200"),
     "statistics:round": ("302 404 404 404 404 404 404 200 200 200 200",
@@ -691,6 +700,74 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "admin/(?P<url>.*)$": ("302 302 302 302 302 302 404 302 302 404 404",
                           "302 302 302 302 302 302 404 302 302 404 404"),
 }
+
+
+# --- what the municipality may not know yet -------------------------------------------------------
+
+HIDDEN_REASONS = f"{MARKER}-reasons-not-sent-yet"
+# Who may not know that A's second application is decided: A itself until the letter is sent, and
+# everyone outside A and office X.
+NOT_TOLD = ("anon", "b_sig", "a_ed", "a_sig", "y_cw", "y_ap", "y_adm")
+# The URL patterns that take an application (or what hangs from it): asked for the hidden one.
+APPLICATION_NAMESPACES = ("applications:", "appeals:", "reporting:", "office:decision_letter")
+
+
+def words_that_tell_decided(language: str) -> list[str]:
+    """The words a page would use to tell that an application is decided, in `language`: the
+    application's statuses after a decision, the decision's and its outcomes."""
+    with translation.override(language):
+        labels = [ApplicationStatus.DECIDED.label, ApplicationStatus.REPORTED.label,
+                  DecisionStatus.APPROVED.label, *Outcome.labels]
+        return sorted({str(label) for label in labels})
+
+
+def test_no_refusal_names_a_status_the_user_may_not_know(db):
+    """A's second application is decided (approved) but its letter is not sent: to A it is still in
+    assessment. Every URL of an application, asked for it by everyone not yet told, GET and POST, in
+    each language: a refusal (403, 404, 405, 409) names none of the words that tell it is decided,
+    and no body at all holds the decision's reasons."""
+    world = world_build()
+    round_2 = RoundFactory(office=world.objects["office"], with_criteria=True)
+    hidden = applying_for(round_2, 150_000, organisation=world.objects["organisation"],
+                          created_by=world.users["a_ed"])
+    decided(round_2, application=hidden, reasons=HIDDEN_REASONS, approved=True)
+    hidden.refresh_from_db()
+    assert hidden.status == "decided" and hidden.decision.status == "approved"
+    objects = {**world.objects, "application": hidden, "decision": hidden.decision,
+               "measure": hidden.measures.first(), "round": round_2}
+    world_hidden = World(objects=objects, users=world.users)
+    clients = clients_for(world)
+    failures, asked = [], 0
+    for language in ("nb", "nn", "en"):
+        words = words_that_tell_decided(language)
+        pattern = re.compile(r"\b(" + "|".join(map(re.escape, words)) + r")\b", re.IGNORECASE)
+        for role in NOT_TOLD:
+            clients[role].cookies["tilskudd_language"] = language
+        for name, route, entry in url_patterns():
+            if not name.startswith(APPLICATION_NAMESPACES):
+                continue
+            path = url_of(name, route, entry, url_kwargs(name, entry, world_hidden))
+            for method in ("GET", "POST"):
+                for role in NOT_TOLD:
+                    status, body, _written = ask(clients[role], method, path)
+                    asked += 1
+                    where = f"{method} {path} ({name}) as {role} in {language}"
+                    text = body.decode("utf-8", "replace")
+                    if HIDDEN_REASONS in text:
+                        failures.append(f"{where}: {status} shows the decision's reasons")
+                    if (_is_refusal(status) or status == 409) and (found := pattern.search(text)):
+                        failures.append(f"{where}: refused ({status}) with {found[0]!r}")
+    assert asked > 200, asked  # the hidden application was asked for at every URL of an application
+    assert not failures, f"{len(failures)} failures:\n" + "\n".join(failures)
+
+
+def test_the_check_for_a_status_named_would_see_it(db):
+    """The instrument: the words it looks for are in a page that does tell (the office's own)."""
+    world = world_build()
+    client = clients_for(world)["x_cw"]
+    client.cookies["tilskudd_language"] = "en"
+    body = client.get(reverse("office:application", kwargs={"pk": world.objects["application"].pk})).content.decode()
+    assert re.search(r"\b(" + "|".join(map(re.escape, words_that_tell_decided("en"))) + r")\b", body, re.IGNORECASE)
 
 
 def test_the_count_of_rows_written_sees_a_write(db):
