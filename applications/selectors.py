@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.formatting import deadline_text
-from portal.mail import FIRST_TRY, RETRY_FOR
+from portal.mail import FIRST_TRY, RETRY_FOR, STUCK_AFTER
 from portal.models import OFFICE_ROLES, ORGANISATION_ROLES, Delivery, Notification, Role, SentEmail, User
 from portal.permissions import office_ids_with_role, organisation_ids_with_role
 from portal.selectors import email_keys_not_sent, organisation_users, organisations_for_user
@@ -290,17 +290,26 @@ def receipts_not_emailed(*, now: dt.datetime | None = None) -> list[tuple[int, i
     return [pair for pair in made if receipt_email_key(*pair) in not_sent]
 
 
+def _submissions_without_receipt(*, before: dt.datetime) -> QuerySet[Application]:
+    """Submissions (the latest of each application in play) made before `before` whose receipt PDF
+    is not made."""
+    has_receipt = Receipt.objects.filter(application=OuterRef("pk"), submission_number=OuterRef("submission_count"))
+    return (Application.objects.filter(submission_count__gt=0, submitted_at__lt=before)
+            .exclude(status__in=[ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN, ApplicationStatus.RETURNED])
+            .exclude(Exists(has_receipt.exclude(pdf=""))))
+
+
 def receipts_missing(*, older_than: dt.timedelta = FIRST_TRY) -> list[tuple[int, int]]:
     """(application, submission number) of submissions without their receipt, older than a few
     minutes (so the first try has had its chance): what the catch-up task queues again."""
-    before = timezone.now() - older_than
-    has_receipt = Receipt.objects.filter(application=OuterRef("pk"), submission_number=OuterRef("submission_count"))
-    return list(
-        Application.objects.filter(submission_count__gt=0, submitted_at__lt=before)
-        .exclude(status__in=[ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN, ApplicationStatus.RETURNED])
-        .exclude(Exists(has_receipt.exclude(pdf="")))
-        .values_list("pk", "submission_count")
-    )
+    return list(_submissions_without_receipt(before=timezone.now() - older_than).values_list("pk", "submission_count"))
+
+
+def receipts_stuck(*, office_ids: set[int] | None = None, now: dt.datetime | None = None) -> QuerySet[Application]:
+    """Submissions whose receipt is still not made `STUCK_AFTER` after they were submitted (its task
+    keeps failing: the catch-up goes on trying), of these offices (None: every office)."""
+    stuck = _submissions_without_receipt(before=(now or timezone.now()) - STUCK_AFTER)
+    return stuck if office_ids is None else stuck.filter(round__office_id__in=office_ids)
 
 
 # --- the hand-over to the signatory ------------------------------------------------------------------

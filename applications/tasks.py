@@ -1,11 +1,15 @@
 """Celery tasks of the application: thin wrappers that take ids and call the receipt services.
 Task names are explicit, so a message queued before a deploy still finds its task after it."""
 
+import logging
+
 from celery import shared_task
 
 from .handover import signature_request_email
 from .receipts import receipt_create, receipt_send
-from .selectors import receipts_missing, receipts_not_emailed
+from .selectors import receipts_missing, receipts_not_emailed, receipts_stuck
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(name="applications.receipt", bind=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
@@ -27,6 +31,10 @@ def receipts_catch_up_task() -> int:
     missing = list(dict.fromkeys([*receipts_missing(), *receipts_not_emailed()]))
     for application_id, submission_number in missing:
         receipt_create_task.delay(application_id, submission_number)
+    stuck = list(receipts_stuck().values_list("pk", flat=True))
+    if stuck:  # never silent: at each run while it lasts (the offices see them on their home page)
+        logger.error("The receipts of applications %s are still not made an hour or more after their submission; "
+                     "tried again.", stuck)
     return len(missing)
 
 
