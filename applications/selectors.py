@@ -330,6 +330,33 @@ def signatories_of(*, organisation_id: int) -> list:
                 .order_by("full_name", "email"))
 
 
+def signatory_ids_by_organisation(*, organisation_ids) -> dict[int, list[int]]:
+    """The active signatories with an e-mail address of each organisation (those a hand-over e-mail
+    goes to), as user ids: one query."""
+    by_organisation: dict[int, list[int]] = {}
+    for organisation_id, user_id in (User.objects.filter(is_active=True, memberships__role=Role.SIGNATORY,
+                                                         memberships__organisation_id__in=set(organisation_ids))
+                                     .exclude(email="").values_list("memberships__organisation_id", "pk")
+                                     .distinct()):
+        by_organisation.setdefault(organisation_id, []).append(user_id)
+    return by_organisation
+
+
+def signature_requests_not_emailed(*, now: dt.datetime | None = None) -> list[int]:
+    """The marks "ready for signature" of applications still editable, made between `FIRST_TRY` and
+    `RETRY_FOR` ago, whose e-mail to one of the signatories was certainly not sent (its task was lost
+    with a broker outage, or gave up): what the catch-up queues again. The task itself sends only for
+    a mark still current, and to each signatory at most once. Three queries."""
+    now = now or timezone.now()
+    requests = list(SignatureRequest.objects.filter(
+        requested_at__lte=now - FIRST_TRY, requested_at__gt=now - RETRY_FOR,
+        application__status__in=EDITABLE_STATUSES).values_list("pk", "application__organisation_id"))
+    signatories = signatory_ids_by_organisation(organisation_ids={organisation for _pk, organisation in requests})
+    keys = {signature_request_email_key(pk, user): pk for pk, organisation in requests
+            for user in signatories.get(organisation, [])}
+    return sorted({keys[key] for key in email_keys_not_sent(keys)})
+
+
 def signature_request_current(*, application: Application) -> SignatureRequest | None:
     """The editor's newest mark "ready for signature" for the application's next submission, while
     the municipality may still change and submit it; None otherwise."""

@@ -7,7 +7,7 @@ from celery import shared_task
 
 from .handover import signature_request_email
 from .receipts import receipt_create, receipt_send
-from .selectors import receipts_missing, receipts_not_emailed, receipts_stuck
+from .selectors import receipts_missing, receipts_not_emailed, receipts_stuck, signature_requests_not_emailed
 
 logger = logging.getLogger(__name__)
 
@@ -44,3 +44,15 @@ def signature_request_email_task(self, request_id: int) -> int:
     """E-mail the organisation's signatories that an editor marked its application ready for
     signature: each at most once per mark; retried when one certainly was not sent."""
     return signature_request_email(request_id=request_id)
+
+
+@shared_task(name="applications.signature_requests_catch_up")
+def signature_requests_catch_up_task() -> int:
+    """Periodic (Celery beat): queue again the hand-over e-mails certainly not sent (a broker outage
+    at commit, a task that gave up). Safe: each signatory is e-mailed at most once per mark. The
+    signatories were told in the portal at once (a notification, written in the mark's transaction's
+    wake without the broker). Returns how many."""
+    missing = signature_requests_not_emailed()
+    for request_id in missing:
+        signature_request_email_task.delay(request_id)
+    return len(missing)

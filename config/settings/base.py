@@ -212,6 +212,10 @@ CELERY_BEAT_SCHEDULE = {
     "receipts-catch-up": {"task": "applications.receipts_catch_up", "schedule": 600.0, "options": {"expires": 590}},
     "letters-catch-up": {"task": "casework.letters_catch_up", "schedule": 600.0, "options": {"expires": 590}},
     "invitations-catch-up": {"task": "people.invitations_catch_up", "schedule": 600.0, "options": {"expires": 590}},
+    "signature-requests-catch-up": {"task": "applications.signature_requests_catch_up", "schedule": 600.0,
+                                    "options": {"expires": 590}},
+    "report-signature-requests-catch-up": {"task": "reporting.signature_requests_catch_up", "schedule": 600.0,
+                                           "options": {"expires": 590}},
     "archive-catch-up": {"task": "archive.catch_up", "schedule": 600.0, "options": {"expires": 590}},
 }
 
