@@ -10,6 +10,7 @@ import logging
 import pytest
 import redis
 import time_machine
+from django.core.cache import cache
 from django.utils import timezone
 
 from applications.models import Application, ApplicationStatus, Receipt
@@ -127,3 +128,26 @@ def test_an_invitation_made_while_redis_is_down_is_e_mailed_when_redis_is_back(
     with time_machine.travel(timezone.now() + FIRST_TRY + dt.timedelta(minutes=1)):
         assert invitations_catch_up_task() == 1
     assert queued(on_local_redis) == [("people.invitation_email", f"({invitation.pk}, 1)")]
+
+
+def test_every_cache_call_is_a_miss_or_a_no_op_while_redis_is_down(on_local_redis, caplog):
+    cache.set("kept", 1)
+    assert cache.get("kept") == 1
+    on_local_redis.stop()
+    with caplog.at_level(logging.WARNING, logger="portal.cache"):
+        assert cache.get("kept") is None and cache.get("kept", "default") == "default"
+        assert cache.get_many(["kept", "other"]) == {}
+        assert "kept" not in cache
+        assert cache.add("new", 1) is False
+        assert cache.get_or_set("computed", lambda: 42) == 42  # computed again, as after a miss
+        cache.set("kept", 2)
+        assert cache.set_many({"a": 1, "b": 2}) == ["a", "b"]
+        assert cache.touch("kept") is False
+        assert cache.delete("kept") is False
+        cache.delete_many(["a", "b"])
+        assert cache.clear() is False
+    assert len([r for r in caplog.records if r.getMessage().startswith("Cache unavailable")]) >= 11
+    on_local_redis.start()  # back: the same client connects again and the cache is used as before
+    assert cache.get("kept") is None  # (the restarted Redis is empty)
+    cache.set("back", 1)
+    assert cache.get("back") == 1
