@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 from .processes import LocalPostgres, LocalRedis, PortalServer, manage, portal_env, postgres_bin, redis_bin
 
@@ -19,10 +20,17 @@ def _folder(prefix: str) -> Path:
     return Path(tempfile.mkdtemp(prefix=prefix, dir="/tmp"))
 
 
+def _missing(what: str) -> None:
+    """Skipped on a machine without the program; in CI (which installs it, .ci/run) a failure."""
+    if settings.CI:
+        pytest.fail(f"CI=true but {what}: the fault tests cannot run.")
+    pytest.skip(what)
+
+
 @pytest.fixture(scope="session")
 def local_postgres():
     if postgres_bin() is None:
-        pytest.skip("PostgreSQL's server programs (initdb, pg_ctl) are not installed")
+        _missing("PostgreSQL's server programs (initdb, pg_ctl) are not installed")
     folder = _folder("tp-faults-pg-")
     folder.chmod(0o755)
     instance = LocalPostgres(folder)
@@ -41,7 +49,7 @@ def postgres_instance(local_postgres):
 @pytest.fixture(scope="session")
 def local_redis():
     if redis_bin() is None:
-        pytest.skip("redis-server is not installed")
+        _missing("redis-server is not installed")
     folder = _folder("tp-faults-redis-")
     instance = LocalRedis(folder)
     yield instance

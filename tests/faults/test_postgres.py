@@ -50,6 +50,17 @@ def test_a_connection_that_died_while_idle_is_replaced_unnoticed(portal_server, 
     assert page.status_code == 200  # the health check found it dead and connected again
 
 
+def test_while_the_database_is_down_every_page_is_the_503_page_and_then_works_again(portal_server,
+                                                                                    postgres_instance):
+    client = browser(portal_server)
+    postgres_instance.stop()
+    for path in (portal_server.scenario["page"], "/"):
+        page = client.get(path)
+        assert page.status_code == 503 and "The service is briefly unavailable" in page.text
+    postgres_instance.start()
+    assert client.get(portal_server.scenario["page"]).status_code == 200
+
+
 def test_a_submission_cut_off_by_a_restart_fails_cleanly_and_the_retry_submits_once(portal_server,
                                                                                     postgres_instance):
     application_id = portal_server.scenario["application"]
