@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.formatting import deadline_text
-from portal.mail import FIRST_TRY, RETRY_FOR
+from portal.mail import FIRST_TRY, RETRY_FOR, STUCK_AFTER
 from portal.models import OFFICE_ROLES, ORGANISATION_ROLES, Delivery, Notification, Role, SentEmail, User
 from portal.permissions import office_ids_with_role, organisation_ids_with_role
 from portal.selectors import email_keys_not_sent, organisation_users, organisations_for_user
@@ -290,17 +290,26 @@ def receipts_not_emailed(*, now: dt.datetime | None = None) -> list[tuple[int, i
     return [pair for pair in made if receipt_email_key(*pair) in not_sent]
 
 
+def _submissions_without_receipt(*, before: dt.datetime) -> QuerySet[Application]:
+    """Submissions (the latest of each application in play) made before `before` whose receipt PDF
+    is not made."""
+    has_receipt = Receipt.objects.filter(application=OuterRef("pk"), submission_number=OuterRef("submission_count"))
+    return (Application.objects.filter(submission_count__gt=0, submitted_at__lt=before)
+            .exclude(status__in=[ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN, ApplicationStatus.RETURNED])
+            .exclude(Exists(has_receipt.exclude(pdf=""))))
+
+
 def receipts_missing(*, older_than: dt.timedelta = FIRST_TRY) -> list[tuple[int, int]]:
     """(application, submission number) of submissions without their receipt, older than a few
     minutes (so the first try has had its chance): what the catch-up task queues again."""
-    before = timezone.now() - older_than
-    has_receipt = Receipt.objects.filter(application=OuterRef("pk"), submission_number=OuterRef("submission_count"))
-    return list(
-        Application.objects.filter(submission_count__gt=0, submitted_at__lt=before)
-        .exclude(status__in=[ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN, ApplicationStatus.RETURNED])
-        .exclude(Exists(has_receipt.exclude(pdf="")))
-        .values_list("pk", "submission_count")
-    )
+    return list(_submissions_without_receipt(before=timezone.now() - older_than).values_list("pk", "submission_count"))
+
+
+def receipts_stuck(*, office_ids: set[int] | None = None, now: dt.datetime | None = None) -> QuerySet[Application]:
+    """Submissions whose receipt is still not made `STUCK_AFTER` after they were submitted (its task
+    keeps failing: the catch-up goes on trying), of these offices (None: every office)."""
+    stuck = _submissions_without_receipt(before=(now or timezone.now()) - STUCK_AFTER)
+    return stuck if office_ids is None else stuck.filter(round__office_id__in=office_ids)
 
 
 # --- the hand-over to the signatory ------------------------------------------------------------------
@@ -319,6 +328,33 @@ def signatories_of(*, organisation_id: int) -> list:
     """Who may submit for the organisation: its active signatories, by name."""
     return list(organisation_users(organisation_id=organisation_id, roles=(Role.SIGNATORY,))
                 .order_by("full_name", "email"))
+
+
+def signatory_ids_by_organisation(*, organisation_ids) -> dict[int, list[int]]:
+    """The active signatories with an e-mail address of each organisation (those a hand-over e-mail
+    goes to), as user ids: one query."""
+    by_organisation: dict[int, list[int]] = {}
+    for organisation_id, user_id in (User.objects.filter(is_active=True, memberships__role=Role.SIGNATORY,
+                                                         memberships__organisation_id__in=set(organisation_ids))
+                                     .exclude(email="").values_list("memberships__organisation_id", "pk")
+                                     .distinct()):
+        by_organisation.setdefault(organisation_id, []).append(user_id)
+    return by_organisation
+
+
+def signature_requests_not_emailed(*, now: dt.datetime | None = None) -> list[int]:
+    """The marks "ready for signature" of applications still editable, made between `FIRST_TRY` and
+    `RETRY_FOR` ago, whose e-mail to one of the signatories was certainly not sent (its task was lost
+    with a broker outage, or gave up): what the catch-up queues again. The task itself sends only for
+    a mark still current, and to each signatory at most once. Three queries."""
+    now = now or timezone.now()
+    requests = list(SignatureRequest.objects.filter(
+        requested_at__lte=now - FIRST_TRY, requested_at__gt=now - RETRY_FOR,
+        application__status__in=EDITABLE_STATUSES).values_list("pk", "application__organisation_id"))
+    signatories = signatory_ids_by_organisation(organisation_ids={organisation for _pk, organisation in requests})
+    keys = {signature_request_email_key(pk, user): pk for pk, organisation in requests
+            for user in signatories.get(organisation, [])}
+    return sorted({keys[key] for key in email_keys_not_sent(keys)})
 
 
 def signature_request_current(*, application: Application) -> SignatureRequest | None:

@@ -1,11 +1,15 @@
 """Celery tasks of the application: thin wrappers that take ids and call the receipt services.
 Task names are explicit, so a message queued before a deploy still finds its task after it."""
 
+import logging
+
 from celery import shared_task
 
 from .handover import signature_request_email
 from .receipts import receipt_create, receipt_send
-from .selectors import receipts_missing, receipts_not_emailed
+from .selectors import receipts_missing, receipts_not_emailed, receipts_stuck, signature_requests_not_emailed
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(name="applications.receipt", bind=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
@@ -27,6 +31,10 @@ def receipts_catch_up_task() -> int:
     missing = list(dict.fromkeys([*receipts_missing(), *receipts_not_emailed()]))
     for application_id, submission_number in missing:
         receipt_create_task.delay(application_id, submission_number)
+    stuck = list(receipts_stuck().values_list("pk", flat=True))
+    if stuck:  # never silent: at each run while it lasts (the offices see them on their home page)
+        logger.error("The receipts of applications %s are still not made an hour or more after their submission; "
+                     "tried again.", stuck)
     return len(missing)
 
 
@@ -36,3 +44,15 @@ def signature_request_email_task(self, request_id: int) -> int:
     """E-mail the organisation's signatories that an editor marked its application ready for
     signature: each at most once per mark; retried when one certainly was not sent."""
     return signature_request_email(request_id=request_id)
+
+
+@shared_task(name="applications.signature_requests_catch_up")
+def signature_requests_catch_up_task() -> int:
+    """Periodic (Celery beat): queue again the hand-over e-mails certainly not sent (a broker outage
+    at commit, a task that gave up). Safe: each signatory is e-mailed at most once per mark. The
+    signatories were told in the portal at once (a notification, written in the mark's transaction's
+    wake without the broker). Returns how many."""
+    missing = signature_requests_not_emailed()
+    for request_id in missing:
+        signature_request_email_task.delay(request_id)
+    return len(missing)

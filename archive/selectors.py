@@ -3,12 +3,12 @@ catch-up must make."""
 
 import datetime as dt
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from casework.models import Decision, DecisionStatus
-from portal.mail import FIRST_TRY, RETRY_FOR
+from portal.mail import FIRST_TRY, RETRY_FOR, STUCK_AFTER
 
 from .models import ArchiveCopy
 
@@ -55,3 +55,15 @@ def archive_copies_given_up(*, now: dt.datetime | None = None) -> QuerySet:
     """The ids of copies still not made `RETRY_FOR` after they were requested, not yet marked failed."""
     now = now or timezone.now()
     return _not_made().filter(requested_at__lte=now - RETRY_FOR).order_by("pk").values_list("pk", flat=True)
+
+
+def archive_copies_stuck(*, office_ids: set[int], now: dt.datetime | None = None) -> QuerySet[ArchiveCopy]:
+    """The copies of these offices' cases that failed (given up after `RETRY_FOR`: the office admin may
+    ask for a new version) or are still not made `STUCK_AFTER` after they were requested; a copy a
+    later version has replaced, made, is left out."""
+    now = now or timezone.now()
+    replaced = ArchiveCopy.objects.filter(decision=OuterRef("decision"), version__gt=OuterRef("version"),
+                                          made_at__isnull=False)
+    return (ArchiveCopy.objects.filter(made_at__isnull=True, decision__application__round__office_id__in=office_ids)
+            .filter(Q(failed_at__isnull=False) | Q(requested_at__lt=now - STUCK_AFTER))
+            .exclude(Exists(replaced)))

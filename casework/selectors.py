@@ -22,7 +22,7 @@ from applications.models import (
 from applications.rules import NOT_IN_PLAY, competence_plan_is_up_to_date
 from applications.selectors import application_totals
 from people.models import AccessEvent, AccessEventKind
-from portal.mail import FIRST_TRY, RETRY_FOR
+from portal.mail import FIRST_TRY, RETRY_FOR, STUCK_AFTER
 from portal.models import ORGANISATION_ROLES, Role, User
 from portal.permissions import office_ids_with_role, organisation_ids_with_role
 from portal.selectors import email_keys_not_sent
@@ -96,6 +96,14 @@ def letters_missing(*, older_than: dt.timedelta = FIRST_TRY) -> list[int]:
     before = timezone.now() - older_than
     return list(Decision.objects.filter(status=DecisionStatus.APPROVED, letter_pdf="", approved_at__lt=before)
                 .values_list("pk", flat=True))
+
+
+def letters_stuck(*, office_ids: set[int] | None = None, now: dt.datetime | None = None) -> QuerySet[Decision]:
+    """Approved decisions whose letter is still not made `STUCK_AFTER` after the approval (its task
+    keeps failing: the catch-up goes on trying), of these offices (None: every office)."""
+    stuck = Decision.objects.filter(status=DecisionStatus.APPROVED, letter_pdf="",
+                                    approved_at__lt=(now or timezone.now()) - STUCK_AFTER)
+    return stuck if office_ids is None else stuck.filter(application__round__office_id__in=office_ids)
 
 
 # --- e-mails certainly not sent (the catch-up queues them again; see portal.mail) ---------------------

@@ -7,7 +7,7 @@ from celery import shared_task
 
 from .exceptions import CaseworkError
 from .letters import decision_letter_create, decision_letter_email, information_request_email
-from .selectors import decision_letters_not_emailed, information_requests_not_emailed, letters_missing
+from .selectors import decision_letters_not_emailed, information_requests_not_emailed, letters_missing, letters_stuck
 
 logger = logging.getLogger(__name__)
 
@@ -53,5 +53,9 @@ def letters_catch_up_task() -> int:
     requests = information_requests_not_emailed()
     for application_id in requests:
         information_request_email_task.delay(application_id)
+    stuck = list(letters_stuck().values_list("pk", flat=True))
+    if stuck:  # never silent: at each run while it lasts (the offices see them on their home page)
+        logger.error("The letters of decisions %s are still not made an hour or more after their approval; "
+                     "tried again.", stuck)
     return len(missing) + len(letters) + len(requests)
 

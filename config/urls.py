@@ -30,6 +30,9 @@ password_reset_patterns = [
     path("done/", portal.views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
 ]
 
+# A database that is down ends in a 503 page in the user's language, not the generic 500 (portal.views).
+handler500 = "portal.views.server_error"
+
 urlpatterns = [
     path("", include(site_patterns)),
     path("", include("schemes.urls")),

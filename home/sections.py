@@ -20,18 +20,21 @@ from applications.selectors import (
     applications_ready_for_signature,
     information_requests_latest,
     organisations_signed_for,
+    receipts_stuck,
 )
+from archive.selectors import archive_copies_stuck
 from casework.selectors import (
     applications_of_office_in,
     decisions_awaiting_approval,
     decisions_received,
     decisions_returned,
     letters_ready_to_send,
+    letters_stuck,
     office_rounds_with_counts,
     rounds_of_year_with_counts,
 )
-from portal.models import Role
-from portal.permissions import is_national_admin, roles_held
+from portal.models import OFFICE_ROLES, Role
+from portal.permissions import administered_office_ids, is_national_admin, office_ids_with_role, roles_held
 from portal.selectors import memberships_for_user
 from reminders.selectors import UnsentSummary, reminders_without_recipient, unsent_emails_summary
 from reporting.selectors import (
@@ -179,6 +182,36 @@ def office_admin_section(*, user, now: dt.datetime) -> OfficeAdminSection:
     )
 
 
+@dataclass
+class FailedSection:
+    """What the portal's tasks should have done for the office and keep failing to (`STUCK_AFTER`),
+    for every member of the office's staff; e-mails not sent only for its admins, who read the list."""
+
+    receipts: int
+    letters: int
+    archive_copies: int
+    unsent: UnsentSummary | None  # for office admins
+
+    @property
+    def any(self) -> bool:
+        return bool(self.receipts or self.letters or self.archive_copies or (self.unsent and self.unsent.count))
+
+
+def failed_section(*, user, now: dt.datetime, unsent: UnsentSummary | None = None) -> FailedSection | None:
+    """None when nothing failed: the section is shown only when there is something to do. `unsent`:
+    the office admin's summary of e-mails not sent, when the admin's section has read it already."""
+    offices = office_ids_with_role(user, *OFFICE_ROLES)
+    if unsent is None and administered_office_ids(user):
+        unsent = unsent_emails_summary(user=user, now=now)
+    section = FailedSection(
+        receipts=receipts_stuck(office_ids=offices, now=now).count(),
+        letters=letters_stuck(office_ids=offices, now=now).count(),
+        archive_copies=archive_copies_stuck(office_ids=offices, now=now).count(),
+        unsent=unsent,
+    )
+    return section if section.any else None
+
+
 # --- Helsedirektoratet -----------------------------------------------------------------------------------
 
 @dataclass
@@ -197,6 +230,7 @@ def national_section(*, now: dt.datetime) -> NationalSection:
 @dataclass
 class Home:
     memberships: list
+    failed: FailedSection | None = None  # first: what the office must look into
     municipality: MunicipalitySection | None = None
     caseworker: CaseworkerSection | None = None
     approver: ApproverSection | None = None
@@ -220,6 +254,9 @@ def home_for(*, user, now: dt.datetime | None = None) -> Home:
         home.office_admin = office_admin_section(user=user, now=now)
     if is_national_admin(user):
         home.national = national_section(now=now)
-    home.sections = [name for name in ("municipality", "caseworker", "approver", "office_admin", "national")
+    if roles & set(OFFICE_ROLES):
+        home.failed = failed_section(user=user, now=now,
+                                     unsent=home.office_admin.unsent if home.office_admin else None)
+    home.sections = [name for name in ("failed", "municipality", "caseworker", "approver", "office_admin", "national")
                      if getattr(home, name) is not None]
     return home

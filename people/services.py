@@ -57,7 +57,9 @@ def _new_link() -> tuple[str, str]:
 
 def _send_after_commit(invitation: Invitation) -> None:
     sending = (invitation.pk, invitation.sent_count)
-    transaction.on_commit(lambda: invitation_email_task.delay(*sending))
+    # robust: with the broker down the invitation is made all the same (the page must not fail);
+    # people.invitations_catch_up sends its e-mail once the broker is back
+    transaction.on_commit(lambda: invitation_email_task.delay(*sending), robust=True)
 
 
 def invitation_create(*, user: User, email: str, role: str, organisation=None, office=None) -> Invitation:

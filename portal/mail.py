@@ -34,6 +34,10 @@ STALE_CLAIM = dt.timedelta(minutes=15)  # a claim older than this without an out
 # RETRY_FOR after what it tells of (a receipt made, a letter sent, a request made).
 FIRST_TRY = dt.timedelta(minutes=10)
 RETRY_FOR = dt.timedelta(days=7)
+# Something a task should have made (a receipt, a letter, an archive copy) and still has not this long
+# after: its task keeps failing. The office's staff see it on their home page and the catch-up logs an
+# ERROR at each run, while it is still tried (docs/architecture.md, "When a service is down").
+STUCK_AFTER = dt.timedelta(hours=1)
 
 
 def failure_is_certain(error: BaseException) -> bool:

@@ -7,7 +7,8 @@ key is made) and a failed delete (logging out) still raise, so a Redis outage wo
 into a server error. Here each of those falls back to the database alone and logs a warning: nobody
 is logged out, nothing is lost; pages are slower (one session query each) until Redis is back.
 Set CACHES' socket timeouts short (config/settings/base.py), or an outage that hangs rather than
-refuses makes every page wait for it.
+refuses makes every page wait for it. The portal's cache backend (`portal.cache`) already reads a
+failed call as a miss; these fallbacks keep sessions safe whatever backend CACHES names.
 """
 
 import logging

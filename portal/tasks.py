@@ -12,7 +12,7 @@ from .mail import render_email
 from .models import User
 
 
-@shared_task(name="portal.health_check")
+@shared_task(name="portal.health_check", ignore_result=False)  # its answer is awaited
 def health_check(token: str) -> dict:
     """Answer with the token and the worker's host name: proves the broker-worker-backend path."""
     return {"token": token, "worker": socket.gethostname()}

@@ -1,13 +1,19 @@
+import sys
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.db import InterfaceError, OperationalError
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views import defaults
+from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_POST
 
 from .forms import OrganisationSettingsForm, PasswordResetForm
@@ -18,6 +24,31 @@ from .selectors import notifications_for, organisations_for_user
 from .services import notifications_mark_read, organisation_language_form_set, sessions_end
 
 NOTIFICATIONS_PER_PAGE = 25
+# The database could not be reached or its connection broke (a restart, a failover): Django's own
+# wrappers of the driver's errors. Every write of the request was rolled back with its transaction.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 30
+
+
+def database_unavailable(error: BaseException | None) -> bool:
+    """Was this error (or what caused it) the database being unavailable?"""
+    while error is not None:
+        if isinstance(error, DATABASE_UNAVAILABLE):
+            return True
+        error = error.__cause__
+    return False
+
+
+@requires_csrf_token
+def server_error(request, template_name="500.html"):
+    """handler500 (config/urls.py): an error no view handled. When the database is unavailable, a 503
+    that says so in the user's language and that trying again is safe (every service is idempotent:
+    a submission retried submits once), rather than "something went wrong"; Django has already logged
+    the error with its traceback. The page is drawn without the site's frame or any query, and the
+    next request gets a new connection (CONN_HEALTH_CHECKS)."""
+    if database_unavailable(sys.exc_info()[1]):
+        return HttpResponse(render_to_string("503.html"), status=503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+    return defaults.server_error(request, template_name)
 
 
 @login_required

@@ -6,7 +6,7 @@ from celery import shared_task
 from .sweep import reminders_sweep
 
 
-@shared_task(name="reminders.sweep")
+@shared_task(name="reminders.sweep", ignore_result=False)  # its answer is read (how many went)
 def reminders_sweep_task() -> dict:
     """Send the reminders due now, each at most once. Safe to run twice at the same moment, from two
     beat processes, or again after a worker died (acks_late): the Reminder rows make repeats no-ops.

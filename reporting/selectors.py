@@ -8,10 +8,13 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from applications.models import Application, ApplicationEvent, EventKind
+from applications.selectors import signatory_ids_by_organisation
 from casework.rules import DECISION_KNOWN_STATUSES
 from casework.selectors import WORKING_ROLES
+from portal.mail import FIRST_TRY, RETRY_FOR
 from portal.models import OFFICE_ROLES, ORGANISATION_ROLES, Role, User
 from portal.permissions import office_ids_with_role, organisation_ids_with_role
+from portal.selectors import email_keys_not_sent
 
 from .models import GrantReport, ReportSignatureRequest, ReportStatus
 from .rules import EDITABLE_REPORT_STATUSES, IN_STATUSES, REPORT_SECTION, report_overdue_q
@@ -142,6 +145,19 @@ def reports_overdue(*, user, now: dt.datetime | None = None) -> QuerySet[GrantRe
 def report_signature_request_email_key(request_id: int, user_id: int) -> str:
     """The key the e-mail telling one signatory of one mark of a report is claimed under."""
     return f"report-signature-request:{request_id}:{user_id}"
+
+
+def report_signature_requests_not_emailed(*, now: dt.datetime | None = None) -> list[int]:
+    """As `applications.selectors.signature_requests_not_emailed`, for the marks of reports still
+    editable: what the catch-up queues again (the task sends only for a mark still current)."""
+    now = now or timezone.now()
+    requests = list(ReportSignatureRequest.objects.filter(
+        requested_at__lte=now - FIRST_TRY, requested_at__gt=now - RETRY_FOR,
+        report__status__in=EDITABLE_REPORT_STATUSES).values_list("pk", "report__application__organisation_id"))
+    signatories = signatory_ids_by_organisation(organisation_ids={organisation for _pk, organisation in requests})
+    keys = {report_signature_request_email_key(pk, user): pk for pk, organisation in requests
+            for user in signatories.get(organisation, [])}
+    return sorted({keys[key] for key in email_keys_not_sent(keys)})
 
 
 def _since_last_submission(report: GrantReport):

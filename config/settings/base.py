@@ -94,6 +94,10 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+# A persistent connection (CONN_MAX_AGE > 0) that died while idle (PostgreSQL restarted) is noticed at
+# the next request's first query and replaced, instead of failing that request. A request whose
+# connection breaks mid-way gets the 503 page (portal.views.server_error) and its transaction is lost.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "portal.User"
@@ -176,9 +180,9 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # Redis: Celery broker and result backend, and the cache.
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
 # Short timeouts and no retries: when Redis is down, a page waits a moment for it, not minutes (the
-# sessions then come from the database: portal.sessions).
+# sessions then come from the database: portal.sessions; a cache read is a miss: portal.cache).
 REDIS_CACHE_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+CACHES = {"default": {"BACKEND": "portal.cache.ResilientRedisCache", "LOCATION": REDIS_URL,
                       "OPTIONS": REDIS_CACHE_OPTIONS}}
 
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
@@ -190,6 +194,17 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# When Redis is down, queuing a task (after commit, `robust=True`) fails within a second instead of
+# holding the request: one connection attempt of at most a second, retried twice at once. The task is
+# not lost: the catch-ups below queue again what it would have done (docs/architecture.md, "When a
+# service is down").
+CELERY_BROKER_CONNECTION_TIMEOUT = 1.0
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1.0}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+# Nobody reads the result of a task queued from a page, and with results on, each `delay` first
+# subscribes to the result's channel in Redis, which retries for twenty seconds when Redis is down.
+# The tasks whose answer is awaited (portal.health_check, reminders.sweep) keep theirs.
+CELERY_TASK_IGNORE_RESULT = True
 # One periodic sweep sends every reminder that is due (offsets live in the rounds, in the database).
 CELERY_BEAT_SCHEDULE = {
     "reminder-sweep": {"task": "reminders.sweep", "schedule": 300.0, "options": {"expires": 290}},
@@ -197,6 +212,10 @@ CELERY_BEAT_SCHEDULE = {
     "receipts-catch-up": {"task": "applications.receipts_catch_up", "schedule": 600.0, "options": {"expires": 590}},
     "letters-catch-up": {"task": "casework.letters_catch_up", "schedule": 600.0, "options": {"expires": 590}},
     "invitations-catch-up": {"task": "people.invitations_catch_up", "schedule": 600.0, "options": {"expires": 590}},
+    "signature-requests-catch-up": {"task": "applications.signature_requests_catch_up", "schedule": 600.0,
+                                    "options": {"expires": 590}},
+    "report-signature-requests-catch-up": {"task": "reporting.signature_requests_catch_up", "schedule": 600.0,
+                                           "options": {"expires": 590}},
     "archive-catch-up": {"task": "archive.catch_up", "schedule": 600.0, "options": {"expires": 590}},
 }
 

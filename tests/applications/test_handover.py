@@ -5,6 +5,7 @@ language form) and in the portal, and the check page says who may submit and whe
 import datetime as dt
 
 import pytest
+import time_machine
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -15,15 +16,17 @@ from applications.handover import signature_request_email, signature_request_not
 from applications.models import ApplicationStatus, EventKind, SignatureRequest
 from applications.notifications import ApplicationNotice
 from applications.permissions import can_mark_ready_for_signature
-from applications.selectors import applications_ready_for_signature
+from applications.selectors import applications_ready_for_signature, signature_request_email_key
 from applications.services import (
     application_details_save,
     application_mark_ready_for_signature,
     application_submit,
 )
-from portal.models import LanguageForm, Notification, Role
+from applications.tasks import signature_requests_catch_up_task
+from portal.models import LanguageForm, Notification, Role, SentEmail
 from tests.applications.factories import ApplicationFactory, member, ready_to_submit, staff
 from tests.helpers import in_english, page_text, stub_task, url, visible_text
+from tests.portal.factories import SentEmailFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -287,3 +290,25 @@ def test_the_notification_reads_as_a_sentence(application, organisation, english
     notification = Notification.objects.get(user=signatory)
     assert notification_text(notification) == (
         f"{editor} has marked {organisation.name}'s application ready for your signature.")
+
+
+# --- the catch-up: a hand-over e-mail whose task was lost ----------------------------------------------
+
+def test_a_hand_over_e_mail_whose_task_was_lost_is_queued_again_by_the_catch_up(application, organisation,
+                                                                                email_task):
+    """A broker outage at commit loses the task (the signatories were told in the portal all the same):
+    from ten minutes on, the periodic catch-up queues it again, until each signatory's e-mail went."""
+    editor, signatory = member(organisation, Role.EDITOR), member(organisation, Role.SIGNATORY)
+    request, _made = application_mark_ready_for_signature(application=application, user=editor)  # task lost
+    assert signature_requests_catch_up_task() == 0  # its first try has had no time yet
+    later = timezone.now() + dt.timedelta(minutes=11)
+    with time_machine.travel(later):
+        assert signature_requests_catch_up_task() == 1
+    assert email_task.first_args == [request.pk]
+
+    SentEmailFactory(key=signature_request_email_key(request.pk, signatory.pk), sent=True)  # it went
+    with time_machine.travel(later):
+        assert signature_requests_catch_up_task() == 0
+    with time_machine.travel(timezone.now() + dt.timedelta(days=8)):  # past RETRY_FOR: given up
+        SentEmail.objects.all().delete()
+        assert signature_requests_catch_up_task() == 0

@@ -2,6 +2,7 @@
 Norwegian time, made once per submission and e-mailed once to the signatory and the contact person."""
 
 import datetime as dt
+import logging
 
 import pytest
 import time_machine
@@ -256,6 +257,20 @@ def test_a_lost_receipt_or_letter_task_is_queued_again_by_the_catch_up(monkeypat
     queued = stub_task(monkeypatch, "applications.tasks.receipt_create_task")
     assert receipts_catch_up_task() == 1
     assert queued == [(lost.pk, 1)]
+
+
+def test_a_receipt_that_keeps_failing_is_logged_as_an_error_at_each_catch_up_never_silently(monkeypatch, caplog):
+    """Its task keeps failing (the PDF cannot be made): an hour after the submission the catch-up
+    still queues it, and says so at ERROR (the office sees it on its home page, tests/home)."""
+    failing = ApplicationFactory(submitted=True, submitted_at=timezone.now() - dt.timedelta(hours=2))
+    trying = ApplicationFactory(submitted=True, submitted_at=timezone.now() - dt.timedelta(minutes=20))
+    queued = stub_task(monkeypatch, "applications.tasks.receipt_create_task")
+    with caplog.at_level(logging.ERROR, logger="applications.tasks"):
+        assert receipts_catch_up_task() == 2
+    assert sorted(queued) == sorted([(failing.pk, 1), (trying.pk, 1)])  # both tried again
+    errors = [record.getMessage() for record in caplog.records if record.levelno == logging.ERROR]
+    assert errors == [f"The receipts of applications [{failing.pk}] are still not made an hour or more after "
+                      "their submission; tried again."]
 
 
 def test_the_catch_up_emails_a_receipt_certainly_not_sent_once_and_nothing_else(smtp_server, media):

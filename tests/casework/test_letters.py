@@ -3,6 +3,7 @@ right to appeal, in the municipality's language form; made once after approval, 
 sent. And the e-mail that tells the municipality the office has asked for more information."""
 
 import datetime as dt
+import logging
 import re
 
 import pytest
@@ -512,6 +513,16 @@ def test_an_approved_decision_whose_letter_task_was_lost_is_found_by_the_catch_u
     queued = stub_task(monkeypatch, "casework.tasks.decision_letter_task")
     assert letters_catch_up_task() == 1
     assert queued.first_args == [decision.pk]
+
+
+def test_a_letter_that_keeps_failing_is_logged_as_an_error_at_each_catch_up_never_silently(monkeypatch, caplog):
+    decision = proposed(varoy_application(), approved_at=APPROVED_AT)  # approved long ago, its letter not made
+    stub_task(monkeypatch, "casework.tasks.decision_letter_task")
+    with caplog.at_level(logging.ERROR, logger="casework.tasks"):
+        assert letters_catch_up_task() == 1
+    assert [record.getMessage() for record in caplog.records if record.levelno == logging.ERROR] == [
+        f"The letters of decisions [{decision.pk}] are still not made an hour or more after their approval; "
+        "tried again."]
 
 
 # --- the office is named as in the round's year (portal.offices) --------------------------------------

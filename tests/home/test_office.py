@@ -4,11 +4,14 @@ Helsedirektoratet: what to do next, each item a link, and nothing of another off
 import datetime as dt
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from applications.workflow import APPLICATION
+from archive.models import ArchiveCopy
 from portal.models import Role
-from tests.applications.factories import ApplicationFactory, applying_for, member, ready_to_submit
+from tests.applications.factories import ApplicationFactory, ReceiptFactory, applying_for, member, ready_to_submit
+from tests.archive.factories import archived_case
 from tests.casework.factories import DecisionFactory, letter_stored
 from tests.helpers import in_english, parse, url, visible_text
 from tests.portal.factories import MembershipFactory, OfficeFactory, OrganisationFactory, SentEmailFactory
@@ -264,3 +267,38 @@ def test_the_caseworker_sees_proposals_the_approver_returned_with_the_comment(ca
     assert "Proposals returned by the approver (1)" in text
     assert "Nevn budsjettet i begrunnelsen." in text and "(your proposal)" in text
     assert url("office:decision", application) in [href for href, _text in parse(response).links]
+
+
+# --- what did not work (a task that keeps failing) ------------------------------------------------------
+
+def test_office_staff_see_what_tasks_keep_failing_to_make_and_only_of_their_office(client_class, round_):
+    hours_ago = timezone.now() - dt.timedelta(hours=2)
+    # a receipt not made two hours after its submission; another just submitted (its task has time yet)
+    ApplicationFactory(round=round_, submitted=True, submitted_at=hours_ago, organisation=named(round_, "Akommune"))
+    ApplicationFactory(round=round_, submitted=True, organisation=named(round_, "Bkommune"))
+    # an approved decision's letter not made two hours after the approval
+    with time_machine.travel(hours_ago):
+        decided = applying_for(round_, 100_000, organisation=named(round_, "Ckommune"))
+        ReceiptFactory(application=decided, submission_number=decided.submission_count)
+        DecisionFactory(application=decided, approved=True)
+    # an archive copy given up (its case's receipt is made, so it is not counted twice)
+    ArchiveCopy.objects.filter(decision=archived_case(round_)).update(failed_at=timezone.now())
+    # the same of another office: not this office's business
+    elsewhere = RoundFactory(office=OfficeFactory(), with_criteria=True)
+    ApplicationFactory(round=elsewhere, submitted=True, submitted_at=hours_ago, organisation=named(elsewhere, "X"))
+    SentEmailFactory(office=round_.office, failed=True)
+
+    for role in (Role.CASEWORKER, Role.APPROVER, Role.OFFICE_ADMIN):
+        text = seen_by(client_class, round_.office, role)
+        failed = section(text, "the error is in its log.", "Your roles")
+        assert "1 receipt of a submission is not made yet" in failed
+        assert "1 letter of an approved decision is not made yet" in failed
+        assert "1 archive copy is not made" in failed
+        # the e-mails not sent only for the admin, who reads their list
+        assert ("1 e-mail was not sent" in failed) == (role == Role.OFFICE_ADMIN)
+
+
+def test_the_section_of_what_did_not_work_is_absent_when_all_went_well(client_class, round_):
+    ApplicationFactory(round=round_, submitted=True, organisation=named(round_, "Nykommune"))
+    for role in (Role.CASEWORKER, Role.OFFICE_ADMIN):
+        assert "What did not work" not in seen_by(client_class, round_.office, role)

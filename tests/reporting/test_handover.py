@@ -2,10 +2,14 @@
 e-mail (once each per mark) and in the portal, and the report page says who may submit and whether
 they were told."""
 
+import datetime as dt
+
 import pytest
+import time_machine
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from applications.models import ApplicationEvent
 from portal.models import Notification, Role
@@ -14,11 +18,13 @@ from reporting.handover import report_signature_request_email
 from reporting.models import ReportEvent, ReportSignatureRequest
 from reporting.notifications import ReportNotice
 from reporting.permissions import can_mark_report_ready_for_signature
-from reporting.selectors import reports_ready_for_signature
+from reporting.selectors import report_signature_request_email_key, reports_ready_for_signature
 from reporting.services import report_mark_ready_for_signature
+from reporting.tasks import report_signature_requests_catch_up_task
 from reporting.workflow import REPORT
 from tests.applications.factories import member, staff
 from tests.helpers import in_english, stub_task, url, visible_text
+from tests.portal.factories import SentEmailFactory
 from tests.reporting.factories import complete_lines, fill, report_in
 
 pytestmark = pytest.mark.django_db
@@ -159,3 +165,19 @@ def test_marking_another_organisations_report_is_a_404(round_, editor_client, em
     report = report_in(round_, filled=True)
     assert editor_client.post(url("reporting:mark_ready", report.application)).status_code == 404
     assert not ReportSignatureRequest.objects.exists()
+
+
+def test_a_report_hand_over_e_mail_whose_task_was_lost_is_queued_again_by_the_catch_up(round_, email_task):
+    report = report_in(round_, filled=True)
+    editor, signatories = _people(report)
+    request, _made = report_mark_ready_for_signature(report=report, user=editor)  # after commit: never run here
+    assert report_signature_requests_catch_up_task() == 0  # its first try has had no time yet
+    later = timezone.now() + dt.timedelta(minutes=11)
+    with time_machine.travel(later):
+        assert report_signature_requests_catch_up_task() == 1
+    assert email_task.first_args == [request.pk]
+
+    for signatory in signatories:  # they went
+        SentEmailFactory(key=report_signature_request_email_key(request.pk, signatory.pk), sent=True)
+    with time_machine.travel(later):
+        assert report_signature_requests_catch_up_task() == 0
