@@ -19,15 +19,30 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from applications.models import Application, ApplicationEvent, ApplicationStatus, Attachment, CompetenceMeasure
+from applications.models import (
+    Application,
+    ApplicationEvent,
+    ApplicationStatus,
+    Attachment,
+    CompetenceMeasure,
+    SignatureRequest,
+)
 from casework.models import Appeal, Decision, DecisionStatus
 from people.models import AccessEvent, Invitation
 from portal.idempotency import FIELD, MARK, KeyMisused, idempotent, keys_purge
 from portal.models import Role, SubmittedForm
-from reporting.models import ReportStatus
-from tests.applications.factories import ApplicationFactory, CompetenceMeasureFactory, member, pdf_upload, staff
-from tests.casework.factories import AppealFactory, DecisionFactory
+from reporting.models import GrantReport, ReportStatus
+from tests.applications.factories import (
+    ApplicationFactory,
+    CompetenceMeasureFactory,
+    member,
+    pdf_upload,
+    ready_to_submit,
+    staff,
+)
+from tests.casework.factories import AppealFactory, DecisionFactory, assessed, letter_stored
 from tests.helpers import in_english, messages_of, parse
+from tests.people.factories import InvitationFactory
 from tests.reporting.factories import GrantReportFactory
 from tests.schemes.factories import RoundFactory
 from tests.test_access_matrix import EXPECTED, ROLES, url_patterns
@@ -248,6 +263,38 @@ def _organisation():
             "editor_membership": member(organisation, Role.EDITOR).memberships.get()}
 
 
+def _submitted():
+    application = ApplicationFactory(submitted=True)
+    return {"application": application, "signatory": member(application.organisation, Role.SIGNATORY)}
+
+
+def _ready():
+    application = ready_to_submit()
+    return {"application": application, "signatory": member(application.organisation, Role.SIGNATORY),
+            "editor": member(application.organisation, Role.EDITOR)}
+
+
+def _assessed():
+    application = assessed(RoundFactory(with_criteria=True))
+    return {"application": application, "caseworker": application.assessment.started_by}
+
+
+def _approved():
+    decision = letter_stored(DecisionFactory(approved=True))
+    return {"decision": decision, "application": decision.application, "caseworker": decision.test_caseworker}
+
+
+def _invited():
+    ctx = _organisation()
+    ctx["invitation"] = InvitationFactory(organisation=ctx["organisation"], email="invitert@kommune.example",
+                                          invited_by=member(ctx["organisation"], Role.SIGNATORY))
+    return ctx
+
+
+def _status(model, key, status):
+    return lambda ctx: int(model.objects.get(pk=ctx[key].pk).status == status)
+
+
 def _events(ctx):
     return ApplicationEvent.objects.filter(application=ctx["application"]).count()
 
@@ -269,6 +316,21 @@ FORMS = {
         who=lambda c: c["editor"], make=_with_measure,
         page=_url("applications:measure_delete", _pk("application"), _pk("measure")),
         effect=lambda c: -CompetenceMeasure.objects.filter(application=c["application"]).count()),
+    "applications: save a section": Form(
+        who=lambda c: c["editor"], make=_draft, page=_url("applications:details", _pk("application")),
+        typed=lambda c: {"contact_name": "Kari Nordmann"},
+        effect=lambda c: Application.objects.get(pk=c["application"].pk).details_version),
+    "applications: hand over to the signatory": Form(
+        who=lambda c: c["editor"], make=_ready, page=_url("applications:check", _pk("application")),
+        action=_url("applications:mark_ready", _pk("application")), mails=1,
+        effect=lambda c: SignatureRequest.objects.filter(application=c["application"]).count()),
+    "applications: submit": Form(
+        who=lambda c: c["signatory"], make=_ready, page=_url("applications:check", _pk("application")),
+        action=_url("applications:submit", _pk("application")), mails=1,
+        effect=_status(Application, "application", ApplicationStatus.SUBMITTED)),
+    "applications: withdraw": Form(
+        who=lambda c: c["signatory"], make=_submitted, page=_url("applications:withdraw", _pk("application")),
+        typed=lambda c: {"reason": "Feil tall."}, effect=_status(Application, "application", ApplicationStatus.WITHDRAWN)),
     "applications: upload the competence plan": Form(
         who=lambda c: c["editor"], make=_draft, page=_url("applications:plan", _pk("application")),
         typed=lambda c: {"file": pdf_upload("Kompetanseplan.pdf"), "competence_plan_updated_on": "2024-03-12",
@@ -289,6 +351,18 @@ FORMS = {
         who=lambda c: c["approver"], make=_proposed, page=_url("office:decision", _pk("application")),
         action=_url("office:decision_approve", _pk("application")),
         effect=lambda c: int(Decision.objects.get(pk=c["decision"].pk).status == DecisionStatus.APPROVED)),
+    "casework: propose a decision": Form(
+        who=lambda c: c["caseworker"], make=_assessed, page=_url("office:decision", _pk("application")),
+        typed=lambda c: {"reasons": "Godt begrunnet søknad."},
+        effect=lambda c: Decision.objects.filter(application=c["application"]).count()),
+    "casework: return a proposal": Form(
+        who=lambda c: c["approver"], make=_proposed, page=_url("office:decision", _pk("application")),
+        action=_url("office:decision_return", _pk("application")), typed=lambda c: {"comment": "Nevn budsjettet."},
+        effect=_status(Decision, "decision", DecisionStatus.RETURNED)),
+    "casework: send a decision": Form(
+        who=lambda c: c["caseworker"], make=_approved, page=_url("office:decision", _pk("application")),
+        action=_url("office:decision_send", _pk("application")), mails=1,
+        effect=_status(Decision, "decision", DecisionStatus.SENT)),
     "casework: ask for information": Form(
         who=lambda c: c["caseworker"], make=_in_assessment,
         page=_url("office:request_information", _pk("application")),
@@ -297,7 +371,27 @@ FORMS = {
     "reporting: approve a report": Form(
         who=lambda c: c["caseworker"], make=_report_submitted, page=_url("reporting:review", _pk("application")),
         action=_url("reporting:approve", _pk("application")),
-        effect=lambda c: int(c["report"].__class__.objects.get(pk=c["report"].pk).status == ReportStatus.APPROVED)),
+        effect=_status(GrantReport, "report", ReportStatus.APPROVED)),
+    "reporting: return a report": Form(
+        who=lambda c: c["caseworker"], make=_report_submitted, page=_url("reporting:review", _pk("application")),
+        action=_url("reporting:return", _pk("application")), typed=lambda c: {"message": "Revisorberetningen mangler."},
+        effect=_status(GrantReport, "report", ReportStatus.RETURNED)),
+    "people: send an invitation again": Form(
+        who=lambda c: c["signatory"], make=_invited, page=_url("people:organisation", _pk("organisation")),
+        action=_url("people:invitation_again", _pk("invitation")), mails=1,
+        effect=lambda c: Invitation.objects.get(pk=c["invitation"].pk).sent_count),
+    "people: withdraw an invitation": Form(
+        who=lambda c: c["signatory"], make=_invited, page=_url("people:organisation", _pk("organisation")),
+        action=_url("people:invitation_withdraw", _pk("invitation")),
+        effect=lambda c: int(Invitation.objects.get(pk=c["invitation"].pk).revoked_at is not None)),
+    "people: remove a role": Form(
+        who=lambda c: c["signatory"], make=_organisation, page=_url("people:membership_remove", _pk("editor_membership")),
+        effect=lambda c: AccessEvent.objects.filter(organisation=c["organisation"]).count()),
+    "people: deactivate a person": Form(
+        who=lambda c: c["signatory"], make=_organisation, page=_url("people:organisation", _pk("organisation")),
+        action=lambda c: reverse("people:person_active", args=[c["editor_membership"].user_id]),
+        typed=lambda c: {"active": "0"},
+        effect=lambda c: AccessEvent.objects.filter(organisation=c["organisation"]).count()),
     "people: invite": Form(
         who=lambda c: c["signatory"], make=_organisation, page=_url("people:organisation", _pk("organisation")),
         action=_url("people:organisation_invite", _pk("organisation")),
