@@ -6,13 +6,16 @@ The races run on PostgreSQL in one transactional test that builds the world once
 the table `FORMS` (each row its own objects), collecting every failure; the table of every URL that
 takes a POST (`POSTS`) keeps a new write view from being forgotten."""
 
+import re
 import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.db import connection, transaction
 from django.test import Client
@@ -142,6 +145,58 @@ def test_every_post_form_of_a_page_carries_a_fresh_key(client):
         assert posted and all(FIELD in form["_fields"] for form in posted)
         keys.append(posted[0]["_fields"][FIELD][0])
     assert keys[0] != keys[1] and all(uuid.UUID(key) for key in keys)
+
+
+@pytest.mark.django_db
+def test_the_autosave_neither_uses_nor_keeps_the_key(client):
+    """The autosave posts the same form (key included) many times while it is typed: each is saved,
+    and the key stays unused for the click that sends the form."""
+    application = ApplicationFactory()
+    client.force_login(member(application.organisation, Role.EDITOR))
+    path = reverse("applications:details", args=[application.pk])
+    key = str(uuid.uuid4())
+    for contact in ("Kari", "Kari Nordmann"):
+        version = Application.objects.get(pk=application.pk).details_version
+        response = client.post(path, {"contact_name": contact, "version": version, FIELD: key}, HTTP_X_AUTOSAVE="1")
+        assert response.status_code == 200 and response.json()["saved"]
+    assert Application.objects.get(pk=application.pk).contact_name == "Kari Nordmann"
+    assert not SubmittedForm.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_key_someone_else_sent_is_refused_with_a_message_and_nothing_done(client):
+    application = ApplicationFactory()
+    path = reverse("applications:measure_add", args=[application.pk])
+    key = str(uuid.uuid4())
+    first, second = (Client(), Client())
+    first.force_login(member(application.organisation, Role.EDITOR))
+    second.force_login(member(application.organisation, Role.EDITOR))
+    in_english(second)
+    assert first.post(path, {**measure_data(), FIELD: key}).status_code == 302
+    response = second.post(path, {**measure_data(), FIELD: key}, follow=True)
+    assert response.status_code == 200
+    assert messages_of(response) == ["This form could not be sent as it was. Open the page again and send it "
+                                     "from there."]
+    assert CompetenceMeasure.objects.filter(application=application).count() == 1
+
+
+# Forms that post to Django's own login machinery, where a repeat is harmless (see EXEMPT below).
+TEMPLATES_WITHOUT_KEY = {"templates/registration/login.html", "templates/registration/password_reset_form.html",
+                         "templates/registration/password_reset_confirm.html",
+                         "templates/includes/language_switcher.html", "templates/base.html"}
+
+
+def test_every_post_form_in_the_templates_renders_a_key():
+    root = Path(settings.BASE_DIR)
+    missing = []
+    for template in sorted(root.glob("**/templates/**/*.html")):
+        relative = str(template.relative_to(root))
+        if relative.startswith((".venv", "node_modules")) or relative in TEMPLATES_WITHOUT_KEY:
+            continue
+        for form in re.findall(r"<form\b[^>]*>.*?</form>", template.read_text(), flags=re.S | re.I):
+            if re.search(r'method="post"', form, flags=re.I) and "{% form_key %}" not in form:
+                missing.append(relative)
+    assert not missing, f"POST forms without {{% form_key %}}: {missing}"
 
 
 # --- every URL that takes a POST is performed once, or says why it need not be ---------------------
