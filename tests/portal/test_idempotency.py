@@ -30,10 +30,10 @@ from applications.models import (
     CompetenceMeasure,
     SignatureRequest,
 )
-from casework.models import Appeal, Decision, DecisionStatus
+from casework.models import Appeal, Assessment, Decision, DecisionStatus
 from people.models import AccessEvent, Invitation
 from portal.idempotency import FIELD, MARK, KeyMisused, idempotent, keys_purge
-from portal.models import Role, SubmittedForm
+from portal.models import Membership, Role, SubmittedForm
 from reporting.models import GrantReport, ReportStatus
 from tests.applications.factories import (
     ApplicationFactory,
@@ -46,6 +46,7 @@ from tests.applications.factories import (
 from tests.casework.factories import AppealFactory, DecisionFactory, assessed, letter_stored
 from tests.helpers import in_english, messages_of, parse
 from tests.people.factories import InvitationFactory
+from tests.portal.factories import UserFactory
 from tests.reporting.factories import GrantReportFactory
 from tests.schemes.factories import RoundFactory
 from tests.test_access_matrix import EXPECTED, ROLES, url_patterns
@@ -346,6 +347,23 @@ def _invited():
     return ctx
 
 
+def _withdrawn():
+    application = ApplicationFactory(withdrawn=True)
+    return {"application": application, "signatory": member(application.organisation, Role.SIGNATORY)}
+
+
+def _report():
+    report = GrantReportFactory()
+    return {"report": report, "application": report.application,
+            "editor": member(report.application.organisation, Role.EDITOR)}
+
+
+def _invitation_to_accept():
+    ctx = _invited()
+    ctx["invitee"] = UserFactory(email=ctx["invitation"].email)
+    return ctx
+
+
 def _status(model, key, status):
     return lambda ctx: int(model.objects.get(pk=ctx[key].pk).status == status)
 
@@ -383,6 +401,10 @@ FORMS = {
         who=lambda c: c["signatory"], make=_ready, page=_url("applications:check", _pk("application")),
         action=_url("applications:submit", _pk("application")), mails=1,
         effect=_status(Application, "application", ApplicationStatus.SUBMITTED)),
+    "applications: reopen": Form(
+        who=lambda c: c["signatory"], make=_withdrawn, page=_url("applications:overview", _pk("application")),
+        action=_url("applications:reopen", _pk("application")),
+        effect=_status(Application, "application", ApplicationStatus.DRAFT)),
     "applications: withdraw": Form(
         who=lambda c: c["signatory"], make=_submitted, page=_url("applications:withdraw", _pk("application")),
         typed=lambda c: {"reason": "Feil tall."}, effect=_status(Application, "application", ApplicationStatus.WITHDRAWN)),
@@ -391,6 +413,10 @@ FORMS = {
         typed=lambda c: {"file": pdf_upload("Kompetanseplan.pdf"), "competence_plan_updated_on": "2024-03-12",
                          "competence_plan_adopted_by": "Kommunestyret"},
         effect=lambda c: Attachment.objects.filter(application=c["application"]).count()),
+    "casework: assessment notes and scores": Form(
+        who=lambda c: c["caseworker"], make=_assessed, page=_url("office:assess", _pk("application")),
+        typed=lambda c: {"notes": "Sterk søknad."},
+        effect=lambda c: Assessment.objects.get(application=c["application"]).version),
     "casework: register an appeal": Form(
         who=lambda c: c["caseworker"], make=_sent_decision, page=_url("office:appeal_new", _pk("application")),
         typed=lambda c: {"text": "Kommunen klager."},
@@ -423,6 +449,10 @@ FORMS = {
         page=_url("office:request_information", _pk("application")),
         typed=lambda c: {"message": "Send oss kompetanseplanen."}, mails=1,
         effect=lambda c: int(Application.objects.get(pk=c["application"].pk).status == ApplicationStatus.RETURNED)),
+    "reporting: save the report": Form(
+        who=lambda c: c["editor"], make=_report, page=_url("reporting:report", _pk("application")),
+        typed=lambda c: {"overall_account": "Midlene ble brukt som planlagt."},
+        effect=lambda c: GrantReport.objects.get(pk=c["report"].pk).version),
     "reporting: approve a report": Form(
         who=lambda c: c["caseworker"], make=_report_submitted, page=_url("reporting:review", _pk("application")),
         action=_url("reporting:approve", _pk("application")),
@@ -452,6 +482,10 @@ FORMS = {
         action=_url("people:organisation_invite", _pk("organisation")),
         typed=lambda c: {"email": "ny@kommune.example", "role": Role.EDITOR},
         effect=lambda c: Invitation.objects.filter(organisation=c["organisation"]).count(), mails=1),
+    "people: accept an invitation": Form(
+        who=lambda c: c["invitee"], make=_invitation_to_accept,
+        page=lambda c: reverse("people:invitation", args=[c["invitation"].token]),
+        effect=lambda c: Membership.objects.filter(user=c["invitee"]).count()),
     "people: change a role": Form(
         who=lambda c: c["signatory"], make=_organisation, page=_url("people:organisation", _pk("organisation")),
         action=_url("people:membership_role", _pk("editor_membership")), typed=lambda c: {"role": Role.SIGNATORY},
