@@ -35,7 +35,9 @@ from django.contrib import messages
 from django.db import IntegrityError, connection, transaction
 from django.http import HttpResponseRedirect
 from django.http.response import HttpResponseRedirectBase
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from .autosave import is_autosave
@@ -111,6 +113,15 @@ def _errors_queued(request) -> int:
     return count
 
 
+def _page_of_form(request) -> str:
+    """The page the form was sent from (many write views take only a POST), else the front page."""
+    referer = request.headers.get("Referer", "")
+    if referer and url_has_allowed_host_and_scheme(referer, allowed_hosts={request.get_host()},
+                                                   require_https=request.is_secure()):
+        return referer
+    return reverse("portal:home")
+
+
 def idempotent_post(view):
     """Perform a form's POST once per key (see the module). Put it innermost, under the login and
     method decorators: a refusal before the view claims nothing."""
@@ -137,7 +148,7 @@ def idempotent_post(view):
         except KeyMisused:
             messages.error(request, _("This form could not be sent as it was. Open the page again and "
                                       "send it from there."))
-            return HttpResponseRedirect(request.path)
+            return HttpResponseRedirect(_page_of_form(request))
 
     setattr(wrapper, MARK, True)
     return wrapper

@@ -174,8 +174,9 @@ def test_a_key_someone_else_sent_is_refused_with_a_message_and_nothing_done(clie
     second.force_login(member(application.organisation, Role.EDITOR))
     in_english(second)
     assert first.post(path, {**measure_data(), FIELD: key}).status_code == 302
-    response = second.post(path, {**measure_data(), FIELD: key}, follow=True)
-    assert response.status_code == 200
+    page = reverse("applications:measures", args=[application.pk])
+    response = second.post(path, {**measure_data(), FIELD: key}, HTTP_REFERER=f"http://testserver{page}", follow=True)
+    assert response.status_code == 200 and response.redirect_chain[-1][0] == f"http://testserver{page}"
     assert messages_of(response) == ["This form could not be sent as it was. Open the page again and send it "
                                      "from there."]
     assert CompetenceMeasure.objects.filter(application=application).count() == 1
