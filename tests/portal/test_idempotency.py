@@ -273,6 +273,7 @@ class Form:
     typed: Callable = lambda ctx: {}  # ctx -> fields (called per sending: a file is read once)
     effect: Callable = lambda ctx: 0  # ctx -> a count that the form raises once
     mails: int = 0  # e-mails the form sends, once
+    files: int | None = None  # files it stores, once (None: not counted)
 
 
 def _draft():
@@ -412,7 +413,7 @@ FORMS = {
     "applications: upload the competence plan": Form(
         who=lambda c: c["editor"], make=_draft, page=_url("applications:plan", _pk("application")),
         typed=lambda c: {"file": pdf_upload("Kompetanseplan.pdf"), "competence_plan_updated_on": "2024-03-12",
-                         "competence_plan_adopted_by": "Kommunestyret"},
+                         "competence_plan_adopted_by": "Kommunestyret"}, files=1,
         effect=lambda c: Attachment.objects.filter(application=c["application"]).count()),
     "casework: assessment notes and scores": Form(
         who=lambda c: c["caseworker"], make=_assessed, page=_url("office:assess", _pk("application")),
@@ -427,7 +428,7 @@ FORMS = {
         typed=lambda c: {"handling": "upheld", "notes": "Vedtaket står."}, effect=_events),
     "casework: lodge an appeal online": Form(
         who=lambda c: c["signatory"], make=_sent_decision, page=_url("appeals:lodge", _pk("application")),
-        typed=lambda c: {"text": "Vi klager.", "attachment": pdf_upload("klage.pdf")},
+        typed=lambda c: {"text": "Vi klager.", "attachment": pdf_upload("klage.pdf")}, files=1,
         effect=lambda c: Appeal.objects.filter(decision=c["decision"]).count()),
     "casework: approve a decision": Form(
         who=lambda c: c["approver"], make=_proposed, page=_url("office:decision", _pk("application")),
@@ -507,6 +508,10 @@ def _form_of(client, form: Form, ctx) -> tuple[str, dict]:
     return action, fields
 
 
+def _files_stored() -> int:
+    return sum(1 for path in Path(settings.MEDIA_ROOT).rglob("*") if path.is_file())
+
+
 def _post_at_once(clients, path, data_of) -> list:
     """POST from each client at the same moment, each on its own thread and database connection."""
     barrier = threading.Barrier(len(clients))
@@ -541,7 +546,7 @@ def test_each_form_sent_twice_at_once_and_again_is_performed_once():
         for client in clients:
             client.force_login(user)
         path, fields = _form_of(clients[0], form, ctx)
-        effect_before, mails_before = form.effect(ctx), len(mail.outbox)
+        effect_before, mails_before, files_before = form.effect(ctx), len(mail.outbox), _files_stored()
         statuses = _post_at_once(clients[:2], path, lambda: {**fields, **form.typed(ctx)})  # noqa: B023
         again = clients[2].post(path, {**fields, **form.typed(ctx)}).status_code
         done, mails = form.effect(ctx) - effect_before, len(mail.outbox) - mails_before
@@ -551,6 +556,8 @@ def test_each_form_sent_twice_at_once_and_again_is_performed_once():
             failures.append(f"{name}: done {done} times")
         if mails != form.mails:
             failures.append(f"{name}: {mails} e-mails, expected {form.mails}")
+        if form.files is not None and _files_stored() - files_before != form.files:
+            failures.append(f"{name}: {_files_stored() - files_before} files stored, expected {form.files}")
         if SubmittedForm.objects.filter(path=path).count() != 1:
             failures.append(f"{name}: {SubmittedForm.objects.filter(path=path).count()} keys kept")
     assert not failures, "\n".join(failures)
