@@ -1,29 +1,36 @@
-"""Every form is performed once: a double click, the back button and a retried POST do it once.
+"""Every form is performed once: a double click, a retried POST, the back button and "send again"
+of the same form do it once.
 
 One mechanism for every write form of the site:
 
 1. the page renders a fresh key into the form (`{% form_key %}`, a builtin tag: a hidden
    `form_key` field holding a random UUID, next to `{% csrf_token %}`);
 2. the view that receives it is wrapped in `@idempotent_post`, which opens the transaction the
-   service's own `transaction.atomic()` nests into, and claims the key there first (`idempotent`):
-   a `SubmittedForm` row, written in the same transaction as the effect. So
+   service's own `transaction.atomic()` nests into, and claims the sending there first
+   (`idempotent`): a `SubmittedForm` row, written in the same transaction as the effect. So
    - the first POST inserts the row, performs, and records where it led (its redirect);
    - a repeat after it finds the row and is sent where the first went, with "already done";
    - a repeat *while the first is at work* waits on the row's unique key (PostgreSQL makes the
      second insert wait for the first transaction), then finds it done, or, if the first was
      refused or rolled back, performs as if it were the first;
-3. what did nothing is not remembered: an answer that is not a redirect (the form shown again with
+3. a sending is the form's key *and what it sends* (`sending_key`: the key, the user, the address
+   and the fields and files, hashed): the same form sent with other content (the back button, then
+   a correction; another button of the form, with its own address) is a new sending, performed and
+   met by the services' own guards (a stale version is refused with what was typed kept), never
+   silently dropped as "already done";
+4. what did nothing is not remembered: an answer that is not a redirect (the form shown again with
    its errors), an error message, or an exception gives the key back, so sending the corrected
    form, or the same one again, does what it says.
 
 A POST without a key (an old page, a script, the autosave's fetch, which saves the same form many
 times) is performed as before: each service's own guard stays (the state machine's "already done",
-the stale-version check). Keys are kept `KEEP` and purged by `portal.idempotency_keys_purge`.
+the stale-version check). Keys are kept `KEEP` and purged by `portal.form_keys_purge`.
 
 Lock order: the key row is taken first, before the application → decision → round of the casework
 (docs/architecture.md); only the two sendings of one form ever contend on it.
 """
 
+import hashlib
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -35,9 +42,7 @@ from django.contrib import messages
 from django.db import IntegrityError, connection, transaction
 from django.http import HttpResponseRedirect
 from django.http.response import HttpResponseRedirectBase
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from .autosave import is_autosave
@@ -49,7 +54,8 @@ MARK = "idempotent_post"  # the attribute `@idempotent_post` sets on a view (tes
 
 
 class KeyMisused(Exception):
-    """The key was first sent by someone else, or to another form: not this form's repeat."""
+    """The key was first sent by someone else, or to another form: not this form's repeat (never
+    through `idempotent_post`, whose `sending_key` holds the user and the address)."""
 
 
 @dataclass
@@ -113,13 +119,24 @@ def _errors_queued(request) -> int:
     return count
 
 
-def _page_of_form(request) -> str:
-    """The page the form was sent from (many write views take only a POST), else the front page."""
-    referer = request.headers.get("Referer", "")
-    if referer and url_has_allowed_host_and_scheme(referer, allowed_hosts={request.get_host()},
-                                                   require_https=request.is_secure()):
-        return referer
-    return reverse("portal:home")
+def sending_key(request, form_key: uuid.UUID) -> uuid.UUID:
+    """The key of this sending: the form's key, the user, the address, and every field and file it
+    sends (the CSRF token left out: it changes at login). The same sending again has the same key;
+    the same form sent with anything else has another."""
+    digest = hashlib.sha256()
+    user_id = request.user.pk if request.user.is_authenticated else None
+    digest.update(f"{user_id}\0{request.path}\0".encode())
+    for name in sorted(request.POST):
+        if name not in (FIELD, "csrfmiddlewaretoken"):
+            for value in request.POST.getlist(name):
+                digest.update(f"{name}\0{value}\0".encode())
+    for name in sorted(request.FILES):
+        for upload in request.FILES.getlist(name):
+            digest.update(f"{name}\0{upload.name}\0{upload.size}\0".encode())
+            for chunk in upload.chunks():
+                digest.update(chunk)
+            upload.seek(0)
+    return uuid.uuid5(form_key, digest.hexdigest())
 
 
 def idempotent_post(view):
@@ -132,23 +149,18 @@ def idempotent_post(view):
         if key is None or is_autosave(request):
             return view(request, *args, **kwargs)
         errors_before = _errors_queued(request)
-        try:
-            with transaction.atomic():
-                with idempotent(key=key, user=request.user, path=request.path) as once:
-                    if once.done:
-                        messages.info(request, _("This form had already been sent, and what it asked "
-                                                 "for was done once. Here is the result."))
-                        return HttpResponseRedirect(once.outcome or request.path)
-                    response = view(request, *args, **kwargs)
-                    if isinstance(response, HttpResponseRedirectBase) and _errors_queued(request) == errors_before:
-                        once.record(response.url)
-                    else:
-                        once.release()
-                    return response
-        except KeyMisused:
-            messages.error(request, _("This form could not be sent as it was. Open the page again and "
-                                      "send it from there."))
-            return HttpResponseRedirect(_page_of_form(request))
+        with transaction.atomic():
+            with idempotent(key=sending_key(request, key), user=request.user, path=request.path) as once:
+                if once.done:
+                    messages.info(request, _("This form had already been sent, and what it asked "
+                                             "for was done once. Here is the result."))
+                    return HttpResponseRedirect(once.outcome or request.path)
+                response = view(request, *args, **kwargs)
+                if isinstance(response, HttpResponseRedirectBase) and _errors_queued(request) == errors_before:
+                    once.record(response.url)
+                else:
+                    once.release()
+                return response
 
     setattr(wrapper, MARK, True)
     return wrapper

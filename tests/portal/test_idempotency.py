@@ -32,7 +32,7 @@ from applications.models import (
 )
 from casework.models import Appeal, Assessment, Decision, DecisionStatus
 from people.models import AccessEvent, Invitation
-from portal.idempotency import FIELD, MARK, KeyMisused, idempotent, keys_purge
+from portal.idempotency import FIELD, MARK, KeyMisused, idempotent, keys_purge, sending_key
 from portal.models import Membership, Role, SubmittedForm
 from reporting.models import GrantReport, ReportStatus
 from tests.applications.factories import (
@@ -44,7 +44,7 @@ from tests.applications.factories import (
     staff,
 )
 from tests.casework.factories import AppealFactory, DecisionFactory, assessed, letter_stored
-from tests.helpers import in_english, messages_of, parse
+from tests.helpers import form_values, in_english, messages_of, parse
 from tests.people.factories import InvitationFactory
 from tests.portal.factories import UserFactory
 from tests.reporting.factories import GrantReportFactory
@@ -165,21 +165,38 @@ def test_the_autosave_neither_uses_nor_keeps_the_key(client):
 
 
 @pytest.mark.django_db
-def test_a_key_someone_else_sent_is_refused_with_a_message_and_nothing_done(client):
+def test_the_same_form_sent_again_with_other_content_is_a_new_sending_and_nothing_typed_is_lost(client):
+    """The back button, then a correction: not "already done" (the correction would be dropped) but
+    a new sending, which the line's own stale-version check answers, keeping what was typed."""
     application = ApplicationFactory()
-    path = reverse("applications:measure_add", args=[application.pk])
-    key = str(uuid.uuid4())
-    first, second = (Client(), Client())
-    first.force_login(member(application.organisation, Role.EDITOR))
-    second.force_login(member(application.organisation, Role.EDITOR))
-    in_english(second)
-    assert first.post(path, {**measure_data(), FIELD: key}).status_code == 302
-    page = reverse("applications:measures", args=[application.pk])
-    response = second.post(path, {**measure_data(), FIELD: key}, HTTP_REFERER=f"http://testserver{page}", follow=True)
-    assert response.status_code == 200 and response.redirect_chain[-1][0] == f"http://testserver{page}"
-    assert messages_of(response) == ["This form could not be sent as it was. Open the page again and send it "
-                                     "from there."]
-    assert CompetenceMeasure.objects.filter(application=application).count() == 1
+    measure = CompetenceMeasureFactory(application=application, title="Kurs i rus")
+    client.force_login(member(application.organisation, Role.EDITOR))
+    in_english(client)
+    path = reverse("applications:measure_edit", args=[application.pk, measure.pk])
+    key, version = str(uuid.uuid4()), measure.version
+    first = client.post(path, {**measure_data(title="Kurs i psykisk helse"), "version": version, FIELD: key})
+    assert first.status_code == 302
+    back = client.post(path, {**measure_data(title="Kurs i rus og psykisk helse"), "version": version, FIELD: key})
+    assert back.status_code == 200  # the form again, saying the line changed since
+    assert "already been sent" not in " ".join(messages_of(back))
+    assert form_values(back)["title"] == "Kurs i rus og psykisk helse"
+    assert CompetenceMeasure.objects.get(pk=measure.pk).title == "Kurs i psykisk helse"
+
+
+@pytest.mark.django_db
+def test_the_key_of_a_sending_holds_the_user_the_address_and_everything_sent(rf):
+    form_key = uuid.uuid4()
+    office = RoundFactory().office
+    user, other = staff(office, Role.CASEWORKER), staff(office, Role.CASEWORKER)
+
+    def sent(path="/a/", by=user, **data):
+        request = rf.post(path, {"text": "Klage", FIELD: str(form_key), **data})
+        request.user = by
+        return sending_key(request, form_key)
+
+    assert sent() == sent(csrfmiddlewaretoken="another token")
+    assert len({sent(), sent(path="/b/"), sent(by=other), sent(text="Klage!"),
+                sent(attachment=pdf_upload("a.pdf"))}) == 5
 
 
 # Forms that post to Django's own login machinery, where a repeat is harmless (see EXEMPT below).
