@@ -155,28 +155,48 @@ def application_for_receipt(pk: int) -> Application:
 
 # --- making it once --------------------------------------------------------------------------------
 
+def _receipt_stale(application: Application, submission_number: int) -> bool:
+    """The application no longer holds what its `submission_number`-th submission sent: it was
+    submitted again, or opened for editing (a draft, or returned) since."""
+    return application.submission_count != submission_number or application.status in (
+        ApplicationStatus.DRAFT, ApplicationStatus.RETURNED,
+    )
+
+
 def receipt_create(*, application_id: int, submission_number: int) -> Receipt | None:
     """The receipt of the application's `submission_number`-th submission, made if it has no PDF yet.
 
-    The application row is locked while the PDF is made, so nobody edits it meanwhile and two runs
-    make one PDF. A receipt shows what was submitted; if the application has since been opened for
-    editing or submitted again, what it holds now may differ, so no PDF is made (None)."""
+    The PDF is rendered with no row locked (WeasyPrint takes a second or more; a lock held that long
+    would stall the office and the municipality), from what the application holds now, then stored
+    in a short transaction under the application's lock, if the application still is at that
+    submission and not open for editing (so what was rendered is what was submitted: every edit
+    needs a reopening or a return, and every new submission raises the count), and no other run
+    stored a PDF meanwhile (this run's render is then thrown away: two runs make one receipt). A
+    receipt shows what was submitted; if the application has since been opened for editing or
+    submitted again, what it holds now may differ, so no PDF is made (None)."""
+    existing = Receipt.objects.filter(application_id=application_id, submission_number=submission_number).first()
+    if existing is not None and existing.pdf:
+        return existing
+    application = application_for_receipt(application_id)
+    if _receipt_stale(application, submission_number):
+        logger.warning(
+            "Receipt %s for application %s not made: the application is now %s after %s submissions.",
+            submission_number, application_id, application.status, application.submission_count,
+        )
+        return None
+    pdf = receipt_render_pdf(application=application)
     with transaction.atomic():
-        locked = Application.objects.select_for_update().get(pk=application_id)
+        locked = Application.objects.select_for_update(of=("self",)).get(pk=application_id)
+        if _receipt_stale(locked, submission_number):
+            logger.warning("Receipt %s for application %s not stored: the application changed while it was "
+                           "made (now %s after %s submissions).", submission_number, application_id,
+                           locked.status, locked.submission_count)
+            return None
         receipt, _created = Receipt.objects.get_or_create(application=locked, submission_number=submission_number)
         if receipt.pdf:
+            logger.info("Receipt %s for application %s was made by another run; this run's PDF is thrown "
+                        "away.", submission_number, application_id)
             return receipt
-        if locked.submission_count != submission_number or locked.status in (
-            ApplicationStatus.DRAFT, ApplicationStatus.RETURNED,
-        ):
-            logger.warning(
-                "Receipt %s for application %s not made: the application is now %s after %s submissions.",
-                submission_number, application_id, locked.status, locked.submission_count,
-            )
-            transaction.set_rollback(True)  # no empty receipt row left behind
-            return None
-        application = application_for_receipt(application_id)
-        pdf = receipt_render_pdf(application=application)
         receipt.pdf.save(
             receipt_file_name(application=application, submission_number=submission_number),
             ContentFile(pdf), save=True,

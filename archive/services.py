@@ -11,6 +11,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from applications.models import Application
 from casework.models import Decision, DecisionStatus
 
 from .exceptions import ArchiveError
@@ -55,6 +56,9 @@ def archive_copy_request_new(*, decision: Decision, user, reason: str) -> Archiv
     if len(reason) > REASON_MAX_LENGTH:
         raise ArchiveError(_("The reason can be at most %(count)s characters.") % {"count": REASON_MAX_LENGTH})
     with transaction.atomic():
+        # application, then decision: the order every write takes them in (docs/architecture.md)
+        list(Application.objects.select_for_update(of=("self",)).filter(pk=decision.application_id)
+             .values_list("pk"))
         locked = Decision.objects.select_for_update(of=("self",)).get(pk=decision.pk)
         if locked.status != DecisionStatus.SENT:
             raise ArchiveError(_("Only a decision whose letter is sent has an archive copy."))

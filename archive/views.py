@@ -13,6 +13,7 @@ from applications.models import Application
 from casework.models import Decision
 from portal.exceptions import ServiceError
 from portal.files import serve_stored_file
+from portal.idempotency import idempotent_post
 from schemes.models import Round
 from schemes.selectors import office_round_get
 
@@ -75,6 +76,7 @@ def _case_context(request, decision: Decision, form) -> dict:
 
 @login_required
 @require_POST
+@idempotent_post
 def new_version(request, pk):
     decision = _decision(request, pk)
     form = NewVersionForm(request.POST)

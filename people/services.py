@@ -250,11 +250,18 @@ def membership_change_role(*, user: User, membership: Membership, role: str) -> 
         return membership
     _require(can_change_role(user, membership, role))
     with transaction.atomic():
-        membership = (Membership.objects.select_for_update(of=("self",)).select_related("user", "organisation", "office")
-                      .get(pk=membership.pk))
+        # the person's roles in this place, in id order: the one changed and the one it may merge into
+        # are both locked, always in the same order, so two changes that merge into each other run one
+        # after the other (each read the other's role unlocked before, and both were deleted)
+        place = (Membership.objects.select_for_update(of=("self",)).select_related("user", "organisation", "office")
+                 .filter(user_id=membership.user_id, organisation_id=membership.organisation_id,
+                         office_id=membership.office_id).order_by("pk"))
+        roles = {locked.pk: locked for locked in place}
+        if membership.pk not in roles:
+            raise PeopleError(_("This role was removed meanwhile."))
+        membership = roles[membership.pk]
         previous = membership.role
-        already = Membership.objects.filter(user=membership.user, role=role, organisation=membership.organisation,
-                                            office=membership.office).first()
+        already = next((other for other in roles.values() if other.role == role and other.pk != membership.pk), None)
         if already:
             membership.delete()
             membership = already

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from portal.idempotency import idempotent_post
 from portal.login_views import provider_buttons
 from portal.models import Membership, Office, Organisation, Role, User
 
@@ -135,6 +136,7 @@ def office_log(request, pk):
 
 @login_required
 @require_POST
+@idempotent_post
 def invite(request, organisation_pk=None, office_pk=None):
     organisation, office = _managed_place(request, organisation_pk=organisation_pk, office_pk=office_pk)
     form = InvitationForm(request.POST, roles=roles_grantable(request.user, organisation=organisation, office=office))
@@ -162,6 +164,7 @@ def _invitation_managed(request, pk) -> Invitation:
 
 @login_required
 @require_POST
+@idempotent_post
 def invitation_again(request, pk):
     invitation = _invitation_managed(request, pk)
     try:
@@ -175,6 +178,7 @@ def invitation_again(request, pk):
 
 @login_required
 @require_POST
+@idempotent_post
 def invitation_withdraw(request, pk):
     invitation = _invitation_managed(request, pk)
     try:
@@ -195,6 +199,7 @@ def _membership_managed(request, pk) -> Membership:
 
 @login_required
 @require_POST
+@idempotent_post
 def membership_role(request, pk):
     membership = _membership_managed(request, pk)
     roles = roles_grantable(request.user, organisation=membership.organisation, office=membership.office)
@@ -212,6 +217,7 @@ def membership_role(request, pk):
 
 
 @login_required
+@idempotent_post
 def membership_remove_view(request, pk):
     """GET: a page asking to confirm; POST: remove the role."""
     membership = _membership_managed(request, pk)
@@ -230,6 +236,7 @@ def membership_remove_view(request, pk):
 
 @login_required
 @require_POST
+@idempotent_post
 def person_active(request, pk):
     """Deactivate (`active=0`) or reactivate (`active=1`) a person, from the page in `back`."""
     person = get_object_or_404(User, pk=pk)
@@ -252,6 +259,7 @@ def person_active(request, pk):
     return redirect(back if back.startswith("/people/") else reverse("people:index"))
 
 
+@idempotent_post
 def join(request, token):
     """The invitation link. Shows what the invitation is for; a logged-in person with the invited
     address accepts it with one button; anybody else is told how to log in (or, where passwords are

@@ -325,6 +325,28 @@ class SentEmail(models.Model):
         return f"{self.subject} ({self.key})"
 
 
+class SubmittedForm(models.Model):
+    """One sending of a form, by the idempotency key the page rendered into it (`portal.idempotency`).
+    Written in the same transaction as what the form did, so a double click or a retried POST finds
+    it (or waits on it, while the first is still at work) and is answered with the first's outcome
+    instead of doing it again. Kept a day (`portal.idempotency.KEEP`), then purged."""
+
+    key = models.UUIDField(_("key"), primary_key=True)
+    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+                             verbose_name=_("user"))
+    path = models.CharField(_("address"), max_length=500)
+    outcome = models.CharField(_("where the answer led"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("sent"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("submitted form")
+        verbose_name_plural = _("submitted forms")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.path} ({self.key})"
+
+
 class Notification(models.Model):
     """Something a user should know: a status change, a request for information, a decision, a
     reminder. Shown in the user's list with an unread count. The text is built when shown, from

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from .idempotency import keys_purge
 from .mail import render_email
 from .models import User
 
@@ -38,3 +39,9 @@ def password_reset_email_task(user_id: int, language: str) -> bool:
         language=language)
     EmailMessage(subject, body, to=[user.email]).send()
     return True
+
+
+@shared_task(name="portal.form_keys_purge")
+def form_keys_purge_task() -> int:
+    """Forget the forms' idempotency keys older than a day (every hour, `CELERY_BEAT_SCHEDULE`)."""
+    return keys_purge()

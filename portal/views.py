@@ -17,6 +17,7 @@ from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_POST
 
 from .forms import OrganisationSettingsForm, PasswordResetForm
+from .idempotency import idempotent_post
 from .models import ORGANISATION_ROLES
 from .notifications import notification_texts
 from .permissions import can_edit_organisation_settings, require
@@ -74,6 +75,7 @@ def notification_open(request, pk: int):
 
 @login_required
 @require_POST
+@idempotent_post
 def notifications_read(request):
     """Mark one notification (`id`) or, without an id, all of the user's notifications read."""
     notification_id = request.POST.get("id", "")
@@ -127,6 +129,7 @@ class PasswordResetCompleteView(PasswordLoginOnly, auth_views.PasswordResetCompl
 
 
 @login_required
+@idempotent_post
 def organisation_settings(request, pk: int):
     """The organisation's own settings (its language form), set by its signatory. An organisation the
     user is not a member of is a 404; an editor of it gets 403 with the reason."""

@@ -16,7 +16,7 @@ from .permissions import can_edit_report, can_mark_report_ready_for_signature
 from .rules import REPORT_SECTION, report_problems, report_totals
 from .selectors import report_changed_since, report_signature_request_current
 from .tasks import report_signature_request_email_task
-from .workflow import REPORT
+from .workflow import REPORT, report_lock
 
 REPORT_FIELDS = ["overall_account"]
 LINE_FIELDS = ["amount_used", "participants_planned", "participants_completed", "achievements",
@@ -49,17 +49,12 @@ def report_create_on_approval(*, decision, **kwargs) -> None:
     report_create_for_decision(decision=decision)
 
 
-def _lock(report: GrantReport) -> GrantReport:
-    return (GrantReport.objects.select_for_update(of=("self",))
-            .select_related("application__round__office", "application__organisation").get(pk=report.pk))
-
-
 def report_save(*, report: GrantReport, user, data: dict, lines: dict[int, dict], base_version: int,
                 upload=None) -> GrantReport:
     """Save the draft: the overall account, each line's figures and texts, and the auditor's
     statement (checked by its content). A save on a stale page is refused; nothing is lost."""
     with transaction.atomic():
-        locked = _lock(report)
+        locked = report_lock(report)
         verdict = can_edit_report(user, locked)
         if not verdict:
             raise ReportError(str(verdict.reason))
@@ -112,7 +107,7 @@ def report_mark_ready_for_signature(*, report: GrantReport, user, now=None) -> t
     was made now): marking again with no save since makes no new mark and tells nobody again."""
     now = now or timezone.now()
     with transaction.atomic():
-        locked = _lock(report)
+        locked = report_lock(report)
         verdict = can_mark_report_ready_for_signature(user, locked)
         if not verdict:
             raise ReportError(str(verdict.reason))

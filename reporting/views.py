@@ -20,6 +20,7 @@ from applications.selectors import signatories_of, signatories_told
 from portal.autosave import autosave_response, is_autosave
 from portal.exceptions import ServiceError, StaleEdit
 from portal.files import serve_stored_file
+from portal.idempotency import idempotent_post
 from portal.permissions import require
 from portal.uploads import DOCX, ODT, PDF
 from schemes.models import Round
@@ -174,6 +175,7 @@ def _handover(user, report: GrantReport) -> dict:
 
 
 @login_required
+@idempotent_post
 def report(request, pk):
     try:
         report = report_get_for_organisation(user=request.user, application_pk=pk)
@@ -200,6 +202,7 @@ def report(request, pk):
 
 @login_required
 @require_POST
+@idempotent_post
 def submit(request, pk):
     """The signatory submits. The page's form comes along (the button is in it): what was typed is
     saved first, so nothing typed since the last save is lost."""
@@ -231,6 +234,7 @@ def submit(request, pk):
 
 @login_required
 @require_POST
+@idempotent_post
 def mark_ready(request, pk):
     """The editor hands the finished report over to the signatory. The page's form comes along (the
     button is in it): what was typed is saved first, so nothing typed since the last save is lost."""
@@ -261,6 +265,7 @@ def mark_ready(request, pk):
 
 
 @login_required
+@idempotent_post
 def auditor_statement(request, pk):
     """The uploaded statement: for the municipality's own users and the office's staff only."""
     try:
@@ -298,6 +303,7 @@ def review(request, pk):
 
 @login_required
 @require_POST
+@idempotent_post
 def approve(request, pk):
     report = _office_report(request, pk)
     require(can_review_report(request.user, report))
@@ -317,6 +323,7 @@ def approve(request, pk):
 
 @login_required
 @require_POST
+@idempotent_post
 def return_report(request, pk):
     report = _office_report(request, pk)
     require(can_review_report(request.user, report))

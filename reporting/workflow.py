@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from applications.models import ApplicationEvent
+from applications.models import Application, ApplicationEvent
 from applications.permissions import roles_of as application_roles_of
 from applications.workflow import APPLICATION
 from portal.models import Role
@@ -31,7 +31,11 @@ def roles_of(user, report: GrantReport) -> set[str]:
     return application_roles_of(user, report.application)
 
 
-def _lock(report: GrantReport) -> GrantReport:
+def report_lock(report: GrantReport) -> GrantReport:
+    """The application's row, then the report's: the order every write takes its locks in
+    (docs/architecture.md), so a report's transition, which its application's follows, never waits
+    in a circle with a casework write that holds the application."""
+    list(Application.objects.select_for_update(of=("self",)).filter(pk=report.application_id).values_list("pk"))
     return (GrantReport.objects.select_for_update(of=("self",))
             .select_related("application__round__office", "application__organisation").get(pk=report.pk))
 
@@ -97,7 +101,7 @@ REPORT = Machine(
     model=GrantReport,
     roles_of=roles_of,
     record=_record,
-    lock=_lock,
+    lock=report_lock,
     after=_after,
     wrong_status=_("This cannot be done while the report is %(status)s."),
     transitions=[

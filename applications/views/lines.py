@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from portal.autosave import autosave_response, is_autosave
 from portal.exceptions import ServiceError, StaleEdit
+from portal.idempotency import idempotent_post
 
 from ..exceptions import LineRuleError
 from ..forms import MeasureForm, ProjectForm
@@ -134,21 +135,25 @@ def _line_form(request, pk, kind, line_pk=None):
 
 
 @login_required
+@idempotent_post
 def measure_add(request, pk):
     return _line_form(request, pk, LinePart.MEASURE)
 
 
 @login_required
+@idempotent_post
 def measure_edit(request, pk, line_pk):
     return _line_form(request, pk, LinePart.MEASURE, line_pk)
 
 
 @login_required
+@idempotent_post
 def project_add(request, pk):
     return _line_form(request, pk, LinePart.PROJECT)
 
 
 @login_required
+@idempotent_post
 def project_edit(request, pk, line_pk):
     return _line_form(request, pk, LinePart.PROJECT, line_pk)
 
@@ -181,11 +186,13 @@ def _line_delete(request, pk, kind, line_pk):
 
 
 @login_required
+@idempotent_post
 def measure_delete(request, pk, line_pk):
     return _line_delete(request, pk, LinePart.MEASURE, line_pk)
 
 
 @login_required
+@idempotent_post
 def project_delete(request, pk, line_pk):
     return _line_delete(request, pk, LinePart.PROJECT, line_pk)
 

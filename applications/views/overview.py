@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.exceptions import ServiceError
+from portal.idempotency import idempotent_post
 from portal.models import ORGANISATION_ROLES
 from portal.selectors import organisations_for_user
 from schemes.models import Round
@@ -54,6 +55,7 @@ def my_applications(request):
 
 @login_required
 @require_POST
+@idempotent_post
 def start(request, round_pk):
     round_ = get_object_or_404(Round.objects.published().select_related("scheme", "office"), pk=round_pk)
     form = StartForm(request.POST)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from portal.autosave import autosave_response, is_autosave
 from portal.exceptions import ServiceError, StaleEdit
+from portal.idempotency import idempotent_post
 
 from ..completeness import SectionKey, competence_plan
 from ..forms import DetailsForm, PlanForm
@@ -71,6 +72,7 @@ def _refused(request, template, form, application, title, reason, extra=None):
 
 
 @login_required
+@idempotent_post
 def details(request, pk):
     def save(*, application, user, form, base_version):
         return application_details_save(application=application, user=user, data=form.cleaned_data,
@@ -81,6 +83,7 @@ def details(request, pk):
 
 
 @login_required
+@idempotent_post
 def plan(request, pk):
     def save(*, application, user, form, base_version):
         return application_plan_save(application=application, user=user, data=form.cleaned_data,

@@ -8,6 +8,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from portal.exceptions import ServiceError
+from portal.idempotency import idempotent_post
 
 from ..completeness import application_sections
 from ..forms import WithdrawForm
@@ -70,6 +71,7 @@ def _handover(application, user) -> dict:
 
 @login_required
 @require_POST
+@idempotent_post
 def mark_ready(request, pk):
     """The editor hands the finished application over to the signatory."""
     application = get_application(request, pk)
@@ -89,6 +91,7 @@ def mark_ready(request, pk):
 
 @login_required
 @require_POST
+@idempotent_post
 def submit(request, pk):
     application = get_application(request, pk)
     was_submitted = application.status == ApplicationStatus.SUBMITTED
@@ -106,6 +109,7 @@ def submit(request, pk):
 
 
 @login_required
+@idempotent_post
 def withdraw(request, pk):
     application = get_application(request, pk)
     refusal = APPLICATION.check(application, "withdraw", request.user)
@@ -125,6 +129,7 @@ def withdraw(request, pk):
 
 @login_required
 @require_POST
+@idempotent_post
 def reopen(request, pk):
     application = get_application(request, pk)
     try:
@@ -138,6 +143,7 @@ def reopen(request, pk):
 
 @login_required
 @require_POST
+@idempotent_post
 def copy_previous(request, pk):
     """Copy last year's measures and projects into this (empty) draft."""
     application = get_application(request, pk)

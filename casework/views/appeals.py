@@ -13,6 +13,7 @@ from applications.selectors import applications_visible_to
 from portal.exceptions import ServiceError
 from portal.files import serve_stored_file
 from portal.formatting import local_date
+from portal.idempotency import idempotent_post
 from portal.models import OFFICE_ROLES
 from portal.permissions import office_ids_with_role, require
 
@@ -27,6 +28,7 @@ from .common import decision_of, decision_url, office_application
 
 
 @login_required
+@idempotent_post
 def appeal_new(request, pk):
     application = office_application(request, pk)
     decision_ = decision_of(application)
@@ -59,6 +61,7 @@ def appeal_new(request, pk):
 
 
 @login_required
+@idempotent_post
 def appeal_handle(request, appeal_pk):
     appeal = get_object_or_404(
         Appeal.objects.filter(decision__application__round__office_id__in=office_ids_with_role(
@@ -90,6 +93,7 @@ def appeal_handle(request, appeal_pk):
 
 
 @login_required
+@idempotent_post
 def appeal_lodge(request, pk):
     """The signatory's appeal form. Before the letter is sent there is nothing here (404, as for
     anyone outside the organisation); an editor is told that the signatory lodges it (403)."""

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from portal.idempotency import idempotent_post
 from portal.permissions import require
 
 from ..forms import DecisionsApproveForm
@@ -43,6 +44,7 @@ def round_decisions(request, round_pk):
 
 @login_required
 @require_POST
+@idempotent_post
 def round_decisions_approve(request, round_pk):
     round_ = office_round(request, round_pk)
     require(can_approve_decisions_of_round(request.user, round_))

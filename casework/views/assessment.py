@@ -13,6 +13,7 @@ from applications.rules import competence_plan_is_up_to_date
 from applications.selectors import application_history, application_totals
 from applications.workflow import APPLICATION
 from portal.exceptions import ServiceError, StaleEdit
+from portal.idempotency import idempotent_post
 from portal.permissions import require
 
 from ..forms import AssessmentForm, InformationRequestForm
@@ -60,6 +61,7 @@ def _saved_now(application) -> dict:
 
 @login_required
 @require_POST
+@idempotent_post
 def start_assessment(request, pk):
     """Take a submitted application into assessment (a POST: a link or prefetch must never do it)."""
     application = office_application(request, pk)
@@ -73,6 +75,7 @@ def start_assessment(request, pk):
     return redirect("office:assess", pk=application.pk)
 
 @login_required
+@idempotent_post
 def assess(request, pk):
     application = office_application(request, pk)
     require(can_assess(request.user, application))
@@ -125,6 +128,7 @@ def _information_request_refusal(application, user) -> str:
     return str(APPLICATION.check(application, "return", user))
 
 @login_required
+@idempotent_post
 def request_information(request, pk):
     application = office_application(request, pk)
     require(can_assess(request.user, application))

@@ -10,6 +10,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from portal.exceptions import ServiceError, StaleEdit
+from portal.idempotency import idempotent_post
 from portal.models import Role
 from portal.permissions import roles_for
 
@@ -54,6 +55,7 @@ def board(request, round_pk):
 
 @login_required
 @require_POST
+@idempotent_post
 def board_accept(request, round_pk):
     round_ = office_round(request, round_pk)
     form = BoardAcceptForm(request.POST, application_ids=round_.applications.values_list("pk", flat=True))
@@ -88,6 +90,7 @@ def board_accept(request, round_pk):
 
 @login_required
 @require_POST
+@idempotent_post
 def send_letters(request, round_pk):
     round_ = office_round(request, round_pk)
     try:

@@ -16,6 +16,7 @@ from applications.selectors import applications_visible_to
 from portal.csp import framed_document_policy
 from portal.exceptions import ServiceError
 from portal.files import serve_stored_file
+from portal.idempotency import idempotent_post
 from portal.models import LanguageForm
 from portal.permissions import require
 
@@ -44,6 +45,7 @@ def _decision_form_initial(application, decision) -> dict:
 
 
 @login_required
+@idempotent_post
 def decision(request, pk):
     """The proposed awards and the outcome they give, the proposal form, the stored decision with
     its status and the buttons its state allows, the letter and the appeals."""
@@ -108,6 +110,7 @@ def decision(request, pk):
 
 @login_required
 @require_POST
+@idempotent_post
 def approve(request, pk):
     application = office_application(request, pk)
     decision_ = decision_of(application)
@@ -128,6 +131,7 @@ def approve(request, pk):
 
 @login_required
 @require_POST
+@idempotent_post
 def return_proposal(request, pk):
     """The approver sends the proposal back to the caseworker with a comment."""
     application = office_application(request, pk)
@@ -148,6 +152,7 @@ def return_proposal(request, pk):
 
 @login_required
 @require_POST
+@idempotent_post
 def send(request, pk):
     application = office_application(request, pk)
     decision_ = decision_of(application)

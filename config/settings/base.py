@@ -85,6 +85,8 @@ TEMPLATES = [
                 "casework.context_processors.enums",
                 "reporting.context_processors.enums",
             ],
+            # `{% form_key %}` in every POST form, without a `{% load %}` to forget (portal.idempotency)
+            "builtins": ["portal.templatetags.portal_forms"],
         },
     },
 ]
@@ -217,6 +219,8 @@ CELERY_BEAT_SCHEDULE = {
     "report-signature-requests-catch-up": {"task": "reporting.signature_requests_catch_up", "schedule": 600.0,
                                            "options": {"expires": 590}},
     "archive-catch-up": {"task": "archive.catch_up", "schedule": 600.0, "options": {"expires": 590}},
+    # the forms' idempotency keys older than a day (portal.idempotency.KEEP)
+    "form-keys-purge": {"task": "portal.form_keys_purge", "schedule": 3600.0, "options": {"expires": 3590}},
 }
 
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")

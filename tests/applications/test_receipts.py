@@ -3,14 +3,17 @@ Norwegian time, made once per submission and e-mailed once to the signatory and 
 
 import datetime as dt
 import logging
+import threading
 
 import pytest
 import time_machine
 from celery.exceptions import Retry
 from django.core import mail
+from django.db import connection
 from django.utils import timezone
 
-from applications.models import EventKind, Receipt
+from applications import receipts
+from applications.models import Application, EventKind, Receipt
 from applications.receipts import receipt_create, receipt_render_pdf, receipt_send
 from applications.selectors import receipt_email_key, receipts_missing, receipts_not_emailed
 from applications.services import application_reopen, application_submit, application_withdraw
@@ -26,6 +29,7 @@ from tests.applications.factories import (
 )
 from tests.helpers import pdf_text, stub_task
 from tests.portal.factories import (
+    MINIMAL_PDF,
     MembershipFactory,
     SentEmailFactory,
     UserFactory,
@@ -314,3 +318,76 @@ def test_the_receipt_email_and_pdf_name_the_office_as_in_the_rounds_year(year, n
     assert f"{named} har mottatt søknaden" in message.body and not_named not in message.body
     text = " ".join(pdf_text(message.attachments[0][1]))
     assert named in text and not_named not in text
+
+
+# --- no lock while the PDF renders -----------------------------------------------------------------
+
+@pytest.mark.parametrize("opened_for_editing", [returned, reopened])
+def test_a_receipt_rendered_while_the_application_was_opened_for_editing_is_not_stored(
+        monkeypatch, opened_for_editing):
+    """The render holds no lock, so the application may be opened meanwhile: what was rendered may
+    not be what was submitted, and is thrown away."""
+    application = submitted_application()
+
+    def render_while_opened(*, application):
+        opened_for_editing(Application.objects.get(pk=application.pk))
+        return MINIMAL_PDF
+
+    monkeypatch.setattr(receipts, "receipt_render_pdf", render_while_opened)
+    assert receipt_create(application_id=application.pk, submission_number=1) is None
+    assert not Receipt.objects.exists()
+    assert not application.events.filter(kind=EventKind.RECEIPT_CREATED).exists()
+
+
+def test_a_receipt_another_run_stored_while_this_one_rendered_is_kept_and_this_render_thrown_away(
+        monkeypatch, media):
+    application = submitted_application()
+    real_render = receipts.receipt_render_pdf
+
+    def render_while_another_run_stores(*, application):
+        monkeypatch.setattr(receipts, "receipt_render_pdf", real_render)
+        first = receipt_create(application_id=application.pk, submission_number=1)  # the other run
+        assert first is not None and first.pdf
+        return b"%PDF-1.4 this run's render, never stored"
+
+    monkeypatch.setattr(receipts, "receipt_render_pdf", render_while_another_run_stores)
+    receipt = receipt_create(application_id=application.pk, submission_number=1)
+    assert Receipt.objects.get() == receipt
+    assert b"never stored" not in receipt.pdf.open("rb").read()
+    assert len(list((media / "receipts").rglob("*.pdf"))) == 1
+    assert application.events.filter(kind=EventKind.RECEIPT_CREATED).count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_runs_at_once_render_side_by_side_and_store_one_receipt(monkeypatch, media):
+    """Both runs are in the render at the same moment (a barrier), which they could not be if the
+    render held the application's row: the second would wait at the lock. One receipt is stored."""
+    application = submitted_application()
+    barrier = threading.Barrier(2, timeout=20)
+
+    def render(*, application):
+        barrier.wait()  # both render at once: neither holds the row (the old code timed out here)
+        return MINIMAL_PDF
+
+    monkeypatch.setattr(receipts, "receipt_render_pdf", render)
+    outcomes = []
+
+    def run():
+        try:
+            outcomes.append(receipt_create(application_id=application.pk, submission_number=1))
+        except Exception as error:  # noqa: BLE001 - reported below
+            outcomes.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert all(isinstance(outcome, Receipt) for outcome in outcomes), outcomes
+    assert len(outcomes) == 2 and outcomes[0].pk == outcomes[1].pk
+    assert Receipt.objects.filter(application=application).count() == 1
+    assert len(list((media / "receipts").rglob("*.pdf"))) == 1
+    assert application.events.filter(kind=EventKind.RECEIPT_CREATED).count() == 1

@@ -3,10 +3,12 @@ give the role), role changes, removals and deactivation, and the log each writes
 
 import datetime as dt
 import re
+import threading
 
 import pytest
 import time_machine
 from django.core import mail
+from django.db import connection
 from django.utils import timezone
 
 from applications.models import Application
@@ -294,3 +296,42 @@ def test_the_national_admin_invites_an_office_admin_who_then_invites_caseworkers
     assert list(events.order_by("id")) == [
         (AccessEventKind.INVITED, Role.OFFICE_ADMIN), (AccessEventKind.INVITATION_ACCEPTED, Role.OFFICE_ADMIN),
         (AccessEventKind.INVITED, Role.CASEWORKER), (AccessEventKind.INVITED, Role.APPROVER)]
+
+
+def test_a_role_removed_meanwhile_is_not_changed_and_says_so(organisation):
+    signatory = MembershipFactory(role=Role.SIGNATORY, organisation=organisation).user
+    editor = MembershipFactory(role=Role.EDITOR, organisation=organisation)
+    Membership.objects.filter(pk=editor.pk).delete()  # another page removed it
+    with pytest.raises(PeopleError, match="This role was removed meanwhile."):
+        membership_change_role(user=signatory, membership=editor, role=Role.SIGNATORY)
+    assert not Membership.objects.filter(user=editor.user).exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_role_changes_at_once_that_merge_into_each_other_leave_the_person_one_role(organisation):
+    """Editor to signatory and signatory to editor of one person in one place, at the same moment:
+    each merges into the other's role. Locked together in one order they run one after the other;
+    each reading the other's role unlocked, both were deleted."""
+    giver = MembershipFactory(role=Role.SIGNATORY, organisation=organisation).user
+    editor = MembershipFactory(role=Role.EDITOR, organisation=organisation)
+    signatory = MembershipFactory(role=Role.SIGNATORY, organisation=organisation, user=editor.user)
+    barrier, errors = threading.Barrier(2, timeout=20), []
+
+    def change(membership, role):
+        try:
+            barrier.wait()
+            membership_change_role(user=giver, membership=membership, role=role)
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=change, args=(editor, Role.SIGNATORY)),
+               threading.Thread(target=change, args=(signatory, Role.EDITOR))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert all(isinstance(error, PeopleError) for error in errors), errors
+    assert Membership.objects.filter(user=editor.user, organisation=organisation).count() == 1
