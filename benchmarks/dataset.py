@@ -10,7 +10,8 @@ the benchmark's own database, so its rows have the factories' shape:
 - last year: every municipality's application decided, its letter sent, its report made, half of
   the reports handed in;
 - "the 5": an extra office (test county) whose round has 5 applications, and then the two largest
-  offices' applications submitted, assessed (scored, awards proposed) and some decisions proposed.
+  offices' applications submitted and assessed (scored; the board's suggestion not yet accepted), three
+  of each with their awards set and a decision proposed.
 
 Before the assessments the database is copied (`CREATE DATABASE … TEMPLATE`) to `<db>_rush_fresh`:
 the rush needs every municipality's application still a draft, and copies it to `<db>_rush` each time. The lines, users and memberships are
@@ -158,8 +159,8 @@ def _last_year(round_, organisations, signatories, staff, per_office: int, pools
 
 
 def _assess(round_, staff, rng, *, decisions: int) -> None:
-    """The round's drafts submitted (as the factory's trait leaves them), assessed and scored by the
-    office's caseworkers with awards proposed; `decisions` of them with a decision proposed."""
+    """The round's drafts submitted, assessed and scored by the office's caseworkers; `decisions` of
+    them with their awards set and a decision proposed."""
     applications = list(round_.applications.order_by("pk"))
     caseworkers = staff[Role.CASEWORKER]
     for n, application in enumerate(applications):
@@ -167,15 +168,12 @@ def _assess(round_, staff, rng, *, decisions: int) -> None:
         # service does but without queueing the receipt task; the receipt is the factory's stored PDF
         application = APPLICATION.perform(application, "submit", user=application.created_by).object
         ReceiptFactory(application=application, submission_number=application.submission_count)
-        share = rng.choice([1.0, 0.8, 0.5, 0.0])
-        awards = "full" if share == 1.0 else [
-            int(line.amount_applied * share) // 1000 * 1000
-            for line in [*application.measures.order_by("pk"), *application.projects.order_by("pk")]]
+        # scored, no awards yet: what the board suggests (by score, within the budget) is still to accept
         AssessmentFactory(application=application, started_by=caseworkers[n % len(caseworkers)],
-                          scored=rng.randint(1, 5), awarded=awards, notes="Godt forankret i kompetanseplanen.")
-        if n < decisions:
+                          scored=rng.randint(1, 5), notes="Godt forankret i kompetanseplanen.")
+        if n < decisions:  # a few decided by hand: their awards set and a decision proposed
             DecisionFactory(application=application, caseworker=caseworkers[0], approver=staff[Role.APPROVER][0],
-                            awarded=awards)
+                            awarded="full")
 
 
 def offices_by_size() -> list[Office]:
@@ -217,7 +215,7 @@ def build(*, size: str = "national", seed: int = 13, last_year_per_office: int |
             staff = _staff(office, caseworkers=5 if office == largest[0] else 2)
             signatories = _people(organisations, rng)
             current = RoundFactory(scheme=scheme, office=office, year=year, with_criteria=True,
-                                   budget=120_000 * max(len(organisations), 5) * 10)
+                                   budget=1_500_000 * len(organisations))  # about 40 % of what is applied for
             last = RoundFactory(scheme=scheme, office=office, year=year - 1, with_criteria=True, closed=True,
                                 budget=1_000_000 * max(len(organisations), 5))
             _drafts(current, organisations, signatories, pools, rng)

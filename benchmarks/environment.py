@@ -78,6 +78,13 @@ def database_recreate(name: str, *, template: str | None = None) -> None:
     connection.close()
 
 
+def database_drop(name: str) -> None:
+    connection = _admin()
+    with connection.cursor() as cursor:
+        cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+    connection.close()
+
+
 def machine() -> dict:
     """Cores, memory and load of this machine, and the commit measured."""
     meminfo = dict(line.split(":", 1) for line in Path("/proc/meminfo").read_text().splitlines() if ":" in line)

@@ -83,7 +83,7 @@ def main(argv=None) -> int:
         built = build_dataset(args)
     from benchmarks import report
 
-    results = {"date": dt.datetime.now().isoformat(timespec="seconds"), "machine": environment.machine(),
+    results = {"date": dt.datetime.now().astimezone().isoformat(timespec="seconds"), "machine": environment.machine(),
                "dataset": built, "args": {k: v for k, v in vars(args).items()}, "parts": {}}
     for part in parts:
         module = __import__(f"benchmarks.{part}", fromlist=["measure"])

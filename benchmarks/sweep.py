@@ -1,31 +1,31 @@
 """1d. The reminder sweep over every round at national size, at a moment when the application
-reminders of 14 and 7 days before the deadline are due for every draft: its seconds (wall and CPU)
+reminders of 14 and 7 days before the deadline are due for every draft (every municipality's, as
+before the two largest offices' were submitted): its seconds (wall and CPU)
 and queries, then those of the next sweep at the same moment (everything sent: the usual sweep).
-Both run in a transaction rolled back afterwards, so the data set is left as it was."""
+Both run on a copy of the data set (`<db>_sweep`, dropped afterwards): the sweep claims each reminder in
+a durable transaction of its own, so it cannot be rolled back from outside."""
 
 import datetime as dt
 import time
 
-from django.db import connection, transaction
-from django.test.utils import CaptureQueriesContext
+from django.db import connection, connections
 
 from applications.models import Application, ApplicationStatus
 from reminders.sweep import reminders_sweep
 from schemes.models import Round
 
+from . import environment
+from .pages import QueryCounter
 from .targets import Target
 
 
-class _Rollback(Exception):
-    pass
-
-
 def _sweep(now):
-    with CaptureQueriesContext(connection) as queries:
+    queries = QueryCounter()
+    with connection.execute_wrapper(queries):
         wall, cpu = time.perf_counter(), time.process_time()
         result = reminders_sweep(now=now)
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-    return {"seconds": round(wall, 2), "cpu_seconds": round(cpu, 2), "queries": len(queries),
+    return {"seconds": round(wall, 2), "cpu_seconds": round(cpu, 2), "queries": queries.count,
             "due": result.due, "sent": result.sent, "failed": result.failed}
 
 
@@ -34,17 +34,24 @@ TARGETS: list[Target] = []  # the issue sets no target for the sweep: its figure
 
 def measure(*, args, built) -> dict:
     year = dt.date.today().year
-    closes = min(Round.objects.filter(year=year).values_list("closes_at", flat=True))
-    now = closes - dt.timedelta(days=7) + dt.timedelta(hours=1)  # 14 and 7 days before: both due
-    drafts = Application.objects.filter(round__year=year, status=ApplicationStatus.DRAFT).count()
-    results = {"now": now.isoformat(), "rounds": Round.objects.count(), "drafts": drafts}
+    copy = f"{environment.DATABASE}_sweep"
+    connections.close_all()
+    # the copy taken before the two largest offices' applications were submitted: every municipality's draft
+    template = f"{built['rush_database']}_fresh" if built.get("rush_database") else environment.DATABASE
+    environment.database_recreate(copy, template=template)
+    settings_db = connections["default"].settings_dict
+    settings_db["NAME"] = copy
     try:
-        with transaction.atomic():
-            results["first"] = _sweep(now)
-            results["second"] = _sweep(now)
-            raise _Rollback
-    except _Rollback:
-        pass
+        closes = min(Round.objects.filter(year=year).values_list("closes_at", flat=True))
+        now = closes - dt.timedelta(days=7) + dt.timedelta(hours=1)  # 14 and 7 days before: both due
+        drafts = Application.objects.filter(round__year=year, status=ApplicationStatus.DRAFT).count()
+        results = {"now": now.isoformat(), "rounds": Round.objects.count(), "drafts": drafts}
+        results["first"] = _sweep(now)
+        results["second"] = _sweep(now)
+    finally:
+        connections.close_all()
+        settings_db["NAME"] = environment.DATABASE
+        environment.database_drop(copy)
     first, second = results["first"], results["second"]
     results["summary"] = (
         f"At {now:%Y-%m-%d %H:%M} over {results['rounds']} rounds and {drafts} drafts: the first sweep "
