@@ -79,9 +79,9 @@ def _office_letters(round_: Round, wait: float) -> dict:
 
 TARGETS = [
     Target("a receipt (median)", "≤ 0.5 s", lambda r: r["rows"]["receipt"]["median"] <= 0.5,
-           lambda r: f'{r["rows"]["receipt"]["median"]} s'),
+           lambda r: f'{r["rows"]["receipt"]["median"]} s ({r["rows"]["receipt (CPU)"]["median"]} CPU-s)'),
     Target("a letter (median)", "≤ 0.25 s", lambda r: r["rows"]["decision letter"]["median"] <= 0.25,
-           lambda r: f'{r["rows"]["decision letter"]["median"]} s'),
+           lambda r: f'{r["rows"]["decision letter"]["median"]} s ({r["rows"]["decision letter (CPU)"]["median"]} CPU-s)'),
 ]
 
 
