@@ -23,6 +23,7 @@ from the last submission to the last receipt (waiting at most `--receipt-wait` s
 
 import asyncio
 import datetime as dt
+import logging
 import os
 import re
 import signal
@@ -366,6 +367,8 @@ TARGETS = [
 
 
 def measure(*, args, built) -> dict:
+    for name in ("httpx", "httpcore"):  # not a log line per request of the load generator
+        logging.getLogger(name).setLevel(logging.WARNING)
     if not built.get("rush_database"):
         return {"summary": "no rush database was built", "targets": []}
     # a fresh copy of the drafts for every rush (the one before may have submitted them)
