@@ -63,7 +63,7 @@ def caseworker_subject(office: Office, n: int) -> str:
 
 @dataclass
 class Built:
-    """What the build made, for the measurements to find it again (stored as JSON beside the results)."""
+    """What the build made, for the measurements to find it again (var/bench/built.json, and in the results)."""
 
     seconds: float = 0.0
     counts: dict = field(default_factory=dict)
