@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 PYTEST_ARGS ?= -n auto
 DEV_SETTINGS := config.settings.dev
 
-.PHONY: run oidc-provider install test test-fast lint-imports migrate messages compilemessages check clean
+.PHONY: run oidc-provider install test test-fast lint-imports migrate messages compilemessages check clean bench
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -53,6 +53,15 @@ messages: install
 
 compilemessages: install
 	$(PY) manage.py compilemessages --ignore '.venv/*'
+
+# Not part of `make test`: builds the national data set in its own database (tp_bench) and measures the
+# pages, the deadline rush, the PDFs and the reminder sweep on production settings with PostgreSQL and
+# Redis (benchmarks/run.py). The table is printed and written to benchmarks/results/ (LATEST.md).
+# `make bench BENCH_ARGS="--only pages --size small"` for a quick run; `--help` for the rest.
+BENCH_ARGS ?=
+bench: install
+	$(PIP) install --quiet -e '.[test,bench]'
+	$(PY) -m benchmarks.run $(BENCH_ARGS)
 
 check: install
 	DJANGO_SETTINGS_MODULE=config.settings.production SECRET_KEY=check-only-$$(head -c 32 /dev/urandom | base64) \
