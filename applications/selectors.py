@@ -86,9 +86,16 @@ def application_previous(*, application: Application) -> Application | None:
     )
 
 
-def application_with_lines(*, pk: int) -> Application:
+LINE_RELATIONS = frozenset({"measures", "projects", "attachments"})  # what `line_prefetches` reads
+
+
+def application_with_lines(*, pk: int, read: Application | None = None) -> Application:
     """One application with its lines and files prefetched, for rules that read them all (the
-    submission guard), unscoped: callers have already checked who may act."""
+    submission guard), unscoped: callers have already checked who may act. `read`: the application
+    as this request already read it with them (the check page's), used as it is; a row locked for a
+    transition has none prefetched and is read afresh."""
+    if read is not None and LINE_RELATIONS <= getattr(read, "_prefetched_objects_cache", {}).keys():
+        return read
     return (
         Application.objects.select_related("round__scheme", "organisation")
         .prefetch_related(*line_prefetches())

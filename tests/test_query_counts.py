@@ -175,7 +175,8 @@ def test_a_draft_task_list_reads_the_same_queries_with_5_and_52_lines(rounds):
         counts.append([queries_of(client, url(name, draft)) for name in
                        ("applications:overview", "applications:summary", "applications:check")])
     assert counts[0] == counts[1]
-    assert max(counts[1]) <= 13
+    ceilings = [8, 7, 9]  # task list, summary, check (the check page read 13 while its guard read the lines again)
+    assert all(count <= ceiling for count, ceiling in zip(counts[1], ceilings, strict=True)), counts
 
 
 @pytest.mark.parametrize("size", [SMALL, LARGE])
