@@ -61,6 +61,13 @@ def application_get_full(*, user, pk: int) -> Application:
     )
 
 
+def application_get(*, user, pk: int) -> Application:
+    """One application without its lines, for a request that hands it to a service which locks and
+    reads it again (a submission). Raises Application.DoesNotExist when the user may not see it."""
+    return (applications_visible_to(user=user).select_related("round__scheme", "round__office", "organisation")
+            .get(pk=pk))
+
+
 def applications_for_organisations(*, user) -> QuerySet[Application]:
     """The municipality's start page: its applications across rounds, newest round first, with what
     the next step reads (lines and files for what is missing, the marks for signature)."""

@@ -218,3 +218,27 @@ def test_a_logged_in_page_costs_at_most_two_queries_besides_its_view(rounds):
             response = client.get("/__header-only__/")
         assert response.status_code == 200
         assert len(queries) <= 2, queries
+
+
+def test_saving_a_section_and_submitting_cost_the_same_with_1_and_6_projects(rounds):
+    """The municipality's deadline-day writes: the view reads what it checks, the service locks and
+    reads again; neither grows with the application's lines."""
+    from tests.applications.factories import ready_to_submit
+
+    counts = []
+    for extra in (0, 5):
+        draft = ready_to_submit(round=rounds[SMALL]["round"])
+        InnovationProjectFactory.create_batch(extra, application=draft)
+        client = client_of(member(draft.organisation, Role.SIGNATORY))
+        details = {"contact_name": "Kari Nilsen", "contact_email": "kari@kommune.example", "contact_phone": "",
+                   "project_priorities": "Prosjekt 1 først.", "competence_raising_plan": "Vi skal heve kompetansen.",
+                   "version": draft.details_version}
+        with counted() as saving:
+            assert client.post(url("applications:details", draft), details).status_code == 302
+        with counted() as submitting:
+            assert client.post(url("applications:submit", draft)).status_code == 302
+        draft.refresh_from_db()
+        assert draft.status == ApplicationStatus.SUBMITTED
+        counts.append((len(saving), len(submitting)))
+    assert counts[0] == counts[1]
+    assert counts[1][0] <= 13 and counts[1][1] <= 16  # submitting read 21 while its view read the lines too
