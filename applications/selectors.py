@@ -3,7 +3,7 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -61,6 +61,13 @@ def application_get_full(*, user, pk: int) -> Application:
     )
 
 
+def application_get(*, user, pk: int) -> Application:
+    """One application without its lines, for a request that hands it to a service which locks and
+    reads it again (a submission). Raises Application.DoesNotExist when the user may not see it."""
+    return (applications_visible_to(user=user).select_related("round__scheme", "round__office", "organisation")
+            .get(pk=pk))
+
+
 def applications_for_organisations(*, user) -> QuerySet[Application]:
     """The municipality's start page: its applications across rounds, newest round first, with what
     the next step reads (lines and files for what is missing, the marks for signature)."""
@@ -86,9 +93,16 @@ def application_previous(*, application: Application) -> Application | None:
     )
 
 
-def application_with_lines(*, pk: int) -> Application:
+LINE_RELATIONS = frozenset({"measures", "projects", "attachments"})  # what `line_prefetches` reads
+
+
+def application_with_lines(*, pk: int, read: Application | None = None) -> Application:
     """One application with its lines and files prefetched, for rules that read them all (the
-    submission guard), unscoped: callers have already checked who may act."""
+    submission guard), unscoped: callers have already checked who may act. `read`: the application
+    as this request already read it with them (the check page's), used as it is; a row locked for a
+    transition has none prefetched and is read afresh."""
+    if read is not None and LINE_RELATIONS <= getattr(read, "_prefetched_objects_cache", {}).keys():
+        return read
     return (
         Application.objects.select_related("round__scheme", "organisation")
         .prefetch_related(*line_prefetches())
@@ -107,6 +121,7 @@ class Totals:
     measure_count: int
     project_count: int
     mental_health_applied: int
+    mental_health_count: int = 0  # measures that concern rus og psykisk helse, whatever their amount
 
     @property
     def applied(self) -> int:
@@ -135,7 +150,39 @@ def application_totals(*, application: Application) -> Totals:
         measure_count=len(measures),
         project_count=len(projects),
         mental_health_applied=sum(m.amount_applied or 0 for m in measures if m.concerns_mental_health),
+        mental_health_count=sum(1 for m in measures if m.concerns_mental_health),
     )
+
+
+NO_LINES = Totals(0, 0, 0, 0, 0, 0, 0, 0, 0)
+
+
+def application_totals_by_id(*, applications: QuerySet[Application]) -> dict[int, Totals]:
+    """`application_totals` of many applications at once, added up in the database (two queries,
+    one per kind of line, whatever the number of applications or lines): {application id: Totals}.
+    An application without lines is missing from the dict: use `.get(pk, NO_LINES)`."""
+    ids = applications.order_by().values("pk")
+    measures = {row.pop("application_id"): row for row in (
+        CompetenceMeasure.objects.filter(application_id__in=ids).order_by().values("application_id").annotate(
+            applied=Sum("amount_applied", default=0), cost=Sum("total_cost", default=0),
+            own=Sum("own_funding", default=0), count=Count("pk"),
+            mental_health_applied=Sum("amount_applied", filter=Q(concerns_mental_health=True), default=0),
+            mental_health_count=Count("pk", filter=Q(concerns_mental_health=True))))}
+    projects = {row.pop("application_id"): row for row in (
+        InnovationProject.objects.filter(application_id__in=ids).order_by().values("application_id").annotate(
+            applied=Sum("amount_applied", default=0), budget=Sum("total_budget", default=0),
+            own=Sum("own_share", default=0), count=Count("pk")))}
+    none_m = {"applied": 0, "cost": 0, "own": 0, "count": 0, "mental_health_applied": 0, "mental_health_count": 0}
+    none_p = {"applied": 0, "budget": 0, "own": 0, "count": 0}
+    totals = {}
+    for pk in measures.keys() | projects.keys():
+        m, p = measures.get(pk, none_m), projects.get(pk, none_p)
+        totals[pk] = Totals(
+            measures_applied=m["applied"], measures_cost=m["cost"], measures_own=m["own"],
+            projects_applied=p["applied"], projects_budget=p["budget"], projects_own=p["own"],
+            measure_count=m["count"], project_count=p["count"],
+            mental_health_applied=m["mental_health_applied"], mental_health_count=m["mental_health_count"])
+    return totals
 
 
 def application_history(*, application: Application, include_internal: bool = False) -> QuerySet[ApplicationEvent]:

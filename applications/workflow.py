@@ -50,7 +50,7 @@ def round_is_open(application, user, now) -> str:
 
 
 def application_is_complete(application, user, now) -> str:
-    problems = application_problems(application=application_with_lines(pk=application.pk))
+    problems = application_problems(application=application_with_lines(pk=application.pk, read=application))
     if problems:
         return ngettext(
             "The application is not complete: %(count)d problem must be fixed first.",

@@ -4,7 +4,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import CharField, Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import CharField, Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.fields.json import KT
 from django.utils import timezone
 
@@ -20,7 +20,7 @@ from applications.models import (
     LinePart,
 )
 from applications.rules import NOT_IN_PLAY, competence_plan_is_up_to_date
-from applications.selectors import application_totals
+from applications.selectors import NO_LINES, application_totals_by_id
 from people.models import AccessEvent, AccessEventKind
 from portal.mail import FIRST_TRY, RETRY_FOR, STUCK_AFTER
 from portal.models import ORGANISATION_ROLES, Role, User
@@ -184,28 +184,29 @@ def applications_for_office_round(*, user, round_, status: str = "", organisatio
                                   mental_health: bool | None = None, plan_up_to_date: bool | None = None,
                                   sort: str = "organisation") -> list[Application]:
     """The caseworker's list: submitted (not draft) applications of the round, only of the user's
-    offices, filtered and sorted. Constant queries; the plan filter is computed per row."""
+    offices, filtered and sorted. Constant queries (the sums added up in the database, no line
+    read); the plan filter is computed per row."""
     queryset = (
         Application.objects.filter(round=round_, round__office_id__in=office_ids_with_role(user, *WORKING_ROLES))
         .exclude(status=ApplicationStatus.DRAFT)
         .select_related("organisation", "round", "assessment", "decision")
-        .prefetch_related("measures", "projects", "attachments")
     )
     if status:
         queryset = queryset.filter(status=status)
     if organisation_id:
         queryset = queryset.filter(organisation_id=organisation_id)
     if mental_health is not None:
-        with_mental_health = Q(measures__concerns_mental_health=True)
-        queryset = (queryset.filter(with_mental_health) if mental_health else queryset.exclude(with_mental_health))
-        queryset = queryset.distinct()
+        with_mental_health = Exists(CompetenceMeasure.objects.filter(application=OuterRef("pk"),
+                                                                     concerns_mental_health=True))
+        queryset = queryset.filter(with_mental_health if mental_health else ~with_mental_health)
     rows = list(queryset)
+    totals = application_totals_by_id(applications=queryset)
     for application in rows:
         application.plan_up_to_date = competence_plan_is_up_to_date(application)
-        application.totals = application_totals(application=application)
+        application.totals = totals.get(application.pk, NO_LINES)
         assessment = getattr(application, "assessment", None)
         application.score = assessment.score if assessment else None
-        application.has_mental_health = any(m.concerns_mental_health for m in application.measures.all())
+        application.has_mental_health = application.totals.mental_health_count > 0
         decision = getattr(application, "decision", None)
         application.decision_label = decision.get_status_display() if decision else ""
     if plan_up_to_date is not None:
@@ -285,28 +286,45 @@ class Board:
         return applied_to_budget(self.total_applied, self.round.budget)
 
 
+@dataclass(frozen=True)
+class AwardSums:
+    """The proposed awards of one application's lines, added up in the database."""
+
+    lines: int = 0  # how many lines it has
+    unset: int = 0  # how many have no proposed award yet
+    so_far: int = 0  # the awards set so far
+
+    @property
+    def proposed(self) -> int | None:
+        """The whole proposal; None while some line (or every line: none) has no award."""
+        return None if not self.lines or self.unset else self.so_far
+
+
+def award_sums_by_id(*, applications: QuerySet[Application]) -> dict[int, AwardSums]:
+    """{application id: AwardSums}, in two queries (one per kind of line), whatever the size."""
+    ids = applications.order_by().values("pk")
+    sums: dict[int, AwardSums] = {}
+    for model in LINE_MODELS.values():
+        rows = (model.objects.filter(application_id__in=ids).order_by().values("application_id")
+                .annotate(lines=Count("pk"), unset=Count("pk", filter=Q(proposed_award__isnull=True)),
+                          so_far=Sum("proposed_award", default=0)))
+        for row in rows:
+            before = sums.get(row["application_id"], AwardSums())
+            sums[row["application_id"]] = AwardSums(before.lines + row["lines"], before.unset + row["unset"],
+                                                    before.so_far + row["so_far"])
+    return sums
+
+
 def _board_queryset(round_) -> QuerySet[Application]:
-    return (
-        Application.objects.filter(round=round_).exclude(status__in=NOT_IN_PLAY)
-        .select_related("organisation", "round", "assessment", "decision")
-        .prefetch_related(
-            Prefetch("measures", queryset=CompetenceMeasure.objects.order_by("id")),
-            Prefetch("projects", queryset=InnovationProject.objects.order_by("priority_rank", "id")),
-            "attachments",
-        )
-    )
+    return (Application.objects.filter(round=round_).exclude(status__in=NOT_IN_PLAY)
+            .select_related("organisation", "round", "assessment", "decision"))
 
 
-def _board_row(application: Application) -> BoardRow:
-    lines = [*application.measures.all(), *application.projects.all()]
-    totals = application_totals(application=application)
+def _board_row(application: Application, totals, awards: AwardSums) -> BoardRow:
     assessment = getattr(application, "assessment", None)
     decision = getattr(application, "decision", None)
     return BoardRow(
-        application=application, applied=totals.applied,
-        proposed=None if not lines or any(line.proposed_award is None for line in lines)
-        else sum(line.proposed_award for line in lines),
-        proposed_so_far=sum(line.proposed_award or 0 for line in lines),
+        application=application, applied=totals.applied, proposed=awards.proposed, proposed_so_far=awards.so_far,
         score=assessment.score if assessment else None, mental_health_applied=totals.mental_health_applied,
         plan_up_to_date=competence_plan_is_up_to_date(application),
         decided=decision.total_awarded if assessment_locked(decision) else None,
@@ -322,8 +340,13 @@ BOARD_SORTERS = {
 
 
 def board_for_round(*, round_, sort: str = "score") -> Board:
-    """The round's board, recomputed from what is stored: constant queries, whatever its size."""
-    board = Board(round=round_, rows=[_board_row(application) for application in _board_queryset(round_)])
+    """The round's board, recomputed from what is stored: constant queries, whatever its size (the
+    sums are added up in the database; no line is read)."""
+    queryset = _board_queryset(round_)
+    totals, awards = application_totals_by_id(applications=queryset), award_sums_by_id(applications=queryset)
+    board = Board(round=round_, rows=[_board_row(application, totals.get(application.pk, NO_LINES),
+                                                 awards.get(application.pk, AwardSums()))
+                                      for application in queryset])
     allocation_suggest(board.rows, board.budget)
     for rank, row in enumerate(sorted(board.rows, key=suggestion_order_key), start=1):
         row.rank = rank

@@ -35,7 +35,7 @@ from casework.selectors import (
 )
 from portal.models import OFFICE_ROLES, Role
 from portal.permissions import administered_office_ids, is_national_admin, office_ids_with_role, roles_held
-from portal.selectors import memberships_for_user
+from portal.selectors import user_memberships
 from reminders.selectors import UnsentSummary, reminders_without_recipient, unsent_emails_summary
 from reporting.selectors import (
     reports_due_for_organisations,
@@ -243,7 +243,7 @@ def home_for(*, user, now: dt.datetime | None = None) -> Home:
     """Every section the user's roles give them (a person may hold several), and their roles."""
     now = now or timezone.now()
     roles = roles_held(user)
-    home = Home(memberships=list(memberships_for_user(user=user)))
+    home = Home(memberships=user_memberships(user))
     if roles & {Role.EDITOR, Role.SIGNATORY}:
         home.municipality = municipality_section(user=user, now=now)
     if Role.CASEWORKER in roles:

@@ -286,7 +286,7 @@ def join(request, token):
             except PeopleError as error:
                 form.add_error(None, str(error))
             else:
-                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                login(request, user, backend="portal.backends.PasswordBackend")
                 return _accept(request, token)
     return render(request, "people/join.html", {
         "invitation": invitation, "has_user": has_user, "form": form,

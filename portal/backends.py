@@ -19,10 +19,25 @@ from .oidc import (
     id_token_verify,
     provider_settings,
 )
-from .selectors import identity_get
+from .selectors import identity_get, request_user_get
 from .services import identity_link, identity_used
 
 logger = logging.getLogger(__name__)
+
+
+def _request_user(backend: ModelBackend, user_id):
+    """The user of a session, as every request reads them (`selectors.request_user_get`: two
+    queries, their memberships and unread count included); None when gone or inactive."""
+    user = request_user_get(pk=user_id)
+    return user if user is not None and backend.user_can_authenticate(user) else None
+
+
+class PasswordBackend(ModelBackend):
+    """Django's e-mail and password login (PASSWORD_LOGIN_ENABLED), the session's user read as
+    every request reads them."""
+
+    def get_user(self, user_id):
+        return _request_user(self, user_id)
 
 
 class OIDCBackend(OIDCAuthenticationBackend):
@@ -94,4 +109,4 @@ class OIDCBackend(OIDCAuthenticationBackend):
 
     def get_user(self, user_id):
         # The parent's get_user would keep a deactivated user logged in; Django's refuses them.
-        return ModelBackend.get_user(self, user_id)
+        return _request_user(ModelBackend(), user_id)

@@ -3,9 +3,10 @@ numbers and dates. Services, e-mails and PDFs call these; templates use them as 
 (`portal_tags`)."""
 
 import datetime as dt
+import functools
 
-from django.utils import timezone
-from django.utils.formats import date_format, number_format
+from django.utils import timezone, translation
+from django.utils.formats import date_format, get_format, number_format
 from django.utils.translation import gettext as _
 
 from .validators import format_organisation_number
@@ -19,11 +20,26 @@ def deadline_text(value: dt.datetime | None) -> str:
     return _("%(date)s at %(time)s") % {"date": local.strftime("%d.%m.%Y"), "time": local.strftime("%H:%M")}
 
 
+@functools.lru_cache(maxsize=16)
+def _kroner_format(language: str | None) -> tuple[str, str, bool]:
+    """The kroner sentence and thousands separator of `language`, and whether it groups by three
+    (every language of the portal does), looked up once per process: a board or a receipt writes
+    hundreds of amounts, and Django's number_format asks the format modules again for each."""
+    with translation.override(language):
+        return (str(_("%(amount)s kr")), str(get_format("THOUSAND_SEPARATOR")),
+                get_format("NUMBER_GROUPING") == 3)
+
+
 def kroner(value) -> str:
     """Whole kroner with grouping: '1 500 000 kr' (bokmål/nynorsk), 'NOK 1,500,000' (English)."""
     if value is None or value == "":
         return ""
-    return _("%(amount)s kr") % {"amount": number_format(int(value), force_grouping=True)}
+    sentence, separator, by_three = _kroner_format(translation.get_language())
+    amount = int(value)
+    if not by_three:
+        return sentence % {"amount": number_format(amount, force_grouping=True)}
+    grouped = f"{abs(amount):,}".replace(",", separator)
+    return sentence % {"amount": f"-{grouped}" if amount < 0 else grouped}
 
 
 def local_date(value) -> str:

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 from .models import OFFICE_ROLES, ORGANISATION_ROLES, Office, Role
+from .selectors import user_memberships
 
 
 @dataclass(frozen=True)
@@ -32,12 +33,13 @@ def require(verdict: Verdict) -> None:
 
 
 def _roles(user) -> set[tuple[str, int | None, int | None]]:
-    """The user's memberships as (role, organisation_id, office_id), cached on the user object."""
+    """The user's memberships as (role, organisation_id, office_id), cached on the user object (read
+    from the memberships prefetched with the request's user: `selectors.request_user_get`)."""
     if not getattr(user, "is_authenticated", False):
         return set()
     cached = getattr(user, "_membership_cache", None)
     if cached is None:
-        cached = set(user.memberships.values_list("role", "organisation_id", "office_id"))
+        cached = {(m.role, m.organisation_id, m.office_id) for m in user_memberships(user)}
         user._membership_cache = cached
     return cached
 

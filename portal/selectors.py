@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable
 
-from django.db.models import QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from .models import (
     ORGANISATION_ROLES,
@@ -22,13 +22,40 @@ from .models import (
 def memberships_for_user(*, user) -> QuerySet[Membership]:
     if not user.is_authenticated:
         return Membership.objects.none()
-    return Membership.objects.filter(user=user).select_related("organisation", "office").order_by("role")
+    return Membership.objects.filter(user=user).select_related("organisation", "office").order_by("role", "pk")
+
+
+def request_user_get(*, pk) -> User | None:
+    """The logged-in user as every page needs them, in two queries whatever the page: the user with
+    their unread notifications counted (`notifications_unread`), and their memberships with each
+    organisation and office (prefetched: the roles of `portal.permissions` and the header's
+    affiliations read them from there, so the memberships are read once per request)."""
+    return (User._default_manager
+            .annotate(notifications_unread=Count("notifications", filter=Q(notifications__read_at__isnull=True)))
+            .prefetch_related(Prefetch("memberships", queryset=Membership.objects.select_related(
+                "organisation", "office").order_by("role", "pk")))
+            .filter(pk=pk).first())
+
+
+def user_memberships(user) -> list[Membership]:
+    """The user's memberships with their organisation and office: those prefetched with the user
+    (`request_user_get`), else read now (one query) and kept on the user object."""
+    prefetched = getattr(user, "_prefetched_objects_cache", {}).get("memberships")
+    if prefetched is not None:
+        return list(prefetched)
+    cached = getattr(user, "_memberships_read", None)
+    if cached is None:
+        cached = list(memberships_for_user(user=user))
+        user._memberships_read = cached
+    return cached
 
 
 def affiliations_for_user(*, user) -> list[str]:
     """Names of the organisations and offices the user acts for, as shown in the page header."""
     names: list[str] = []
-    for membership in memberships_for_user(user=user):
+    if not user.is_authenticated:
+        return names
+    for membership in user_memberships(user):
         where = membership.organisation or membership.office
         label = str(where) if where else "Helsedirektoratet"
         if label not in names:
@@ -69,8 +96,13 @@ def notifications_for(*, user) -> QuerySet[Notification]:
 
 
 def unread_count(*, user) -> int:
+    """How many of the user's notifications are unread: counted with the user when they were read
+    for the request (`request_user_get`), else one COUNT query."""
     if not user.is_authenticated:
         return 0
+    counted = getattr(user, "notifications_unread", None)
+    if counted is not None:
+        return counted
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
 
 

@@ -4,13 +4,14 @@ from portal.permissions import require
 
 from ..models import Application
 from ..permissions import can_edit_application, can_view_application, is_applicant
-from ..selectors import application_get_full
+from ..selectors import application_get, application_get_full
 
 
-def get_application(request, pk) -> Application:
-    """The application if the user may see it; 404 otherwise (never reveals that it exists)."""
+def get_application(request, pk, *, with_lines: bool = True) -> Application:
+    """The application if the user may see it; 404 otherwise (never reveals that it exists).
+    `with_lines=False`: without its lines and files, for a view that only hands it to a service."""
     try:
-        application = application_get_full(user=request.user, pk=pk)
+        application = (application_get_full if with_lines else application_get)(user=request.user, pk=pk)
     except Application.DoesNotExist:
         raise Http404
     require(can_view_application(request.user, application))

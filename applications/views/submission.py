@@ -93,7 +93,7 @@ def mark_ready(request, pk):
 @require_POST
 @idempotent_post
 def submit(request, pk):
-    application = get_application(request, pk)
+    application = get_application(request, pk, with_lines=False)  # the service reads it again under its lock
     was_submitted = application.status == ApplicationStatus.SUBMITTED
     try:
         submitted = application_submit(application=application, user=request.user)

@@ -2,6 +2,7 @@
 the municipality for more information. Views call these; they never write the models."""
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.models import LINE_MODELS, Application, ApplicationEvent, ApplicationStatus
@@ -96,21 +97,106 @@ def assessment_save(*, application: Application, user, scores: dict[int, int | N
     return assessment
 
 
+def _award_set(part: str, line, amount: int | None) -> dict | None:
+    """Set one line's proposed award (not saved): refused above the amount applied for; returns the
+    change as the AWARDS_CHANGED event records it, or None when the award stays as it was."""
+    if amount is not None and amount > (line.amount_applied or 0):
+        raise CaseworkError(_("%(title)s: the award cannot be more than the %(applied)s kroner applied for.") % {
+            "title": line.title, "applied": line.amount_applied or 0})
+    if line.proposed_award == amount:
+        return None
+    change = {"part": part, "id": line.pk, "title": line.title, "from": line.proposed_award, "to": amount}
+    line.proposed_award = amount
+    return change
+
+
 def _awards_save(application: Application, awards) -> list[dict]:
     changes = []
     for (part, line_pk), amount in awards.items():
         line = LINE_MODELS[part].objects.select_for_update().filter(application=application, pk=line_pk).first()
         if line is None:
             raise CaseworkError(_("A line does not belong to this application."))
-        if amount is not None and amount > (line.amount_applied or 0):
-            raise CaseworkError(_("%(title)s: the award cannot be more than the %(applied)s kroner applied for.") % {
-                "title": line.title, "applied": line.amount_applied or 0})
-        if line.proposed_award != amount:
-            changes.append({"part": part, "id": line.pk, "title": line.title,
-                            "from": line.proposed_award, "to": amount})
-            line.proposed_award = amount
+        change = _award_set(part, line, amount)
+        if change:
+            changes.append(change)
             line.save(update_fields=["proposed_award", "updated_at"])
     return changes
+
+
+def lines_locked(*, application_ids) -> dict[int, tuple[list, list]]:
+    """The lines of these applications, read afresh and locked (two queries, one per kind of line):
+    {application id: (measures by id, projects by priority and id)}. The caller holds the
+    applications' locks (and the round's: lines come after it, as `assessment_save` locks them)."""
+    lines: dict[int, tuple[list, list]] = {pk: ([], []) for pk in application_ids}
+    orders = {"measure": ("id",), "project": ("priority_rank", "id")}
+    for index, (part, model) in enumerate(LINE_MODELS.items()):
+        for line in model.objects.select_for_update().filter(application_id__in=application_ids).order_by(*orders[part]):
+            lines[line.application_id][index].append(line)
+    return lines
+
+
+def assessments_save_suggested(*, round_, user, awards: dict[Application, dict], lines: dict[int, tuple]) -> None:
+    """What `assessment_save(from_suggestion=True)` does with the scores and notes as they are, for
+    many applications of `round_` at once (the board's accept), in a constant number of queries: the
+    awards set (none above what was applied for), the lines recorded as the board's, the weighted
+    score and version renewed, and each application's ASSESSMENT_SAVED and, when awards changed,
+    AWARDS_CHANGED events, in that order. The caller holds the applications' and the round's locks
+    and passes the lines it read under them (`lines_locked`); anything refused writes nothing."""
+    if not awards:
+        return
+    for application in awards:
+        verdict = can_assess(user, application)
+        if not verdict:
+            raise CaseworkError(str(verdict.reason))
+        if assessment_locked(getattr(application, "decision", None)):
+            raise CaseworkError(_("The decision is approved; the assessment can no longer be changed."))
+        if application.status != ApplicationStatus.IN_ASSESSMENT:  # the board passes only those
+            raise ValueError(f"Application {application.pk} is not in assessment.")
+    ids = [application.pk for application in awards]
+    assessments = {a.application_id: a for a in Assessment.objects.select_for_update().filter(application_id__in=ids)}
+    missing = [Assessment(application=application, started_by=user) for application in awards
+               if application.pk not in assessments]
+    for assessment in Assessment.objects.bulk_create(missing):
+        assessments[assessment.application_id] = assessment
+    criteria = list(round_.criteria.all())
+    stored: dict[int, dict[int, int]] = {pk: {} for pk in ids}
+    for assessment_id, criterion_id, score in CriterionScore.objects.filter(
+            assessment__application_id__in=ids).values_list("assessment__application_id", "criterion_id", "score"):
+        stored[assessment_id][criterion_id] = score
+    now = timezone.now()
+    changed_lines: dict[str, list] = {part: [] for part in LINE_MODELS}
+    events = []
+    for application, application_awards in awards.items():
+        measures, projects = lines[application.pk]
+        by_key = {**{("measure", m.pk): m for m in measures}, **{("project", p.pk): p for p in projects}}
+        changes = []
+        for (part, line_pk), amount in application_awards.items():
+            line = by_key.get((part, line_pk))
+            if line is None:
+                raise CaseworkError(_("A line does not belong to this application."))
+            change = _award_set(part, line, amount)
+            if change:
+                changes.append(change)
+                line.updated_at = now
+                changed_lines[part].append(line)
+        assessment = assessments[application.pk]
+        _suggested_lines_record(assessment, application_awards, changes)
+        assessment.score = weighted_score(stored[application.pk], criteria)
+        assessment.version += 1
+        assessment.updated_at = now
+        events.append(ApplicationEvent(
+            application=application, actor=user, kind=CaseworkEvent.ASSESSMENT_SAVED, visible_to_applicant=False,
+            version=assessment.version,
+            data={"score": assessment.score, "scores": {str(k): v for k, v in stored[application.pk].items()}}))
+        if changes:
+            events.append(ApplicationEvent(
+                application=application, actor=user, kind=CaseworkEvent.AWARDS_CHANGED, visible_to_applicant=False,
+                data={"changes": changes}))
+    for part, changed in changed_lines.items():
+        if changed:
+            LINE_MODELS[part].objects.bulk_update(changed, ["proposed_award", "updated_at"])
+    Assessment.objects.bulk_update(assessments.values(), ["suggested_lines", "score", "version", "updated_at"])
+    ApplicationEvent.objects.bulk_create(events)
 
 
 def _suggested_lines_record(assessment: Assessment, suggested: dict, changed: list[dict]) -> None:

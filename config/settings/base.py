@@ -117,7 +117,9 @@ INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=7)
 # axes first: it refuses a locked-out password login before any backend checks the password.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",  # passwords (PASSWORD_LOGIN_ENABLED)
+    # passwords (PASSWORD_LOGIN_ENABLED): Django's ModelBackend, the session's user read with their
+    # memberships and unread count (two queries a request)
+    "portal.backends.PasswordBackend",
     "portal.backends.OIDCBackend",  # OpenID Connect: a person is matched by the provider's subject
 ]
 # OpenID Connect providers, each from the environment only: ID-porten for municipal staff ("idporten")

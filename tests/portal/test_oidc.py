@@ -16,7 +16,7 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from portal.models import Identity, IdentityProvider
+from portal.models import Identity, IdentityProvider, User
 from portal.oidc import (
     LoginRefused,
     Refusal,
@@ -84,6 +84,25 @@ def test_a_known_subject_logs_in_its_user_through_the_whole_code_flow(client, oi
     assert int(logged_in_user_id(client)) == identity.user.pk
     identity.refresh_from_db()
     assert identity.last_used_at is not None
+
+
+def test_a_login_through_the_provider_hashes_no_password(client, oidc, monkeypatch):
+    """A password hash (PBKDF2: 0.6 s of CPU each) has no place in an OpenID Connect login, neither for
+    a known person nor for an invited one whose user is made at the first login (issue 13)."""
+    from django.contrib.auth import hashers
+
+    IdentityFactory(subject="kari-9001")  # its user's password is hashed here, before the login
+    asked = []
+    real_get_hasher = hashers.get_hasher
+    monkeypatch.setattr(hashers, "get_hasher", lambda *args, **kwargs: asked.append(args) or real_get_hasher(*args, **kwargs))
+    oidc_login(client, "idporten", "kari-9001")
+    assert logged_in_user_id(client) is not None
+    client.logout()
+    monkeypatch.setattr("portal.invitations.user_for_unknown_subject",  # made as people.services makes it
+                        lambda request, provider, claims: User.objects.create_user(email="ny@kommune.example"))
+    oidc_login(client, "idporten", "new-person-2")
+    assert logged_in_user_id(client) is not None
+    assert asked == []
 
 
 def test_the_office_provider_logs_in_office_staff_under_its_own_client_and_callback(client, oidc):
