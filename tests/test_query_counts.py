@@ -119,7 +119,8 @@ def test_the_office_pages_read_the_same_queries_for_5_and_52_applications(rounds
     assert large <= ceiling
 
 
-@pytest.mark.parametrize(("name", "ceiling"), [("portal:dashboard", 17), ("office:rounds", 4)])
+# My page: 17, and 3 counts for "What did not work" (receipts, letters, archive copies stuck)
+@pytest.mark.parametrize(("name", "ceiling"), [("portal:dashboard", 20), ("office:rounds", 4)])
 def test_the_caseworkers_my_page_and_rounds_read_the_same_queries_for_5_and_52_applications(rounds, name, ceiling):
     small, large = (queries_of(client_of(rounds[size]["caseworker"]), url(name)) for size in (SMALL, LARGE))
     assert small == large <= ceiling
