@@ -49,8 +49,8 @@ def render(results: dict) -> str:
     if "rush" in parts:
         rush = parts["rush"]
         out += ["", "## 1b. The deadline rush", "", rush.get("summary", ""), ""]
-        out += _table(["endpoint", "requests", "errors", "p50 ms", "p95 ms", "p99 ms", "max ms"],
-                      [[name, e["count"], e["errors"], e["p50"], e["p95"], e["p99"], e["max"]]
+        out += _table(["endpoint", "requests", "errors", "p50 ms", "p95 ms", "p99 ms", "max ms", "server CPU ms (median)"],
+                      [[name, e["count"], e["errors"], e["p50"], e["p95"], e["p99"], e["max"], e.get("cpu_ms", "")]
                        for name, e in rush.get("endpoints", {}).items()])
         if rush.get("error_samples"):
             out += ["", "Errors (first of each kind):", ""] + [f"- {sample}" for sample in rush["error_samples"]]

@@ -59,8 +59,8 @@ def build_dataset(args) -> dict:
     environment.database_recreate(environment.DATABASE)
     call_command("migrate", verbosity=0, interactive=False)
     print(f"  migrated in {time.monotonic() - started:.1f} s", flush=True)
-    if not (environment.VAR / "static" / "staticfiles.json").exists():  # whitenoise's manifest (production)
-        call_command("collectstatic", verbosity=0, interactive=False, clear=True)
+    # whitenoise's manifest (production): collected every time, so a changed script or stylesheet is in it
+    call_command("collectstatic", verbosity=0, interactive=False, clear=True)
     from benchmarks import dataset
 
     built = dataset.build(size=args.size, last_year_per_office=args.last_year, rush_database=environment.RUSH_DATABASE,
