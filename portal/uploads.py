@@ -217,8 +217,8 @@ def upload_inspect(uploaded_file, *, already_stored_bytes: int = 0, already_stor
     display = safe_file_name(raw_name, "?").rsplit(".", 1)[0]
     if already_stored_files >= settings.UPLOAD_MAX_APPLICATION_FILES:
         raise ValidationError(
-            _("The application already has %(count)s files, the most it may have. Remove one before adding "
-              "another.") % {"count": already_stored_files}, code="too_many_files")
+            _("The application already has as many files as it may have (%(limit)s). Remove one before adding "
+              "another.") % {"limit": settings.UPLOAD_MAX_APPLICATION_FILES}, code="too_many_files")
     size = uploaded_file.size
     limit = settings.UPLOAD_MAX_FILE_BYTES
     if size == 0:
