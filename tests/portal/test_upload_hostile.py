@@ -17,12 +17,19 @@ from pypdf import PdfWriter
 
 from applications.models import Attachment, AttachmentKind
 from applications.services import attachment_add
+from casework.exceptions import CaseworkError
+from casework.models import Appeal
+from casework.services.appeals import appeal_lodge
 from portal import uploads
+from portal.models import Role
 from portal.uploads import safe_file_name, upload_inspect
-from tests.applications.factories import ApplicationFactory, member
+from reporting.services import report_save
+from tests.applications.factories import ApplicationFactory, applying_for, member
+from tests.casework.factories import DecisionFactory
 from tests.helpers import in_english, url
 from tests.portal.factories import MINIMAL_PDF, build_pdf, pdf_upload
 from tests.portal.test_uploads import docx_bytes, odt_bytes, zip_bytes
+from tests.reporting.factories import GrantReportFactory
 from tests.schemes.factories import RoundFactory
 
 pytestmark = pytest.mark.usefixtures("english")
@@ -245,3 +252,44 @@ def test_an_application_takes_no_more_files_than_the_limit(db, media, settings):
     assert refused.value.code == "too_many_files"
     assert application.attachments.count() == 2
     assert len([path for path in media.rglob("*") if path.is_file()]) == 2
+
+
+# --- the other doors: an appeal's attachment, the auditor's statement ------------------------------
+
+def stored_files(media) -> set:
+    return {path for path in media.rglob("*") if path.is_file()}
+
+
+POLYGLOT = next(case for case in HOSTILE_FILES if case[0] == "pdf that is also a web page")
+ENCRYPTED = next(case for case in HOSTILE_FILES if case[0] == "encrypted pdf")
+
+
+@pytest.mark.parametrize("case", [POLYGLOT, ENCRYPTED], ids=lambda case: case[0])
+def test_a_hostile_appeal_attachment_is_refused_and_no_appeal_is_stored(round_, organisation, media, case):
+    _case, name, content, _code = case
+    decision = DecisionFactory(application=applying_for(round_, 300_000, organisation=organisation), sent=True)
+    files_before = stored_files(media)
+
+    with pytest.raises(CaseworkError) as refused:
+        appeal_lodge(decision=decision, user=member(organisation, Role.SIGNATORY), text="Vi klager.",
+                     attachment=hostile_upload(name, content))
+
+    assert "plan" in str(refused.value)
+    assert not Appeal.objects.exists()
+    assert stored_files(media) == files_before  # the decision's letter, nothing more
+
+
+@pytest.mark.parametrize("case", [POLYGLOT, ENCRYPTED], ids=lambda case: case[0])
+def test_a_hostile_auditors_statement_is_refused_and_the_report_is_unchanged(round_, organisation, media, case):
+    _case, name, content, _code = case
+    report = GrantReportFactory(decision__round=round_,
+                                decision__application=applying_for(round_, 250_000, organisation=organisation))
+    files_before = stored_files(media)
+
+    with pytest.raises(ValidationError):
+        report_save(report=report, user=member(organisation, Role.EDITOR), data={"overall_account": "Tekst"},
+                    lines={}, base_version=report.version, upload=hostile_upload(name, content))
+
+    report.refresh_from_db()
+    assert (report.version, report.overall_account, report.auditor_statement.name) == (0, "", "")
+    assert stored_files(media) == files_before  # the decision's letter, nothing more
