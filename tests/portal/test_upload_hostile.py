@@ -293,3 +293,38 @@ def test_a_hostile_auditors_statement_is_refused_and_the_report_is_unchanged(rou
     report.refresh_from_db()
     assert (report.version, report.overall_account, report.auditor_statement.name) == (0, "", "")
     assert stored_files(media) == files_before  # the decision's letter, nothing more
+
+
+def multipart(fields: dict, *, file_field: str, file_name: str, content: bytes) -> tuple[bytes, str]:
+    """A multipart body whose file name is sent byte for byte as given (the test client would clean it)."""
+    boundary = "HostileBoundary7MA4YWxkTrZu0gW"
+    parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+             for name, value in fields.items()]
+    parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{file_field}"; filename="{file_name}"\r\n'
+                 f"Content-Type: application/pdf\r\n\r\n".encode("utf-8", "surrogatepass") + content + b"\r\n")
+    return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
+
+
+@pytest.mark.parametrize("file_name", [
+    "../../etc/plan.pdf", "..\\..\\plan.pdf", "plan\u202efdp.exe.pdf", "plan\x07\x1b.pdf", "plan\u200b.pdf",
+    "a" * 240 + ".pdf", "C:plan.pdf",
+], ids=["traversal", "backslash-traversal", "rtl-override", "control", "zero-width", "long", "drive"])
+def test_a_hostile_name_sent_over_http_is_refused_or_stored_only_under_a_safe_name(plan_page, media, file_name):
+    """Django's multipart parser drops paths and unprintable characters before any code of ours sees the
+    name; whatever reaches the upload check is refused with a message or kept only as a safe name."""
+    client, application = plan_page
+    body, content_type = multipart({"competence_plan_updated_on": "2024-03-12", "competence_plan_adopted_by":
+                                    "Kommunestyret", "version": "0"}, file_field="file", file_name=file_name,
+                                   content=MINIMAL_PDF)
+    response = client.post(url("applications:plan", application), data=body, content_type=content_type)
+
+    assert response.status_code in (200, 302)
+    attachment = Attachment.objects.filter(application=application).first()
+    if response.status_code == 200:
+        assert response.context["form"].errors["file"]
+        assert attachment is None and not [path for path in media.rglob("*") if path.is_file()]
+    else:
+        name = attachment.original_name
+        assert name == safe_file_name(name, "pdf") and name.endswith(".pdf") and len(name) <= 104
+        assert not any(c in name for c in "/\\:\u202e\u200b\x07\x1b")
+        assert attachment.file.name.startswith(f"applications/{application.pk}/")
