@@ -81,6 +81,7 @@ class FormFinder(html.parser.HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.forms, self._current, self._select, self._textarea = [], None, None, None
+        self._buttons = set()
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -92,9 +93,16 @@ class FormFinder(html.parser.HTMLParser):
                 self._select[2].append(attrs.get("value", ""))
             return
         fields = self._current[1]
+        kind = (attrs.get("type") or ("submit" if tag == "button" else "text")).lower()
+        if tag in ("input", "button") and kind in ("submit", "image"):
+            # the first named submit button is sent, as a browser sends the button pressed; others only
+            # when hypothesis picks them
+            first = not any(name in self._buttons for name, _value in fields)
+            self._buttons.add(attrs["name"])
+            fields.append((attrs["name"], attrs.get("value", "") if first else None))
+            return
         if tag == "input":
-            kind = (attrs.get("type") or "text").lower()
-            if kind in ("submit", "button", "image", "reset") and attrs["name"] != "_save":
+            if kind in ("button", "reset"):
                 return
             if kind in ("checkbox", "radio") and "checked" not in attrs:
                 fields.append((attrs["name"], None))  # known, sent only when hypothesis picks it
@@ -169,9 +177,9 @@ FORM_WRITTEN_APPS = ("portal", "people", "schemes", "applications", "casework", 
 
 
 def writes() -> tuple[int, dict[str, int]]:
-    """The first transaction id not yet given out (as the 32-bit xid a row's xmin holds: a row with an
-    xmin from here on is written after this call), and the rows this transaction has inserted or updated
-    so far, per table."""
+    """A mark to find the rows written after it: the snapshot's xmax (as the 32-bit xid a row's xmin
+    holds; a savepoint opened after this call writes with a subtransaction id at least this), and the
+    rows this transaction has inserted or updated so far, per table (only those tables are read)."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT txid_snapshot_xmax(txid_current_snapshot()) % 4294967296")
         xid = cursor.fetchone()[0]
@@ -321,9 +329,10 @@ def test_the_rule_check_sees_a_row_that_breaks_a_rule(db):
     before = writes()
     assert broken_rows(before) == set()
 
-    type(municipality).objects.filter(pk=municipality.pk).update(organisation_number="123456789")
-    criterion = round_.criteria.first()
-    AssessmentCriterion.objects.filter(pk=criterion.pk).update(weight=criterion.weight + 1)
+    with transaction.atomic():  # as each post is written: in its own savepoint
+        type(municipality).objects.filter(pk=municipality.pk).update(organisation_number="123456789")
+        criterion = round_.criteria.first()
+        AssessmentCriterion.objects.filter(pk=criterion.pk).update(weight=criterion.weight + 1)
 
     broken = broken_rows(before)
     assert f"portal.Organisation {municipality.pk}: ['organisation_number']" in broken
