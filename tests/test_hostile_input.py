@@ -53,8 +53,9 @@ PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "hostile")
 if not PROFILE.startswith("hostile"):
     PROFILE = "hostile"
 
-# Who opens each page to find its forms: the first of these the page answers 200 (the municipality's
-# editor and signatory, the office's caseworker, approver and admin, Helsedirektoratet).
+# Who opens each page to find its forms: each of these the page answers 200 (the municipality's editor
+# and signatory, the office's caseworker, approver and admin, Helsedirektoratet); a form one role sees
+# with other fields than another (the office admin's organisation page, the national admin's) is its own.
 ROLES = ("a_ed", "a_sig", "x_cw", "x_ap", "x_adm", "nat")
 # Forms that end the session or change who is asking: posting them would log the client out.
 SKIPPED_ACTIONS = ("/logout/", "/admin/logout/", "/i18n/setlang/")
@@ -277,7 +278,6 @@ def forms_of_the_site(worlds, clients):
                         continue
                     seen.add(key)
                     found.append((f"{name} as {role}", target, role, fields))
-                break
     return found
 
 
