@@ -232,17 +232,19 @@ class _Undo(Exception):
 def variants(world) -> list[World]:
     """The world as the access matrix builds it (A's case decided, its letter sent, appealed, reported
     on), and the same with "the application" being A's draft in a second round (its sections open to
-    the editor) or B's application in assessment (the office's assessment and decision open)."""
+    the editor; a line's URL given its competence measure or its innovation project) or B's application
+    in assessment (the office's assessment and decision open)."""
     office, a_ed, x_cw = world.objects["office"], world.users["a_ed"], world.users["x_cw"]
     draft = ApplicationFactory(round=RoundFactory(office=office, with_criteria=True),
                                organisation=world.objects["organisation"], created_by=a_ed)
     measure = CompetenceMeasureFactory(application=draft, amount_applied=50_000, total_cost=60_000, own_funding=10_000)
-    InnovationProjectFactory(application=draft)
+    project = InnovationProjectFactory(application=draft)
     municipality_b = OrganisationFactory(county=world.objects["county"])
     assessed = applying_for(world.objects["round"], 100_000, organisation=municipality_b)
     AssessmentFactory(application=assessed, started_by=x_cw, scored=3)
     return [world,
             World(objects={**world.objects, "application": draft, "measure": measure}, users=world.users),
+            World(objects={**world.objects, "application": draft, "measure": project}, users=world.users),
             World(objects={**world.objects, "application": assessed, "measure": assessed.measures.first()},
                   users=world.users)]
 
