@@ -187,7 +187,7 @@ def name_problem(name: str) -> str | None:
     if len(name) > settings.UPLOAD_MAX_NAME_CHARS:
         return _("The file's name is %(length)s characters long; it may be at most %(limit)s.") % {
             "length": len(name), "limit": settings.UPLOAD_MAX_NAME_CHARS}
-    if "/" in name or "\\" in name or name.startswith(".."):
+    if "/" in name or "\\" in name or name in (".", ".."):
         return _("The file's name contains a folder path. Upload the file under its own name only.")
     if any(unicodedata.category(c) in NAME_FORBIDDEN_CATEGORIES for c in name):
         return _("The file's name contains control or invisible characters. Rename the file and upload it again.")
