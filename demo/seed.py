@@ -188,8 +188,13 @@ DEMO_SUBMITTED = [
     ("1833", "Eva Lie", [("Kurs i kognitiv terapi for rusteamet", "continuing_education", True, 200_000, 150_000)],
      [("Brukerstyrt oppfølging etter rusbehandling", 900_000, 450_000)]),
 ]
-DEMO_PLAN_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>"
-                 b"endobj 3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+# A real (minimal) PDF, cross-reference table and all: the upload checks read it as a PDF reader does.
+DEMO_PLAN_PDF = (
+    b"%PDF-1.4\n1 0 obj\n<</Type/Catalog/Pages 2 0 R>>\nendobj\n2 0 obj\n<</Type/Pages/Kids[3 0 R]/Count 1>>\n"
+    b"endobj\n3 0 obj\n<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>\nendobj\n"
+    b"xref\n0 4\n0000000000 65535 f \n0000000009 00000 n \n0000000054 00000 n \n0000000105 00000 n \n"
+    b"trailer\n<</Size 4/Root 1 0 R>>\nstartxref\n170\n%%EOF\n"
+)
 
 
 def _submitted_applications(round_, today: dt.date) -> None:

@@ -6,6 +6,12 @@ from django.utils.translation import gettext_lazy as _
 ORGANISATION_NUMBER_WEIGHTS = (3, 2, 7, 6, 5, 4, 3, 2)
 
 
+def is_ascii_number(value) -> bool:
+    """Digits 0-9 only. str.isdigit() also says yes to "³" and "١٢", which int() refuses or reads as
+    other numbers: every identifier and id from a request is checked with this."""
+    return isinstance(value, str) and value.isascii() and value.isdigit()
+
+
 def organisation_number_check_digit(first_eight: str) -> int | None:
     """MOD11 check digit of the Brønnøysund register, or None when no valid digit exists."""
     total = sum(int(d) * w for d, w in zip(first_eight, ORGANISATION_NUMBER_WEIGHTS, strict=True))
@@ -23,7 +29,7 @@ def normalise_organisation_number(value: str) -> str:
 
 def validate_organisation_number(value: str) -> None:
     digits = normalise_organisation_number(value)
-    if len(digits) != 9 or not digits.isdigit():
+    if len(digits) != 9 or not is_ascii_number(digits):
         raise ValidationError(_("An organisation number has exactly 9 digits."), code="organisation_number_length")
     if organisation_number_check_digit(digits[:8]) != int(digits[8]):
         raise ValidationError(
@@ -42,10 +48,10 @@ def format_organisation_number(value: str) -> str:
 
 
 def validate_municipality_number(value: str) -> None:
-    if not (isinstance(value, str) and len(value) == 4 and value.isdigit()):
+    if not (is_ascii_number(value) and len(value) == 4):
         raise ValidationError(_("A municipality number has exactly 4 digits, for example 1804."), code="municipality_number")
 
 
 def validate_county_number(value: str) -> None:
-    if not (isinstance(value, str) and len(value) == 2 and value.isdigit()):
+    if not (is_ascii_number(value) and len(value) == 2):
         raise ValidationError(_("A county number has exactly 2 digits, for example 18."), code="county_number")

@@ -23,6 +23,7 @@ from .notifications import notification_texts
 from .permissions import can_edit_organisation_settings, require
 from .selectors import notifications_for, organisations_for_user
 from .services import notifications_mark_read, organisation_language_form_set, sessions_end
+from .validators import is_ascii_number
 
 NOTIFICATIONS_PER_PAGE = 25
 # The database could not be reached or its connection broke (a restart, a failover): Django's own
@@ -80,7 +81,7 @@ def notifications_read(request):
     """Mark one notification (`id`) or, without an id, all of the user's notifications read."""
     notification_id = request.POST.get("id", "")
     if notification_id:
-        if not notification_id.isdigit():
+        if not is_ascii_number(notification_id):  # "³" and "١" are digits to str.isdigit(), not to int()
             raise Http404
         notification = get_object_or_404(notifications_for(user=request.user), pk=int(notification_id))
         notifications_mark_read(user=request.user, ids=[notification.pk])
@@ -90,7 +91,7 @@ def notifications_read(request):
         messages.success(request, _("All notifications are marked as read."))
     page = request.POST.get("page", "")
     target = reverse("portal:notifications")
-    return redirect(f"{target}?page={page}" if page.isdigit() else target)
+    return redirect(f"{target}?page={page}" if is_ascii_number(page) else target)
 
 
 # --- password reset: only where password login is offered ------------------------------------------

@@ -14,8 +14,8 @@ def attachment_add(*, application: Application, user, kind: str, upload) -> Atta
     """Check the file by its content and size, store it under a random name, record the event."""
     with transaction.atomic():
         locked = lock_for_edit(application, user)
-        used = sum(locked.attachments.values_list("size", flat=True))
-        inspected = upload_inspect(upload, already_stored_bytes=used)
+        sizes = list(locked.attachments.values_list("size", flat=True))
+        inspected = upload_inspect(upload, already_stored_bytes=sum(sizes), already_stored_files=len(sizes))
         upload.name = inspected.safe_name
         attachment = Attachment.objects.create(
             application=locked, kind=kind, file=upload, original_name=inspected.safe_name,

@@ -234,6 +234,17 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Uploads: limits a municipality meets with a clear message, never a server error.
 UPLOAD_MAX_FILE_BYTES = env.int("UPLOAD_MAX_FILE_BYTES", default=20 * 1024 * 1024)
 UPLOAD_MAX_APPLICATION_BYTES = env.int("UPLOAD_MAX_APPLICATION_BYTES", default=60 * 1024 * 1024)
+# How many files one application may hold (the competence plan and the other attachments together).
+UPLOAD_MAX_APPLICATION_FILES = env.int("UPLOAD_MAX_APPLICATION_FILES", default=30)
+# A file's name: longer ones are refused (a real name is far shorter; Django cuts at 255).
+UPLOAD_MAX_NAME_CHARS = 200
+# An office file (DOCX, ODT) is a zip: more parts than this, or more bytes once unpacked, or a part
+# packed tighter than the ratio (past its first megabyte), is a zip bomb, not a document.
+UPLOAD_MAX_ARCHIVE_MEMBERS = 2_000
+UPLOAD_MAX_UNPACKED_BYTES = 250 * 1024 * 1024
+UPLOAD_MAX_COMPRESSION_RATIO = 100
+# A PDF with more objects than this is refused: it cannot be checked for active content in time.
+UPLOAD_MAX_PDF_OBJECTS = 100_000
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

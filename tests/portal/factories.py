@@ -24,10 +24,27 @@ from portal.models import (
 )
 from portal.validators import organisation_number_check_digit
 
-MINIMAL_PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-)
+
+def build_pdf(objects: list[bytes], *, trailer: bytes = b"", header: bytes = b"%PDF-1.4\n") -> bytes:
+    """A well-formed PDF of these objects (numbered from 1; the first is the catalog), with its cross-
+    reference table and trailer, as pypdf and the upload checks read it."""
+    body = bytearray(header)
+    offsets = []
+    for number, content in enumerate(objects, start=1):
+        offsets.append(len(body))
+        body += b"%d 0 obj\n" % number + content + b"\nendobj\n"
+    xref = len(body)
+    body += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    body += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    body += b"trailer\n<</Size %d/Root 1 0 R%s>>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, trailer, xref)
+    return bytes(body)
+
+
+MINIMAL_PDF = build_pdf([
+    b"<</Type/Catalog/Pages 2 0 R>>",
+    b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
+    b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>",
+])
 
 
 def pdf_upload(name="Kompetanseplan.pdf", size=None):

@@ -263,6 +263,22 @@ def test_another_users_notification_is_a_404(editor_client):
     assert theirs.read_at is None
 
 
+@pytest.mark.parametrize("value", ["³", "١٢", "²⁵"])
+def test_a_number_only_str_isdigit_believes_in_is_a_404_not_a_500(editor_client, value):
+    """Found by tests/test_hostile_input.py: "³" passed isdigit() and then broke int()."""
+    mine = notifications_for_user(editor_client.user, 1)[0]
+
+    assert editor_client.post(READ, {"id": value}).status_code == 404
+    response = editor_client.post(READ, {"page": value})  # no id: all read, back to the first page
+    assert response.status_code == 302 and response.url == LIST
+    mine.refresh_from_db()
+    assert mine.read_at is not None
+
+
+def test_an_id_past_the_database_s_numbers_is_a_404(editor_client):
+    assert editor_client.post(READ, {"id": "9" * 40}).status_code == 404
+
+
 def test_marking_read_takes_a_post_and_the_pages_a_login(client, editor_client):
     assert editor_client.get(READ).status_code == 405
     for url in (LIST, READ, open_page(1)):

@@ -37,7 +37,8 @@ def test_a_wrong_check_digit_is_refused_for_real_numbers(row):
     assert error.value.error_list[0].code == "organisation_number_checksum"
 
 
-@pytest.mark.parametrize("value", ["96498338", "9649833801", "96498338A", "", "964-983-380"])
+@pytest.mark.parametrize("value", ["96498338", "9649833801", "96498338A", "", "964-983-380",
+                                   "96498338³", "٩٦٤٩٨٣٣٨٠"])  # digits to str.isdigit(), not to int()
 def test_organisation_numbers_that_are_not_nine_digits_are_refused(value):
     with pytest.raises(ValidationError) as error:
         validate_organisation_number(value)
@@ -69,7 +70,7 @@ def test_municipality_numbers_have_four_digits(value):
     validate_municipality_number(value)
 
 
-@pytest.mark.parametrize("value", ["180", "18044", "18a4", ""])
+@pytest.mark.parametrize("value", ["180", "18044", "18a4", "", "180³", "١٨٠٤", None, 1804])
 def test_municipality_numbers_that_are_not_four_digits_are_refused(value):
     with pytest.raises(ValidationError):
         validate_municipality_number(value)
