@@ -3,7 +3,7 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -282,6 +282,7 @@ class HomeApplication:
     application: Application
     status_label: str  # as the applicant may know it
     problems: list  # what is missing (`completeness.application_problems`), while the municipality may edit it
+    editable: bool = False  # the municipality may still change and send it now
 
 
 def applications_for_home(*, user, now: dt.datetime | None = None) -> list[HomeApplication]:
@@ -291,25 +292,34 @@ def applications_for_home(*, user, now: dt.datetime | None = None) -> list[HomeA
     applications = applications_for_organisations(user=user)  # lines, files and marks prefetched
     rows = []
     for application in applications:
-        editable = application.status in EDITABLE_STATUSES and not (
-            application.status == ApplicationStatus.DRAFT and round_closed_reason(application.round, now))
+        editable = _sendable_now(application, now)
         rows.append(HomeApplication(
-            application=application, status_label=applicant_status_label(application),
+            application=application, status_label=applicant_status_label(application), editable=editable,
             problems=application_problems(application=application) if editable else []))
     return rows
 
 
-def applications_awaiting_signature(*, user, now: dt.datetime | None = None) -> list[Application]:
+def _sendable_now(application: Application, now: dt.datetime) -> bool:
+    """May the municipality still change and send it: a draft while its round takes submissions, or
+    one the office returned."""
+    return application.status in EDITABLE_STATUSES and not (
+        application.status == ApplicationStatus.DRAFT and round_closed_reason(application.round, now))
+
+
+def applications_awaiting_signature(*, user, now: dt.datetime | None = None,
+                                    rows: list[HomeApplication] | None = None) -> list[Application]:
     """Applications of the user's organisations that only a signatory's submission is waiting for:
     complete (nothing `application_problems` finds), a draft in a round open now or a returned one
     (a resubmission the office asked for has no deadline) — what the submit and resubmit guards ask,
     bar the role. Each carries `marked` (an editor marked it ready for signature: `SignatureRequest`).
-    The editor's home page lists them: to mark, or marked and waiting. Constant queries."""
+    The editor's home page lists them: to mark, or marked and waiting. Constant queries; none when
+    `rows` (`applications_for_home` of the same user and moment) are given, as My page does."""
     now = now or timezone.now()
-    applications = applications_for_organisations(user=user).filter(status__in=EDITABLE_STATUSES)
-    waiting = [a for a in applications
-               if not (a.status == ApplicationStatus.DRAFT and round_closed_reason(a.round, now))
-               and not application_problems(application=a)]
+    if rows is not None:
+        waiting = [row.application for row in rows if row.editable and not row.problems]
+    else:
+        waiting = [a for a in applications_for_organisations(user=user).filter(status__in=EDITABLE_STATUSES)
+                   if _sendable_now(a, now) and not application_problems(application=a)]
     for application in waiting:
         application.marked = application_marked_for_signature(application)
     return waiting
@@ -448,30 +458,39 @@ def signatories_told(*, request, signatories: list, kind: str = ApplicationNotic
                           email_status=emails.get(user.pk, ("", None))[0]) for user in signatories]
 
 
-def applications_ready_for_signature(*, user, now: dt.datetime | None = None) -> list[Application]:
+def applications_ready_for_signature(*, user, now: dt.datetime | None = None,
+                                     applications: list[Application] | None = None) -> list[Application]:
     """For the signatory's home page: the applications of the organisations the user signs for that
     an editor has marked ready for signature and that can be submitted now (a draft while its round
     takes submissions, or one the office returned), oldest mark first. Each carries `ready_marked_at`,
     `ready_marked_by` (a name) and `changed_since_mark` (the municipality saved a change after the
-    mark). Three queries, whatever the number."""
+    mark). `applications`: the user's organisations' applications as `applications_for_organisations`
+    reads them (marks prefetched), when the page has them already (My page); read here otherwise.
+    No query beyond them when nothing is marked; two when something is, whatever the number."""
     now = now or timezone.now()
-    requests = SignatureRequest.objects.filter(application=OuterRef("pk"),
-                                               submission_number=OuterRef("submission_count") + 1)
-    newest = requests.order_by("-requested_at", "-id")
-    changes = ApplicationEvent.objects.filter(application=OuterRef("pk"), kind__in=EDIT_EVENT_KINDS,
-                                              created_at__gt=OuterRef("ready_marked_at"))
-    applications = list(
-        Application.objects.filter(
-            organisation_id__in=organisation_ids_with_role(user, Role.SIGNATORY), status__in=EDITABLE_STATUSES)
-        .filter(Exists(requests))
-        .annotate(ready_marked_at=Subquery(newest.values("requested_at")[:1]),
-                  ready_marked_by_id=Subquery(newest.values("requested_by")[:1]))
-        .annotate(changed_since_mark=Exists(changes))
-        .select_related("round__scheme", "round__office", "organisation")
-        .order_by("ready_marked_at", "pk")
-    )
-    applications = [a for a in applications if a.status == ApplicationStatus.RETURNED or a.round.is_open(now)]
-    names = {u.pk: str(u) for u in User.objects.filter(pk__in={a.ready_marked_by_id for a in applications})}
+    if applications is None:
+        applications = list(applications_for_organisations(user=user))
+    signs_for = organisation_ids_with_role(user, Role.SIGNATORY)
+    ready = []
     for application in applications:
+        if application.organisation_id not in signs_for or application.status not in EDITABLE_STATUSES:
+            continue
+        marks = [r for r in application.signature_requests.all()
+                 if r.submission_number == application.submission_count + 1]
+        if not marks or not (application.status == ApplicationStatus.RETURNED or application.round.is_open(now)):
+            continue
+        newest = max(marks, key=lambda r: (r.requested_at, r.pk))
+        application.ready_marked_at, application.ready_marked_by_id = newest.requested_at, newest.requested_by_id
+        ready.append(application)
+    if not ready:
+        return []
+    last_change = dict(ApplicationEvent.objects.filter(application_id__in=[a.pk for a in ready],
+                                                       kind__in=EDIT_EVENT_KINDS)
+                       .values("application_id").annotate(last=Max("created_at"))
+                       .values_list("application_id", "last").order_by())
+    names = {u.pk: str(u) for u in User.objects.filter(pk__in={a.ready_marked_by_id for a in ready})}
+    for application in ready:
+        changed = last_change.get(application.pk)
+        application.changed_since_mark = changed is not None and changed > application.ready_marked_at
         application.ready_marked_by = names.get(application.ready_marked_by_id, "")
-    return applications
+    return sorted(ready, key=lambda a: (a.ready_marked_at, a.pk))

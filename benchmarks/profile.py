@@ -78,7 +78,7 @@ def main():
             continue
         response = _request(client, method, url, data, rollback)
         if args.profile:
-            profiler = cProfile.Profile()
+            profiler = cProfile.Profile(time.process_time)  # CPU, not the wait for PostgreSQL
             profiler.enable()
             for _n in range(args.repeat):
                 _request(client, method, url, data, rollback)
