@@ -1,4 +1,4 @@
-"""casework_board.board_rows writes exactly what the board's template loop wrote (kept here as the
+"""casework_rows writes exactly what the board's and the list's template loops wrote (kept here as the
 reference), in every branch and language."""
 
 from types import SimpleNamespace
@@ -7,7 +7,7 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
-from casework.templatetags.casework_board import board_rows
+from casework.templatetags.casework_rows import board_rows, round_application_rows
 
 # The loop of casework/board.html before the rows were written in Python (with the words it translated
 # once per page set as they were).
@@ -60,3 +60,46 @@ def test_the_rows_are_the_templates(language, can_accept):
         assert board_rows(_rows(), can_accept) == expected
     assert "Bø &amp; Å &lt;kommune&gt;" in expected  # the cases are exercised
     assert ('id="pick-1234"' in expected) == can_accept
+
+
+# The loop of casework/round_applications.html before the rows were written in Python.
+LIST_LOOP = (
+    '{% load i18n portal_tags %}{% translate "Yes" as yes %}{% translate "No" as no %}'
+    '{% translate "No date given" as no_date %}{% for application in rows %}\n    <tr>\n      <th scope="row"><a '
+    "href=\"{% url 'office:application' application.pk %}\">{{ application.organisation.name }}</a></th>\n"
+    '      <td class="text-nowrap">{{ application.organisation.organisation_number|orgnr }}</td>\n'
+    "      <td>{{ application.get_status_display }}</td>\n"
+    '      <td class="text-end text-nowrap">{{ application.totals.applied|kroner }}</td>\n'
+    "      <td>{% if application.has_mental_health %}{{ yes }}{% else %}{{ no }}{% endif %}</td>\n"
+    "      <td>{% if application.plan_up_to_date %}{{ yes }}{% elif application.plan_up_to_date is False %}{{ no }}"
+    "{% else %}{{ no_date }}{% endif %}</td>\n"
+    '      <td class="text-end">{% if application.score is None %}–{% else %}{{ application.score }}{% endif %}</td>\n'
+    '      <td class="text-nowrap">{{ application.submitted_at|deadline|default:"–" }}</td>\n'
+    '      <td>{{ application.decision_label|default:"–" }}</td>\n    </tr>\n  {% endfor %}'
+)
+
+
+def _listed(pk, name, status="Sendt inn", **values):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    row = dict(pk=pk, organisation=SimpleNamespace(name=name, organisation_number="974760673"),
+               get_status_display=lambda: status, totals=SimpleNamespace(applied=2_500_000), has_mental_health=False,
+               plan_up_to_date=None, score=None, submitted_at=None, decision_label="")
+    row.update(values)
+    if row["submitted_at"] == "now":
+        row["submitted_at"] = timezone.make_aware(dt.datetime(2026, 2, 20, 23, 59))
+    return SimpleNamespace(**row)
+
+
+@pytest.mark.parametrize("language", ["nb", "nn", "en"])
+def test_the_lists_rows_are_the_templates(language):
+    rows = [_listed(1, "Bø & Å <kommune>"),
+            _listed(2, "Oslo", has_mental_health=True, plan_up_to_date=True, score=71, submitted_at="now",
+                    decision_label="Vedtak sendt", status="Vedtak"),
+            _listed(1234, 'Sa "Kommune"', plan_up_to_date=False, score=0, submitted_at="now")]
+    with translation.override(language):
+        expected = Template(LIST_LOOP).render(Context({"rows": rows}))
+        assert round_application_rows(rows) == expected
+    assert "Bø &amp; Å &lt;kommune&gt;" in expected and "974 760 673" in expected  # the cases are exercised
