@@ -11,7 +11,6 @@ import logging
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Prefetch
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
@@ -37,7 +36,7 @@ from .models import (
     InnovationProject,
     Receipt,
 )
-from .selectors import application_totals, receipt_email_key
+from .selectors import application_totals, line_prefetches, receipt_email_key
 
 logger = logging.getLogger(__name__)
 
@@ -144,11 +143,7 @@ def application_for_receipt(pk: int) -> Application:
     """The application with everything its receipt reads (a constant number of queries)."""
     return (
         Application.objects.select_related("round__scheme", "round__office", "organisation", "submitted_by")
-        .prefetch_related(
-            Prefetch("measures", queryset=CompetenceMeasure.objects.select_related("target_group")),
-            Prefetch("projects", queryset=InnovationProject.objects.prefetch_related("sub_goals")),
-            "attachments",
-        )
+        .prefetch_related(*line_prefetches())
         .get(pk=pk)
     )
 

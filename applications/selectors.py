@@ -3,7 +3,7 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -12,6 +12,7 @@ from portal.mail import FIRST_TRY, RETRY_FOR, STUCK_AFTER
 from portal.models import OFFICE_ROLES, ORGANISATION_ROLES, Delivery, Notification, Role, SentEmail, User
 from portal.permissions import office_ids_with_role, organisation_ids_with_role
 from portal.selectors import email_keys_not_sent, organisation_users, organisations_for_user
+from schemes.models import SubGoal
 
 from . import hooks
 from .completeness import application_problems
@@ -19,6 +20,7 @@ from .models import (
     Application,
     ApplicationEvent,
     ApplicationStatus,
+    Attachment,
     CompetenceMeasure,
     EventKind,
     InnovationProject,
@@ -30,13 +32,30 @@ from .permissions import can_start_application, roles_of
 from .rules import EDITABLE_STATUSES, applicant_status, applicant_status_label, round_closed_reason
 
 
+# The models' Meta.ordering starts with "application", which orders by the application's own ordering:
+# a join to the application, its round and its organisation in every prefetch, and SQL that costs CPU
+# to build. A prefetch hands each application its own rows, so within one application these orders
+# are the same as the models', without the joins.
+def _sub_goals() -> Prefetch:
+    return Prefetch("sub_goals", queryset=SubGoal.objects.order_by("scheme_id", "position", "id"))
+
+
 def line_prefetches() -> tuple:
     """What the task list, summary, PDFs and completeness rules read: fresh Prefetch objects."""
     return (
-        Prefetch("measures", queryset=CompetenceMeasure.objects.select_related("target_group")),
-        Prefetch("projects", queryset=InnovationProject.objects.prefetch_related("sub_goals")),
-        "attachments",
+        Prefetch("measures", queryset=CompetenceMeasure.objects.select_related("target_group").order_by("id")),
+        Prefetch("projects", queryset=InnovationProject.objects.order_by("priority_rank", "id")
+                 .prefetch_related(_sub_goals())),
+        Prefetch("attachments", queryset=Attachment.objects.order_by("kind", "-uploaded_at")),
     )
+
+
+def receipts_prefetch() -> Prefetch:
+    return Prefetch("receipts", queryset=Receipt.objects.order_by("-submission_number"))
+
+
+def signature_requests_prefetch() -> Prefetch:
+    return Prefetch("signature_requests", queryset=SignatureRequest.objects.order_by("-requested_at", "-id"))
 
 
 def applications_visible_to(*, user) -> QuerySet[Application]:
@@ -56,7 +75,7 @@ def application_get_full(*, user, pk: int) -> Application:
         applications_visible_to(user=user)
         .select_related("round__scheme", "round__office", "organisation__county", "submitted_by", "created_by",
                         *hooks.status_mask_related())
-        .prefetch_related(*line_prefetches(), "receipts")
+        .prefetch_related(*line_prefetches(), receipts_prefetch())
         .get(pk=pk)
     )
 
@@ -75,7 +94,7 @@ def applications_for_organisations(*, user) -> QuerySet[Application]:
     return (
         Application.objects.filter(organisation_id__in=organisations)
         .select_related("round__scheme", "round__office", "organisation", *hooks.status_mask_related())
-        .prefetch_related(*line_prefetches(), "signature_requests")
+        .prefetch_related(*line_prefetches(), signature_requests_prefetch())
         .order_by("-round__year", "organisation__name")
     )
 
@@ -282,6 +301,7 @@ class HomeApplication:
     application: Application
     status_label: str  # as the applicant may know it
     problems: list  # what is missing (`completeness.application_problems`), while the municipality may edit it
+    editable: bool = False  # the municipality may still change and send it now
 
 
 def applications_for_home(*, user, now: dt.datetime | None = None) -> list[HomeApplication]:
@@ -291,25 +311,34 @@ def applications_for_home(*, user, now: dt.datetime | None = None) -> list[HomeA
     applications = applications_for_organisations(user=user)  # lines, files and marks prefetched
     rows = []
     for application in applications:
-        editable = application.status in EDITABLE_STATUSES and not (
-            application.status == ApplicationStatus.DRAFT and round_closed_reason(application.round, now))
+        editable = _sendable_now(application, now)
         rows.append(HomeApplication(
-            application=application, status_label=applicant_status_label(application),
+            application=application, status_label=applicant_status_label(application), editable=editable,
             problems=application_problems(application=application) if editable else []))
     return rows
 
 
-def applications_awaiting_signature(*, user, now: dt.datetime | None = None) -> list[Application]:
+def _sendable_now(application: Application, now: dt.datetime) -> bool:
+    """May the municipality still change and send it: a draft while its round takes submissions, or
+    one the office returned."""
+    return application.status in EDITABLE_STATUSES and not (
+        application.status == ApplicationStatus.DRAFT and round_closed_reason(application.round, now))
+
+
+def applications_awaiting_signature(*, user, now: dt.datetime | None = None,
+                                    rows: list[HomeApplication] | None = None) -> list[Application]:
     """Applications of the user's organisations that only a signatory's submission is waiting for:
     complete (nothing `application_problems` finds), a draft in a round open now or a returned one
     (a resubmission the office asked for has no deadline) — what the submit and resubmit guards ask,
     bar the role. Each carries `marked` (an editor marked it ready for signature: `SignatureRequest`).
-    The editor's home page lists them: to mark, or marked and waiting. Constant queries."""
+    The editor's home page lists them: to mark, or marked and waiting. Constant queries; none when
+    `rows` (`applications_for_home` of the same user and moment) are given, as My page does."""
     now = now or timezone.now()
-    applications = applications_for_organisations(user=user).filter(status__in=EDITABLE_STATUSES)
-    waiting = [a for a in applications
-               if not (a.status == ApplicationStatus.DRAFT and round_closed_reason(a.round, now))
-               and not application_problems(application=a)]
+    if rows is not None:
+        waiting = [row.application for row in rows if row.editable and not row.problems]
+    else:
+        waiting = [a for a in applications_for_organisations(user=user).filter(status__in=EDITABLE_STATUSES)
+                   if _sendable_now(a, now) and not application_problems(application=a)]
     for application in waiting:
         application.marked = application_marked_for_signature(application)
     return waiting
@@ -448,30 +477,39 @@ def signatories_told(*, request, signatories: list, kind: str = ApplicationNotic
                           email_status=emails.get(user.pk, ("", None))[0]) for user in signatories]
 
 
-def applications_ready_for_signature(*, user, now: dt.datetime | None = None) -> list[Application]:
+def applications_ready_for_signature(*, user, now: dt.datetime | None = None,
+                                     applications: list[Application] | None = None) -> list[Application]:
     """For the signatory's home page: the applications of the organisations the user signs for that
     an editor has marked ready for signature and that can be submitted now (a draft while its round
     takes submissions, or one the office returned), oldest mark first. Each carries `ready_marked_at`,
     `ready_marked_by` (a name) and `changed_since_mark` (the municipality saved a change after the
-    mark). Three queries, whatever the number."""
+    mark). `applications`: the user's organisations' applications as `applications_for_organisations`
+    reads them (marks prefetched), when the page has them already (My page); read here otherwise.
+    No query beyond them when nothing is marked; two when something is, whatever the number."""
     now = now or timezone.now()
-    requests = SignatureRequest.objects.filter(application=OuterRef("pk"),
-                                               submission_number=OuterRef("submission_count") + 1)
-    newest = requests.order_by("-requested_at", "-id")
-    changes = ApplicationEvent.objects.filter(application=OuterRef("pk"), kind__in=EDIT_EVENT_KINDS,
-                                              created_at__gt=OuterRef("ready_marked_at"))
-    applications = list(
-        Application.objects.filter(
-            organisation_id__in=organisation_ids_with_role(user, Role.SIGNATORY), status__in=EDITABLE_STATUSES)
-        .filter(Exists(requests))
-        .annotate(ready_marked_at=Subquery(newest.values("requested_at")[:1]),
-                  ready_marked_by_id=Subquery(newest.values("requested_by")[:1]))
-        .annotate(changed_since_mark=Exists(changes))
-        .select_related("round__scheme", "round__office", "organisation")
-        .order_by("ready_marked_at", "pk")
-    )
-    applications = [a for a in applications if a.status == ApplicationStatus.RETURNED or a.round.is_open(now)]
-    names = {u.pk: str(u) for u in User.objects.filter(pk__in={a.ready_marked_by_id for a in applications})}
+    if applications is None:
+        applications = list(applications_for_organisations(user=user))
+    signs_for = organisation_ids_with_role(user, Role.SIGNATORY)
+    ready = []
     for application in applications:
+        if application.organisation_id not in signs_for or application.status not in EDITABLE_STATUSES:
+            continue
+        marks = [r for r in application.signature_requests.all()
+                 if r.submission_number == application.submission_count + 1]
+        if not marks or not (application.status == ApplicationStatus.RETURNED or application.round.is_open(now)):
+            continue
+        newest = max(marks, key=lambda r: (r.requested_at, r.pk))
+        application.ready_marked_at, application.ready_marked_by_id = newest.requested_at, newest.requested_by_id
+        ready.append(application)
+    if not ready:
+        return []
+    last_change = dict(ApplicationEvent.objects.filter(application_id__in=[a.pk for a in ready],
+                                                       kind__in=EDIT_EVENT_KINDS)
+                       .values("application_id").annotate(last=Max("created_at"))
+                       .values_list("application_id", "last").order_by())
+    names = {u.pk: str(u) for u in User.objects.filter(pk__in={a.ready_marked_by_id for a in ready})}
+    for application in ready:
+        changed = last_change.get(application.pk)
+        application.changed_since_mark = changed is not None and changed > application.ready_marked_at
         application.ready_marked_by = names.get(application.ready_marked_by_id, "")
-    return applications
+    return sorted(ready, key=lambda a: (a.ready_marked_at, a.pk))

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.models import ApplicationStatus, LinePart
 from portal.formatting import kroner
-from portal.forms import MoneyField, PlainTextMixin
+from portal.forms import InlineOptionsSelect, MoneyField, PlainTextMixin
 from portal.models import LanguageForm
 from portal.uploads import upload_inspect
 
@@ -30,15 +30,17 @@ class RoundFilterForm(forms.Form):
     """The list's filters, sent as GET. A value that makes no sense is shown at its field and ignored."""
 
     status = forms.ChoiceField(
-        label=_("Status"), required=False,
+        label=_("Status"), required=False, widget=InlineOptionsSelect,
         choices=[("", _("All"))] + [(value, label) for value, label in ApplicationStatus.choices
                                     if value != ApplicationStatus.DRAFT],
     )
-    organisation = forms.TypedChoiceField(label=_("Municipality"), required=False, coerce=int, empty_value=None)
+    organisation = forms.TypedChoiceField(label=_("Municipality"), required=False, coerce=int, empty_value=None,
+                                          widget=InlineOptionsSelect)
     mental_health = forms.ChoiceField(label=_("Has mental health and substance abuse measures"), required=False,
-                                      choices=YES_NO_ALL)
-    plan = forms.ChoiceField(label=_("Competence plan up to date"), required=False, choices=YES_NO_ALL)
-    sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=SORTS)
+                                      choices=YES_NO_ALL, widget=InlineOptionsSelect)
+    plan = forms.ChoiceField(label=_("Competence plan up to date"), required=False, choices=YES_NO_ALL,
+                             widget=InlineOptionsSelect)
+    sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=SORTS, widget=InlineOptionsSelect)
 
     def __init__(self, *args, organisations=(), **kwargs):
         """`organisations`: (id, name) of the organisations with an application in the round."""

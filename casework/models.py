@@ -10,6 +10,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application
+from portal.i18n import ChoiceLabelsMixin
 from schemes.models import AssessmentCriterion
 
 MAX_CRITERION_SCORE = 5
@@ -95,7 +96,7 @@ class Outcome(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
 
 
-class Decision(models.Model):
+class Decision(ChoiceLabelsMixin, models.Model):
     """The individual decision (enkeltvedtak) on one application. What it granted is stored as it
     was proposed and approved, so the decision can always be explained from what is stored."""
 

@@ -189,7 +189,9 @@ def applications_for_office_round(*, user, round_, status: str = "", organisatio
     queryset = (
         Application.objects.filter(round=round_, round__office_id__in=office_ids_with_role(user, *WORKING_ROLES))
         .exclude(status=ApplicationStatus.DRAFT)
-        .select_related("organisation", "round", "assessment", "decision")
+        # the round is `round_` (not read again per row); the JSON of the awards is not shown here
+        .select_related("organisation", "assessment", "decision")
+        .defer("assessment__suggested_lines", "decision__lines")
     )
     if status:
         queryset = queryset.filter(status=status)
@@ -202,6 +204,7 @@ def applications_for_office_round(*, user, round_, status: str = "", organisatio
     rows = list(queryset)
     totals = application_totals_by_id(applications=queryset)
     for application in rows:
+        application.round = round_
         application.plan_up_to_date = competence_plan_is_up_to_date(application)
         application.totals = totals.get(application.pk, NO_LINES)
         assessment = getattr(application, "assessment", None)
@@ -316,8 +319,9 @@ def award_sums_by_id(*, applications: QuerySet[Application]) -> dict[int, AwardS
 
 
 def _board_queryset(round_) -> QuerySet[Application]:
+    """The round's applications in play; their `round` is `round_`, set by the caller, not read per row."""
     return (Application.objects.filter(round=round_).exclude(status__in=NOT_IN_PLAY)
-            .select_related("organisation", "round", "assessment", "decision"))
+            .select_related("organisation", "assessment", "decision"))
 
 
 def _board_row(application: Application, totals, awards: AwardSums) -> BoardRow:
@@ -344,9 +348,12 @@ def board_for_round(*, round_, sort: str = "score") -> Board:
     sums are added up in the database; no line is read)."""
     queryset = _board_queryset(round_)
     totals, awards = application_totals_by_id(applications=queryset), award_sums_by_id(applications=queryset)
+    applications = list(queryset)
+    for application in applications:
+        application.round = round_
     board = Board(round=round_, rows=[_board_row(application, totals.get(application.pk, NO_LINES),
                                                  awards.get(application.pk, AwardSums()))
-                                      for application in queryset])
+                                      for application in applications])
     allocation_suggest(board.rows, board.budget)
     for rank, row in enumerate(sorted(board.rows, key=suggestion_order_key), start=1):
         row.rank = rank

@@ -113,20 +113,22 @@ def municipality_section(*, user, now: dt.datetime) -> MunicipalitySection:
         for row in rows
     ]
     signs_for = organisations_signed_for(user=user)
-    complete = applications_awaiting_signature(user=user, now=now)
+    complete = applications_awaiting_signature(user=user, now=now, rows=rows)  # the rows read once
+    reports_due = list(reports_due_for_organisations(user=user))
     return MunicipalitySection(
         applications=applications,
         # the signatory sees what an editor handed over (the mark) first; the editor what is complete,
         # to hand over or already handed over
-        ready_for_signature=applications_ready_for_signature(user=user, now=now),
+        ready_for_signature=applications_ready_for_signature(
+            user=user, now=now, applications=[row.application for row in rows]),
         # a signatory who filled it in (or is also the editor) has no one to hand over to: complete is the task
         complete_to_submit=[application for application in complete
                             if application.organisation_id in signs_for and not application.marked],
-        reports_ready_for_signature=reports_ready_for_signature(user=user),
+        reports_ready_for_signature=reports_ready_for_signature(user=user, due=reports_due),
         awaiting_signature=[application for application in complete if application.organisation_id not in signs_for],
         information_requested=[item for item in applications if item.information_request is not None],
         decisions=decisions_received(user=user, now=now),
-        reports_due=list(reports_due_for_organisations(user=user)),
+        reports_due=reports_due,
     )
 
 

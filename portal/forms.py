@@ -8,6 +8,9 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.core.exceptions import ValidationError
+from django.utils.formats import localize
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +22,37 @@ logger = logging.getLogger(__name__)
 
 MARKUP = re.compile(r"<\s*[a-zA-Z!/?]|&#?\w+;|javascript\s*:", re.IGNORECASE)
 MAX_KRONER = 10_000_000_000
+
+
+def _html_attrs(attrs: dict) -> str:
+    """Django's django/forms/widgets/attrs.html, written in Python."""
+    return "".join(
+        "" if value is False else format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value)
+        for name, value in attrs.items())
+
+
+def _text(value) -> str:
+    return value if isinstance(value, str) else str(localize(value))
+
+
+class InlineOptionsSelect(forms.Select):
+    """A select written in Python: Django's renders a template per option (and another for its
+    attributes), which for a list's filter of 52 municipalities is most of the page's rendering.
+    Exactly the HTML of `forms.Select` (tests/portal/test_forms_widgets.py compares them)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = [format_html('<select name="{}"{}>', _text(widget["name"]), mark_safe(_html_attrs(widget["attrs"])))]
+        for group_name, group_choices, _index in widget["optgroups"]:
+            if group_name:
+                parts.append(format_html('\n  <optgroup label="{}">', _text(group_name)))
+            for option in group_choices:
+                parts.append(format_html('\n  <option value="{}"{}>{}</option>\n', "%s" % (option["value"],),
+                                         mark_safe(_html_attrs(option["attrs"])), _text(option["label"])))
+            if group_name:
+                parts.append("\n  </optgroup>")
+        parts.append("\n</select>")
+        return mark_safe("".join(parts))
 
 
 class MoneyField(forms.IntegerField):

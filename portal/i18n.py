@@ -5,6 +5,8 @@ Source strings in code are English and go through gettext; *content* entered by 
 and `<field>_en`, and shown in the reader's language with bokmål as the fallback.
 """
 
+import functools
+
 from django.utils.translation import get_language
 
 
@@ -20,3 +22,29 @@ def localized(obj, field: str) -> str:
 class LocalizedContentMixin:
     def localized(self, field: str) -> str:
         return localized(self, field)
+
+
+@functools.cache
+def _choice_labels(field, language: str | None) -> dict:
+    """{value: label as text} of a field's choices in one language: built once per field and language."""
+    labels = {}
+    for value, label in field.flatchoices:
+        try:
+            labels[value] = str(label)
+        except TypeError:  # an unhashable value: left to Django
+            continue
+    return labels
+
+
+class ChoiceLabelsMixin:
+    """`get_<field>_display()` from a per-language table of the field's labels. Django's own builds a
+    dict of every choice on each call, hashing each lazy label (a gettext apiece): on a list of 52
+    applications that is a thousand gettext calls for one column. Same result: the label of the value
+    in the active language, the value itself when it is not a choice."""
+
+    def _get_FIELD_display(self, field):
+        value = getattr(self, field.attname)
+        try:
+            return _choice_labels(field, get_language())[value]
+        except (KeyError, TypeError):
+            return super()._get_FIELD_display(field)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
+from .i18n import ChoiceLabelsMixin
 from .offices import office_title
 from .validators import (
     format_organisation_number,
@@ -247,7 +248,7 @@ ROLE_MATCHES_PLACE = (
 )
 
 
-class Membership(models.Model):
+class Membership(ChoiceLabelsMixin, models.Model):
     """A user's role in one organisation (editor, signatory), one office (caseworker, approver,
     office admin), or nationally (national admin at Helsedirektoratet)."""
 

@@ -4,7 +4,7 @@ application id in a URL never reaches another organisation's or another office's
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 
 from applications.models import Application, ApplicationEvent, EventKind
@@ -12,7 +12,7 @@ from applications.selectors import signatory_ids_by_organisation
 from casework.rules import DECISION_KNOWN_STATUSES
 from casework.selectors import WORKING_ROLES
 from portal.mail import FIRST_TRY, RETRY_FOR
-from portal.models import OFFICE_ROLES, ORGANISATION_ROLES, Role, User
+from portal.models import OFFICE_ROLES, ORGANISATION_ROLES, Role
 from portal.permissions import office_ids_with_role, organisation_ids_with_role
 from portal.selectors import email_keys_not_sent
 
@@ -120,7 +120,7 @@ def reports_due_for_organisations(*, user) -> QuerySet[GrantReport]:
     """The reports the user's organisations still have to write or correct (a draft or returned, its
     decision known to them), soonest deadline first."""
     return (reports_for_organisations(user=user).filter(status__in=EDITABLE_REPORT_STATUSES)
-            .select_related("application__organisation", "application__round__office")
+            .select_related("application__organisation", "application__round__office", "application__round__scheme")
             .order_by("due_at", "pk"))
 
 
@@ -180,28 +180,40 @@ def report_changed_since(*, report: GrantReport, since) -> ApplicationEvent | No
             .select_related("actor").order_by("-created_at", "-id").first())
 
 
-def reports_ready_for_signature(*, user) -> list[GrantReport]:
+def reports_ready_for_signature(*, user, due: list[GrantReport] | None = None) -> list[GrantReport]:
     """For the signatory's home page: the reports of the organisations the user signs for that an
     editor has marked ready for signature since they were last submitted, and that can be submitted
     now (a draft or returned), oldest mark first. Each carries `ready_marked_at`, `ready_marked_by` (a
-    name) and `changed_since_mark`. Two queries, whatever the number."""
-    requests = ReportSignatureRequest.objects.filter(report=OuterRef("pk")).filter(
-        Q(requested_at__gt=OuterRef("submitted_at")) | Q(report__submitted_at__isnull=True))
-    newest = requests.order_by("-requested_at", "-id")
-    changes = ApplicationEvent.objects.filter(application_id=OuterRef("application_id"), kind=EventKind.SECTION_SAVED,
-                                              section=REPORT_SECTION, created_at__gt=OuterRef("ready_marked_at"))
-    reports = list(
-        reports_for_organisations(user=user)
-        .filter(application__organisation_id__in=organisation_ids_with_role(user, Role.SIGNATORY),
-                status__in=EDITABLE_REPORT_STATUSES)
-        .filter(Exists(requests))
-        .annotate(ready_marked_at=Subquery(newest.values("requested_at")[:1]),
-                  ready_marked_by_id=Subquery(newest.values("requested_by")[:1]))
-        .annotate(changed_since_mark=Exists(changes))
-        .select_related("application__round__scheme", "application__round__office", "application__organisation")
-        .order_by("ready_marked_at", "pk")
-    )
-    names = {u.pk: str(u) for u in User.objects.filter(pk__in={r.ready_marked_by_id for r in reports})}
+    name) and `changed_since_mark`. `due`: `reports_due_for_organisations` of the user, when the page
+    has read them already (My page). No query beyond them while none is due; one while none is
+    marked; two when some are, whatever the number."""
+    if due is None:
+        due = list(reports_due_for_organisations(user=user))
+    if not due:
+        return []
+    signs_for = organisation_ids_with_role(user, Role.SIGNATORY)
+    candidates = {r.pk: r for r in due if r.application.organisation_id in signs_for
+                  and r.status in EDITABLE_REPORT_STATUSES}
+    if not candidates:
+        return []
+    newest: dict[int, ReportSignatureRequest] = {}
+    for mark in (ReportSignatureRequest.objects.filter(report_id__in=candidates).select_related("requested_by")
+                 .order_by("report_id", "-requested_at", "-id")):
+        submitted_at = candidates[mark.report_id].submitted_at
+        if (submitted_at is None or mark.requested_at > submitted_at) and mark.report_id not in newest:
+            newest[mark.report_id] = mark
+    reports = []
+    for pk, mark in newest.items():
+        report = candidates[pk]
+        report.ready_marked_at, report.ready_marked_by = mark.requested_at, str(mark.requested_by)
+        reports.append(report)
+    if not reports:
+        return []
+    last_save = dict(ApplicationEvent.objects.filter(application_id__in=[r.application_id for r in reports],
+                                                     kind=EventKind.SECTION_SAVED, section=REPORT_SECTION)
+                     .values("application_id").annotate(last=Max("created_at"))
+                     .values_list("application_id", "last").order_by())
     for report in reports:
-        report.ready_marked_by = names.get(report.ready_marked_by_id, "")
-    return reports
+        saved = last_save.get(report.application_id)
+        report.changed_since_mark = saved is not None and saved > report.ready_marked_at
+    return sorted(reports, key=lambda r: (r.ready_marked_at, r.pk))

@@ -149,7 +149,7 @@ MUNICIPALITY_PAGES = {  # page: (its url for an application, ceiling)
     "summary": (lambda a: url("applications:summary", a), 8),
     "check": (lambda a: url("applications:check", a), 8),
     "measures": (lambda a: url("applications:measures", a), 8),
-    "my page": (lambda a: url("portal:dashboard"), 13),
+    "my page": (lambda a: url("portal:dashboard"), 10),  # 13 while it read the applications twice
 }
 
 
@@ -242,4 +242,6 @@ def test_saving_a_section_and_submitting_cost_the_same_with_1_and_6_projects(rou
         assert draft.status == ApplicationStatus.SUBMITTED
         counts.append((len(saving), len(submitting)))
     assert counts[0] == counts[1]
-    assert counts[1][0] <= 13 and counts[1][1] <= 16  # submitting read 21 while its view read the lines too
+    # saving read 13 while the section page read every line it does not show; submitting read 21 while its
+    # view read the lines too
+    assert counts[1][0] <= 8 and counts[1][1] <= 16, counts

@@ -3,6 +3,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from portal.i18n import ChoiceLabelsMixin
 from portal.models import Organisation
 from schemes.models import Round
 
@@ -18,7 +19,7 @@ class ApplicationStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
-class Application(models.Model):
+class Application(ChoiceLabelsMixin, models.Model):
     """One organisation's joint application to one round: competence measures and innovation
     projects together, with the competence plan. Exactly one per organisation and round."""
 

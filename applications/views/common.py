@@ -24,10 +24,11 @@ def get_editable_application(request, pk) -> Application:
     return application
 
 
-def get_application_for_edit(request, pk) -> tuple[Application, str]:
+def get_application_for_edit(request, pk, *, with_lines: bool = True) -> tuple[Application, str]:
     """For edit pages: on GET, refuse (403) when the user may not edit; on POST, hand back the
-    reason instead, so the view can show what the user typed with it and nothing is lost."""
-    application = get_application(request, pk)
+    reason instead, so the view can show what the user typed with it and nothing is lost.
+    `with_lines=False`: for a section that reads none of the lines and files (its form, its header)."""
+    application = get_application(request, pk, with_lines=with_lines)
     verdict = can_edit_application(request.user, application)
     if not verdict and (request.method != "POST" or not is_applicant(request.user, application)):
         require(verdict)  # a GET, or someone who never could edit (the office): plainly refused

@@ -18,8 +18,8 @@ from ..services import application_details_save, application_plan_save
 from .common import get_application_for_edit
 
 
-def _section_view(request, pk, *, form_class, version_field, save, template, title, extra=None):
-    application, refusal = get_application_for_edit(request, pk)
+def _section_view(request, pk, *, form_class, version_field, save, template, title, extra=None, with_lines=True):
+    application, refusal = get_application_for_edit(request, pk, with_lines=with_lines)
     version = getattr(application, version_field)
     conflict = None
     if request.method == "POST":
@@ -79,7 +79,8 @@ def details(request, pk):
                                         base_version=base_version)
 
     return _section_view(request, pk, form_class=DetailsForm, version_field="details_version", save=save,
-                         template="applications/section_details.html", title=SectionKey.DETAILS.label)
+                         template="applications/section_details.html", title=SectionKey.DETAILS.label,
+                         with_lines=False)  # contact and cover letter: the lines are not read (CPU on deadline day)
 
 
 @login_required

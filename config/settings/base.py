@@ -180,6 +180,9 @@ MEDIA_ROOT = STORAGES["default"]["OPTIONS"]["location"]
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
+# crispy adds the widget's class name as a CSS class: portal.forms.InlineOptionsSelect is a select
+# (written in Python for speed) and keeps the class a select has
+CRISPY_CLASS_CONVERTERS = {"inlineoptionsselect": "select"}
 
 # Redis: Celery broker and result backend, and the cache.
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")

@@ -312,3 +312,21 @@ def test_a_hand_over_e_mail_whose_task_was_lost_is_queued_again_by_the_catch_up(
     with time_machine.travel(timezone.now() + dt.timedelta(days=8)):  # past RETRY_FOR: given up
         SentEmail.objects.all().delete()
         assert signature_requests_catch_up_task() == 0
+
+
+def test_ready_for_signature_reads_nothing_more_from_my_pages_applications_when_nothing_is_marked(
+        organisation, office, email_task, django_assert_num_queries):
+    from applications.selectors import applications_for_organisations
+    from tests.schemes.factories import RoundFactory
+
+    signatory, editor = member(organisation, Role.SIGNATORY), member(organisation, Role.EDITOR)
+    unmarked = ready_to_submit(round=RoundFactory(office=office), organisation=organisation)
+    applications = list(applications_for_organisations(user=signatory))
+    with django_assert_num_queries(0):
+        assert applications_ready_for_signature(user=signatory, applications=applications) == []
+
+    application_mark_ready_for_signature(application=unmarked, user=editor)
+    applications = list(applications_for_organisations(user=signatory))
+    with django_assert_num_queries(2):  # the changes since the mark, the editor's name
+        [ready] = applications_ready_for_signature(user=signatory, applications=applications)
+    assert ready == unmarked and ready.ready_marked_by == str(editor) and not ready.changed_since_mark

@@ -25,6 +25,28 @@ def test_only_complete_applications_a_signatory_may_send_now_await_signature(org
     assert {a.pk for a in applications_awaiting_signature(user=user)} == {complete.pk, returned.pk}
 
 
+def test_my_pages_rows_give_the_same_applications_awaiting_signature_without_a_query(
+        organisation, office, django_assert_num_queries):
+    user = member(organisation, Role.SIGNATORY)
+    open_round = RoundFactory(office=office)
+    complete = ready_to_submit(round=open_round, organisation=organisation)
+    ApplicationFactory(round=RoundFactory(office=office), organisation=organisation)  # nothing in it
+    ready_to_submit(round=RoundFactory(office=office, closed=True), organisation=organisation)  # too late
+    returned = ready_to_submit(round=RoundFactory(office=office, closed=True), organisation=organisation,
+                               returned=True)
+    ready_to_submit(round=RoundFactory(office=office), submitted=True, organisation=organisation)  # sent
+    now = timezone.now()
+    rows = applications_for_home(user=user, now=now)
+
+    with django_assert_num_queries(0):
+        from_rows = applications_awaiting_signature(user=user, now=now, rows=rows)
+
+    read_again = applications_awaiting_signature(user=user, now=now)
+    assert [a.pk for a in from_rows] == [a.pk for a in read_again]
+    assert {a.pk for a in from_rows} == {complete.pk, returned.pk}
+    assert [a.marked for a in from_rows] == [a.marked for a in read_again]
+
+
 def test_what_is_missing_is_the_check_pages_list_and_only_while_it_can_be_changed(organisation, office, english):
     user = member(organisation, Role.SIGNATORY)
     draft = ApplicationFactory(round=RoundFactory(office=office), organisation=organisation, contact_email="")

@@ -181,3 +181,24 @@ def test_a_report_hand_over_e_mail_whose_task_was_lost_is_queued_again_by_the_ca
         SentEmailFactory(key=report_signature_request_email_key(request.pk, signatory.pk), sent=True)
     with time_machine.travel(later):
         assert report_signature_requests_catch_up_task() == 0
+
+
+def test_from_my_pages_due_reports_the_list_reads_nothing_while_none_is_due_and_one_query_while_none_is_marked(
+        round_, email_task, django_assert_num_queries):
+    from reporting.selectors import reports_due_for_organisations
+
+    report = report_in(round_, filled=True)
+    editor, [signatory] = _people(report)
+    with django_assert_num_queries(0):
+        assert reports_ready_for_signature(user=signatory, due=[]) == []
+    due = list(reports_due_for_organisations(user=signatory))
+    assert due == [report]
+    with django_assert_num_queries(1):  # its marks: none
+        assert reports_ready_for_signature(user=signatory, due=due) == []
+
+    report_mark_ready_for_signature(report=report, user=editor)
+    due = list(reports_due_for_organisations(user=signatory))
+    with django_assert_num_queries(2):  # the marks with who made them, the saves since
+        [ready] = reports_ready_for_signature(user=signatory, due=due)
+        assert ready.ready_marked_by == str(editor) and str(ready.application.round)
+    assert not ready.changed_since_mark
