@@ -112,11 +112,12 @@ def idempotent(*, key: uuid.UUID | None, user, path: str) -> Iterator[Once]:
 
 
 def _errors_queued(request) -> int:
-    """How many error messages the request carries (read without using them up)."""
+    """How many error messages this request has added so far. Read from the storage's queue without
+    iterating the storage: iterating moves the queued messages among the loaded ones, where they are
+    no longer prepared for storing, and a lazily translated message then failed to be written to the
+    cookie (a 500 after the view had answered)."""
     storage = messages.get_messages(request)
-    count = sum(1 for message in storage if message.level >= messages.ERROR)
-    storage.used = False
-    return count
+    return sum(1 for message in getattr(storage, "_queued_messages", ()) if message.level >= messages.ERROR)
 
 
 def sending_key(request, form_key: uuid.UUID) -> uuid.UUID:

@@ -10,8 +10,9 @@ the office's internal notes reach nobody of A's either. A second application of 
 letter not sent, is asked for at every URL of an application: no refusal names a status its asker
 may not know yet (`test_no_refusal_names_a_status_the_user_may_not_know`).
 
-POST has an empty body with CSRF checks off (as a forged or replayed form would be after a CSRF
-token leak): it must never be a 500, and a refused one (403/404/405) writes nothing. Each request
+POST has an empty body but a fresh form key (every form sends one: `portal.idempotency`), with CSRF
+checks off (as a forged or replayed form would be after a CSRF token leak): it must never be a 500,
+and a refused one (403/404/405) writes nothing (the form key's own row aside). Each request
 runs in a savepoint rolled back after it, so what one allowed POST does never changes the next row.
 The whole matrix is one test that reports every failure at once.
 """
@@ -20,6 +21,7 @@ import copy
 import os
 import re
 import time
+import uuid
 from dataclasses import dataclass
 
 import pytest
@@ -225,7 +227,7 @@ def rows_written() -> int:
     transaction, a rolled-back savepoint's too), the session and login-attempt tables left out."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0) FROM pg_stat_xact_user_tables"
-                       " WHERE relname <> 'django_session' AND relname NOT LIKE 'axes%%'")
+                       " WHERE relname NOT IN ('django_session', 'portal_submittedform') AND relname NOT LIKE 'axes%%'")
         return cursor.fetchone()[0]
 
 
@@ -240,7 +242,12 @@ def ask(client: Client, method: str, path: str) -> tuple[int, bytes, int]:
     try:
         with transaction.atomic():
             before = rows_written()
-            response = client.generic(method, path, data=b"", content_type="application/x-www-form-urlencoded")
+            # a POST carries a fresh form key, as every form of the site does (portal.idempotency), so
+            # `@idempotent_post` is on the path of every refusal and every allowed POST here; the
+            # admin's forms have none (and its delete page takes any non-empty POST as "yes")
+            site_form = method == "POST" and not path.startswith(reverse("admin:index"))
+            body = f"form_key={uuid.uuid4()}".encode() if site_form else b""
+            response = client.generic(method, path, data=body, content_type="application/x-www-form-urlencoded")
             written = rows_written() - before
             raise _Undo
     except _Undo:

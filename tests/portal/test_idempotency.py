@@ -124,6 +124,22 @@ def test_a_form_shown_again_with_its_errors_keeps_nothing_and_the_corrected_one_
 
 
 @pytest.mark.django_db
+def test_a_refusal_with_its_message_is_answered_and_the_key_given_back(client):
+    """A keyed form refused with a message (an editor hands in the report, which only the signatory
+    may): the page says why, in a redirect, not a server error (the guard once read the messages in a
+    way that left a lazily translated one unwritable), and nothing is remembered."""
+    report = GrantReportFactory(filled=True)
+    client.force_login(member(report.application.organisation, Role.EDITOR))
+    in_english(client)
+    refused = client.post(reverse("reporting:submit", args=[report.application.pk]),
+                          {FIELD: str(uuid.uuid4())}, follow=True)
+    assert refused.redirect_chain and refused.status_code == 200
+    assert messages_of(refused) and not SubmittedForm.objects.exists()
+    report.refresh_from_db()
+    assert report.status == ReportStatus.DRAFT
+
+
+@pytest.mark.django_db
 def test_without_a_key_a_form_works_as_before(client):
     """An old page, a script or the autosave posts without a key: performed, and nothing remembered."""
     application = ApplicationFactory()
