@@ -90,19 +90,22 @@ def decisions_for_round(*, round_) -> list[Decision]:
                 .order_by("application__organisation__name", "pk"))
 
 
+def _letters_not_made(*, before: dt.datetime) -> QuerySet[Decision]:
+    """Approved decisions approved before `before` whose letter is not made (one rule for the
+    catch-up and for the office's "what did not work")."""
+    return Decision.objects.filter(status=DecisionStatus.APPROVED, letter_pdf="", approved_at__lt=before)
+
+
 def letters_missing(*, older_than: dt.timedelta = FIRST_TRY) -> list[int]:
     """Approved decisions without their letter, older than a few minutes (the first try has had its
     chance): what the catch-up task queues again."""
-    before = timezone.now() - older_than
-    return list(Decision.objects.filter(status=DecisionStatus.APPROVED, letter_pdf="", approved_at__lt=before)
-                .values_list("pk", flat=True))
+    return list(_letters_not_made(before=timezone.now() - older_than).values_list("pk", flat=True))
 
 
 def letters_stuck(*, office_ids: set[int] | None = None, now: dt.datetime | None = None) -> QuerySet[Decision]:
     """Approved decisions whose letter is still not made `STUCK_AFTER` after the approval (its task
     keeps failing: the catch-up goes on trying), of these offices (None: every office)."""
-    stuck = Decision.objects.filter(status=DecisionStatus.APPROVED, letter_pdf="",
-                                    approved_at__lt=(now or timezone.now()) - STUCK_AFTER)
+    stuck = _letters_not_made(before=(now or timezone.now()) - STUCK_AFTER)
     return stuck if office_ids is None else stuck.filter(application__round__office_id__in=office_ids)
 
 
