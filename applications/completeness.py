@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from schemes.rules import target_group_allows
@@ -130,10 +131,9 @@ def _measures(application) -> Section:
     url = _url("measures", application)
     problems = []
     for measure in application.measures.all():
-        edit = _url("measure_edit", application, line_pk=measure.pk)
-
-        def need(condition, message, field_name, edit=edit, measure=measure):
-            if condition:
+        def need(condition, message, field_name, measure=measure):
+            if condition:  # the line's link is made only for a problem: a complete line costs no reverse()
+                edit = _url("measure_edit", application, line_pk=measure.pk)
                 problems.append(Problem(SectionKey.MEASURES, _("%(title)s: %(message)s") % {
                     "title": measure.title, "message": message}, f"{edit}#id_{field_name}"))
 
@@ -162,10 +162,9 @@ def _projects(application) -> Section:
     url = _url("projects", application)
     problems = []
     for project in application.projects.all():
-        edit = _url("project_edit", application, line_pk=project.pk)
-
-        def need(condition, message, field_name, edit=edit, project=project):
+        def need(condition, message, field_name, project=project):
             if condition:
+                edit = _url("project_edit", application, line_pk=project.pk)
                 problems.append(Problem(SectionKey.PROJECTS, _("%(title)s: %(message)s") % {
                     "title": project.title, "message": message}, f"{edit}#id_{field_name}"))
 
@@ -183,9 +182,33 @@ def _projects(application) -> Section:
     return Section(SectionKey.PROJECTS, SectionKey.PROJECTS.label, url, state, problems)
 
 
+# What the sections are computed from, besides the prefetched lines and files: when none of it has
+# changed on the instance, the sections computed for it before are still right.
+_SECTION_INPUTS = ("status", "contact_name", "contact_email", "project_priorities", "competence_raising_plan",
+                   "details_version", "plan_version", "competence_plan_updated_on", "competence_plan_adopted_by",
+                   "round_id")
+
+
+def _sections_key(application) -> tuple:
+    prefetched = getattr(application, "_prefetched_objects_cache", {})
+    return (get_language(), tuple(getattr(application, name, None) for name in _SECTION_INPUTS),
+            tuple(id(prefetched.get(name)) for name in ("measures", "projects", "attachments")))
+
+
 def application_sections(*, application: Application) -> list[Section]:
-    """The task list. `application` should come from `application_get_full` (constant queries)."""
-    return [_details(application), _plan(application), _measures(application), _projects(application)]
+    """The task list. `application` should come from `application_get_full` (constant queries).
+
+    Computed once per instance: a page asks for them more than once (the task list shows them,
+    the submit button asks whether any problem is left, so does the next step). Kept on the instance
+    beside the inputs they were computed from (and the language their messages are in), and computed
+    again if any of those changed (a field set, the lines read again)."""
+    key = _sections_key(application)
+    memo = application.__dict__.get("_sections_memo")
+    if memo is not None and memo[0] == key:
+        return memo[1]
+    sections = [_details(application), _plan(application), _measures(application), _projects(application)]
+    application.__dict__["_sections_memo"] = (key, sections)
+    return sections
 
 
 def application_problems(*, application: Application) -> list[Problem]:

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.utils import translation
 
 from applications.completeness import COMPLETE, NOT_STARTED, application_problems, application_sections
 from applications.models import AttachmentKind
@@ -204,3 +205,21 @@ def test_an_out_of_date_plan_is_noted_but_does_not_stop_the_submission():
     assert any("not up to date" in note and "48 months" in note for note in plan.notes)
     assert plan.problems == []
 
+
+
+def test_the_sections_are_computed_once_per_instance_and_again_when_their_inputs_change():
+    application = ApplicationFactory(contact_name="", contact_email="x@kommune.no", details_version=1)
+    read = application_get_full(user=member(application.organisation), pk=application.pk)
+    first = application_sections(application=read)
+    assert application_sections(application=read) is first
+    assert any("contact person's name" in p.message for p in first[0].problems)
+    read.contact_name = "Kari"  # a field set on the instance: computed again, from what it now says
+    again = application_sections(application=read)
+    assert again is not first and not any("contact person's name" in p.message for p in again[0].problems)
+    read.contact_name = ""
+    with translation.override("nb"):
+        norwegian = application_sections(application=read)
+    with translation.override("en"):
+        english = application_sections(application=read)
+        assert application_sections(application=read) is english
+    assert norwegian is not english  # a line's message is formatted (so translated) when computed
