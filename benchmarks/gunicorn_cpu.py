@@ -1,4 +1,5 @@
-"""Gunicorn hooks for the rush (`-c benchmarks/gunicorn_cpu.py`): each request's CPU seconds, as its
+"""Gunicorn's settings for the rush (`-c benchmarks/gunicorn_cpu.py`): the portal's own
+(config/gunicorn.py: its garbage collector tuning included), and hooks that log each request's CPU seconds, as its
 worker thread spent them (`time.thread_time()`, from before the application is called to after the
 response is written), appended as `METHOD path seconds` to `$BENCH_CPU_LOG.<pid>`. So the CPU of
 the municipalities' journeys is told apart from the caseworkers' (whose requests run beside them),
@@ -6,6 +7,8 @@ and each endpoint's CPU is known. Sync workers only: one request at a time per p
 
 import os
 import time
+
+from config.gunicorn import post_worker_init  # noqa: F401 - the production worker, as deployed
 
 LOG = os.environ.get("BENCH_CPU_LOG", "")
 
