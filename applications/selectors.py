@@ -73,7 +73,7 @@ def application_get_full(*, user, pk: int) -> Application:
     Raises Application.DoesNotExist (a 404) when the user may not see it."""
     return (
         applications_visible_to(user=user)
-        .select_related("round__scheme", "round__office", "organisation__county", "submitted_by", "created_by",
+        .select_related("round__scheme", "round__office", "organisation", "submitted_by",
                         *hooks.status_mask_related())
         .prefetch_related(*line_prefetches(), receipts_prefetch())
         .get(pk=pk)
