@@ -3,7 +3,7 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Sum, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -118,9 +118,12 @@ LINE_RELATIONS = frozenset({"measures", "projects", "attachments"})  # what `lin
 def application_with_lines(*, pk: int, read: Application | None = None) -> Application:
     """One application with its lines and files prefetched, for rules that read them all (the
     submission guard), unscoped: callers have already checked who may act. `read`: the application
-    as this request already read it with them (the check page's), used as it is; a row locked for a
-    transition has none prefetched and is read afresh."""
-    if read is not None and LINE_RELATIONS <= getattr(read, "_prefetched_objects_cache", {}).keys():
+    as this request already read it: used as it is when it has them (the check page's), otherwise
+    they are read onto it (a row locked for a transition: read under the lock, its lines after it,
+    which no one changes without that lock, `services.editing.lock_for_edit`)."""
+    if read is not None:
+        if not LINE_RELATIONS <= getattr(read, "_prefetched_objects_cache", {}).keys():
+            prefetch_related_objects([read], *line_prefetches())
         return read
     return (
         Application.objects.select_related("round__scheme", "organisation")

@@ -424,17 +424,26 @@ def letters_ready_to_send(*, user) -> QuerySet[Decision]:
             .order_by("approved_at", "pk"))
 
 
-def decisions_received(*, user, now: dt.datetime | None = None) -> list[Decision]:
+def decisions_received(*, user, now: dt.datetime | None = None, applications: list[Application] | None = None,
+                       ) -> list[Decision]:
     """The decisions made known to the user's organisations (their letter sent) that may still be appealed (`rules.appeal_deadline`
-    not passed), each with `appeal_deadline`, newest first. One query."""
+    not passed), each with `appeal_deadline`, newest first. One query; none when `applications` are
+    given: every application of the user's organisations as already read with its decision, organisation
+    and round's office (`applications.selectors.applications_for_organisations`, as My page reads them)."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     recent = now - dt.timedelta(weeks=APPEAL_WEEKS, days=2)  # a coarse filter; the rule decides to the day
-    decisions = (Decision.objects.filter(status__in=DECISION_KNOWN_STATUSES, sent_at__gte=recent,
-                                         application__organisation_id__in=organisation_ids_with_role(
-                                             user, *ORGANISATION_ROLES))
-                 .select_related("application__organisation", "application__round__office")
-                 .order_by("-sent_at", "pk"))
+    if applications is not None:
+        decisions = sorted((decision for decision in map(decision_or_none, applications)
+                            if decision is not None and decision.status in DECISION_KNOWN_STATUSES
+                            and decision.sent_at is not None and decision.sent_at >= recent),
+                           key=lambda decision: (-decision.sent_at.timestamp(), decision.pk))
+    else:
+        decisions = (Decision.objects.filter(status__in=DECISION_KNOWN_STATUSES, sent_at__gte=recent,
+                                             application__organisation_id__in=organisation_ids_with_role(
+                                                 user, *ORGANISATION_ROLES))
+                     .select_related("application__organisation", "application__round__office")
+                     .order_by("-sent_at", "pk"))
     rows = []
     for decision in decisions:
         decision.appeal_deadline = appeal_deadline(decision)

@@ -127,7 +127,7 @@ def municipality_section(*, user, now: dt.datetime) -> MunicipalitySection:
         reports_ready_for_signature=reports_ready_for_signature(user=user, due=reports_due),
         awaiting_signature=[application for application in complete if application.organisation_id not in signs_for],
         information_requested=[item for item in applications if item.information_request is not None],
-        decisions=decisions_received(user=user, now=now),
+        decisions=decisions_received(user=user, now=now, applications=[row.application for row in rows]),
         reports_due=reports_due,
     )
 

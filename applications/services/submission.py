@@ -18,9 +18,9 @@ def application_submit(*, application: Application, user, now: dt.datetime | Non
     with transaction.atomic():
         # Choose under the lock, not from the caller's copy: a second request that loaded the
         # returned application before the first one committed finds it submitted, and does nothing.
-        current = Application.objects.select_for_update(of=("self",)).get(pk=application.pk)
-        name = "resubmit" if current.status == ApplicationStatus.RETURNED else "submit"
-        outcome = APPLICATION.perform(current, name, user=user, now=now)
+        status = Application.objects.select_for_update(of=("self",)).values_list("status", flat=True).get(pk=application.pk)
+        name = "resubmit" if status == ApplicationStatus.RETURNED else "submit"
+        outcome = APPLICATION.perform(application, name, user=user, now=now)  # which reads it again, locked
         submitted = outcome.object
         if outcome.performed:
             number = submitted.submission_count

@@ -6,7 +6,9 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from applications.selectors import applications_for_organisations
 from applications.services.handover import application_mark_ready_for_signature
+from casework.selectors import decisions_received
 from portal.models import Role
 from tests.applications.factories import (
     ApplicationFactory,
@@ -19,6 +21,7 @@ from tests.casework.factories import DecisionFactory
 from tests.helpers import in_english, parse, url, visible_text
 from tests.portal.factories import OrganisationFactory
 from tests.reporting.factories import GrantReportFactory
+from tests.schemes.factories import RoundFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -157,3 +160,28 @@ def test_nothing_of_another_organisation_is_shown(editor_client, round_, client_
     theirs = in_english(client_class())
     theirs.force_login(member(other, Role.EDITOR))
     assert "Annenkommune Hemmelig" in visible_text(theirs.get(HOME))  # its own members see it
+
+
+def test_my_page_takes_the_decisions_received_from_the_applications_it_read(signatory_client, round_,
+                                                                             django_assert_num_queries):
+    """The same decisions, in the same order, as the query for them finds: sent ones within the appeal
+    time, newest first; not one of another organisation, not past its deadline, not one still unsent."""
+    organisation = signatory_client.membership.organisation
+    user = signatory_client.membership.user
+    rounds = [round_] + [RoundFactory(office=round_.office, scheme=round_.scheme, year=round_.year - n) for n in (1, 2, 3, 4)]
+    newer = DecisionFactory(application=applying_for(rounds[0], 100_000, organisation=organisation), sent=True,
+                            sent_days_ago=2)
+    older = DecisionFactory(application=applying_for(rounds[1], 90_000, organisation=organisation), sent=True,
+                            sent_days_ago=9)
+    DecisionFactory(application=applying_for(rounds[2], 80_000, organisation=organisation), sent=True,
+                    sent_days_ago=22)
+    DecisionFactory(application=applying_for(rounds[3], 70_000, organisation=organisation), approved=True)
+    DecisionFactory(round=round_, sent=True)  # another organisation's
+    ApplicationFactory(round=rounds[4], organisation=organisation)  # no decision
+
+    applications = list(applications_for_organisations(user=user))
+    with django_assert_num_queries(0):
+        from_page = decisions_received(user=user, applications=applications)
+    assert from_page == decisions_received(user=user) == [newer, older]
+    assert [d.appeal_deadline for d in from_page] == [d.appeal_deadline for d in decisions_received(user=user)]
+    assert from_page[0].application.organisation == organisation
