@@ -14,6 +14,7 @@
 
 import calendar
 import datetime as dt
+from collections.abc import Callable
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -65,5 +66,16 @@ def competence_plan_is_up_to_date(application: Application, on: dt.date | None =
     updated = application.competence_plan_updated_on
     if not updated:
         return None
-    on = on or timezone.localtime(application.round.closes_at).date()
-    return on <= add_months(updated, application.round.competence_plan_max_age_months)
+    return competence_plan_rule(round_=application.round, on=on)(updated)
+
+
+def competence_plan_rule(*, round_, on: dt.date | None = None) -> Callable[[dt.date | None], bool | None]:
+    """`competence_plan_is_up_to_date` for the applications of `round_`, as a function of the plan's
+    date: the deadline's date is worked out once, not once per application of a list."""
+    on = on or timezone.localtime(round_.closes_at).date()
+    months = round_.competence_plan_max_age_months
+
+    def up_to_date(updated: dt.date | None) -> bool | None:
+        return None if not updated else on <= add_months(updated, months)
+
+    return up_to_date

@@ -53,7 +53,13 @@ def four_eyes_refusal(decision: Decision, user) -> str:
 
 
 def assessment_locked(decision: Decision | None) -> bool:
-    return decision is not None and decision.status in DECISION_MADE_STATUSES
+    return decision is not None and decision_made(decision.status)
+
+
+def decision_made(status: str | None) -> bool:
+    """Whether a decision in `status` (None: no decision) is made: what it granted is fixed, and
+    `assessment_locked` (for a list that reads the status, not the decision)."""
+    return status in DECISION_MADE_STATUSES
 
 
 def applied_to_budget(applied: int, budget: int | None) -> Decimal | None:

@@ -19,7 +19,7 @@ from applications.models import (
     InnovationProject,
     LinePart,
 )
-from applications.rules import NOT_IN_PLAY, competence_plan_is_up_to_date
+from applications.rules import NOT_IN_PLAY, competence_plan_rule
 from applications.selectors import NO_LINES, application_totals_by_id
 from people.models import AccessEvent, AccessEventKind
 from portal.mail import FIRST_TRY, RETRY_FOR, STUCK_AFTER
@@ -36,7 +36,7 @@ from .rules import (
     appeal_deadline,
     appeal_within_deadline,
     applied_to_budget,
-    assessment_locked,
+    decision_made,
     four_eyes_refusal,
     over_budget,
 )
@@ -174,27 +174,45 @@ def rounds_for_offices(*, office_ids) -> QuerySet[Round]:
     )
 
 
+@dataclass(slots=True)
+class ListRow:
+    """One application on the caseworker's list: what its row shows, read as values (no model is
+    built per row: instantiating the application, its organisation, assessment and decision was most
+    of what the list cost per application; issue 13)."""
+
+    pk: int
+    organisation_name: str
+    organisation_number: str
+    status: str
+    applied: int
+    has_mental_health: bool  # some measure concerns rus og psykisk helse, whatever its amount
+    plan_up_to_date: bool | None  # `rules.competence_plan_is_up_to_date`
+    score: int | None
+    submitted_at: dt.datetime | None
+    created_at: dt.datetime
+    decision_status: str  # "" without a decision
+
+
+STATUS_ORDER = {status: index for index, status in enumerate(ApplicationStatus.values)}  # the workflow's order
+
 SORTERS = {
-    "organisation": lambda a: a.organisation.name,
-    "applied": lambda a: -a.totals.applied,
+    "organisation": lambda a: a.organisation_name,
+    "applied": lambda a: -a.applied,
     "score": lambda a: (a.score is None, -(a.score or 0)),
     "submitted": lambda a: a.submitted_at or a.created_at,
-    "status": lambda a: list(ApplicationStatus.values).index(a.status),  # the workflow's order
+    "status": lambda a: STATUS_ORDER[a.status],
 }
 
 
 def applications_for_office_round(*, user, round_, status: str = "", organisation_id: int | None = None,
                                   mental_health: bool | None = None, plan_up_to_date: bool | None = None,
-                                  sort: str = "organisation") -> list[Application]:
+                                  sort: str = "organisation") -> list[ListRow]:
     """The caseworker's list: submitted (not draft) applications of the round, only of the user's
-    offices, filtered and sorted. Constant queries (the sums added up in the database, no line
-    read); the plan filter is computed per row."""
+    offices, filtered and sorted. Three queries whatever the size (the sums added up in the
+    database, no line read); the rows are values, and the plan filter is computed per row."""
     queryset = (
         Application.objects.filter(round=round_, round__office_id__in=office_ids_with_role(user, *WORKING_ROLES))
         .exclude(status=ApplicationStatus.DRAFT)
-        # the round is `round_` (not read again per row); the JSON of the awards is not shown here
-        .select_related("organisation", "assessment", "decision")
-        .defer("assessment__suggested_lines", "decision__lines")
     )
     if status:
         queryset = queryset.filter(status=status)
@@ -204,17 +222,16 @@ def applications_for_office_round(*, user, round_, status: str = "", organisatio
         with_mental_health = Exists(CompetenceMeasure.objects.filter(application=OuterRef("pk"),
                                                                      concerns_mental_health=True))
         queryset = queryset.filter(with_mental_health if mental_health else ~with_mental_health)
-    rows = list(queryset)
+    values = list(queryset.values_list(  # in the model's order: the sort below keeps it among equals
+        "pk", "organisation__name", "organisation__organisation_number", "status", "competence_plan_updated_on",
+        "assessment__score", "submitted_at", "created_at", "decision__status"))
     totals = application_totals_by_id(applications=queryset)
-    for application in rows:
-        application.round = round_
-        application.plan_up_to_date = competence_plan_is_up_to_date(application)
-        application.totals = totals.get(application.pk, NO_LINES)
-        assessment = getattr(application, "assessment", None)
-        application.score = assessment.score if assessment else None
-        application.has_mental_health = application.totals.mental_health_count > 0
-        decision = getattr(application, "decision", None)
-        application.decision_label = decision.get_status_display() if decision else ""
+    up_to_date = competence_plan_rule(round_=round_)
+    rows = []
+    for pk, name, number, status_, plan_date, score, submitted_at, created_at, decision_status in values:
+        sums = totals.get(pk, NO_LINES)
+        rows.append(ListRow(pk, name, number, status_, sums.applied, sums.mental_health_count > 0,
+                            up_to_date(plan_date), score, submitted_at, created_at, decision_status or ""))
     if plan_up_to_date is not None:
         rows = [a for a in rows if bool(a.plan_up_to_date) == plan_up_to_date]
     rows.sort(key=SORTERS.get(sort, SORTERS["organisation"]))
@@ -231,9 +248,14 @@ def round_organisations(*, round_) -> list[tuple[int, str]]:
 
 # --- the prioritisation board --------------------------------------------------------------------------
 
-@dataclass
+@dataclass(slots=True)
 class BoardRow:
-    application: Application
+    """One application on the board, read as values (no model is built per row)."""
+
+    key: int  # the application's id
+    organisation: str  # its name
+    status: str
+    decision_status: str  # "" without a decision
     applied: int
     proposed: int | None  # None while some line has no proposed award
     score: int | None
@@ -245,13 +267,9 @@ class BoardRow:
     proposed_so_far: int = 0  # the awards set so far, also while some line has none (as the approval guard counts)
 
     @property
-    def key(self) -> int:
-        return self.application.pk
-
-    @property
-    def decision_status(self) -> str:
-        decision = getattr(self.application, "decision", None)
-        return decision.get_status_display() if decision else ""
+    def difference(self) -> int | None:
+        """The proposed award less the suggestion; None while the proposal is not whole."""
+        return None if self.proposed is None else self.proposed - self.suggested
 
 
 @dataclass
@@ -321,42 +339,39 @@ def award_sums_by_id(*, applications: QuerySet[Application]) -> dict[int, AwardS
     return sums
 
 
+NO_AWARDS = AwardSums()
+
+
 def _board_queryset(round_) -> QuerySet[Application]:
-    """The round's applications in play; their `round` is `round_`, set by the caller, not read per row."""
-    return (Application.objects.filter(round=round_).exclude(status__in=NOT_IN_PLAY)
-            .select_related("organisation", "assessment", "decision"))
-
-
-def _board_row(application: Application, totals, awards: AwardSums) -> BoardRow:
-    assessment = getattr(application, "assessment", None)
-    decision = getattr(application, "decision", None)
-    return BoardRow(
-        application=application, applied=totals.applied, proposed=awards.proposed, proposed_so_far=awards.so_far,
-        score=assessment.score if assessment else None, mental_health_applied=totals.mental_health_applied,
-        plan_up_to_date=competence_plan_is_up_to_date(application),
-        decided=decision.total_awarded if assessment_locked(decision) else None,
-    )
+    """The round's applications in play."""
+    return Application.objects.filter(round=round_).exclude(status__in=NOT_IN_PLAY)
 
 
 BOARD_SORTERS = {
     "score": suggestion_order_key,
-    "name": lambda r: r.application.organisation.name,
+    "name": lambda r: r.organisation,
     "applied": lambda r: -r.applied,
     "proposed": lambda r: -(r.proposed or 0),
 }
 
 
 def board_for_round(*, round_, sort: str = "score") -> Board:
-    """The round's board, recomputed from what is stored: constant queries, whatever its size (the
-    sums are added up in the database; no line is read)."""
+    """The round's board, recomputed from what is stored: five queries whatever its size (the sums
+    are added up in the database; no line is read, and the rows are values, not models)."""
     queryset = _board_queryset(round_)
     totals, awards = application_totals_by_id(applications=queryset), award_sums_by_id(applications=queryset)
-    applications = list(queryset)
-    for application in applications:
-        application.round = round_
-    board = Board(round=round_, rows=[_board_row(application, totals.get(application.pk, NO_LINES),
-                                                 awards.get(application.pk, AwardSums()))
-                                      for application in applications])
+    up_to_date = competence_plan_rule(round_=round_)
+    rows = []
+    for pk, organisation, status, plan_date, score, decision_status, granted in queryset.values_list(
+            "pk", "organisation__name", "status", "competence_plan_updated_on", "assessment__score",
+            "decision__status", "decision__total_awarded"):
+        sums, award = totals.get(pk, NO_LINES), awards.get(pk, NO_AWARDS)
+        rows.append(BoardRow(
+            key=pk, organisation=organisation, status=status, decision_status=decision_status or "",
+            applied=sums.applied, proposed=award.proposed, proposed_so_far=award.so_far, score=score,
+            mental_health_applied=sums.mental_health_applied, plan_up_to_date=up_to_date(plan_date),
+            decided=granted if decision_made(decision_status) else None))
+    board = Board(round=round_, rows=rows)
     allocation_suggest(board.rows, board.budget)
     for rank, row in enumerate(sorted(board.rows, key=suggestion_order_key), start=1):
         row.rank = rank

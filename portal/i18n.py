@@ -48,3 +48,9 @@ class ChoiceLabelsMixin:
             return _choice_labels(field, get_language())[value]
         except (KeyError, TypeError):
             return super()._get_FIELD_display(field)
+
+
+def choice_labels(model, field_name: str) -> dict:
+    """{value: label as text} of a model field's choices in the active language (what
+    `get_<field>_display()` shows), for a page that writes the label of many rows."""
+    return _choice_labels(model._meta.get_field(field_name), get_language())

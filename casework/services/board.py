@@ -64,11 +64,15 @@ def board_accept_suggestion(*, round_, user, application_ids: list[int] | None =
         # read under the locks: a status, an award or a decision changed meanwhile is seen here
         board = board_for_round(round_=round_)
         rows = [row for row in sorted(board.rows, key=lambda row: row.rank)
-                if application_ids is None or row.application.pk in application_ids]
-        lines = lines_locked(application_ids=[row.application.pk for row in rows])
+                if application_ids is None or row.key in application_ids]
+        # the board's rows are values: the applications it skips or changes are read as models here
+        applications = (Application.objects.filter(round=round_, pk__in=[row.key for row in rows])
+                        .select_related("organisation", "assessment", "decision").in_bulk())
+        lines = lines_locked(application_ids=[row.key for row in rows])
         awards = {}
         for row in rows:
-            application = row.application
+            application = applications[row.key]
+            application.round = round_  # not read again per application
             measures, projects = lines[application.pk]
             reason = _skip_reason(application, measures, projects)
             if reason:

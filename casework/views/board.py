@@ -37,8 +37,6 @@ def board(request, round_pk):
     ratio = ""
     if board_.ratio is not None:
         ratio = _("%(ratio)s × the budget") % {"ratio": number_format(board_.ratio, decimal_pos=1)}
-    for row in board_.rows:
-        row.difference = None if row.proposed is None else row.proposed - row.suggested
     return render(request, "casework/board.html", {
         "round": round_,
         "board": board_,

@@ -100,7 +100,7 @@ def test_a_partly_set_proposal_counts_on_the_board_as_it_does_for_approval(round
 
     board = board_for_round(round_=round_)
 
-    assert {row.application.pk: row.proposed for row in board.rows}[partly.pk] is None  # "not set" on the page
+    assert {row.key: row.proposed for row in board.rows}[partly.pk] is None  # "not set" on the page
     assert board.total_proposed == round_total_proposed(round_) == 11_000_000
     assert board.over_budget is True
 
@@ -112,7 +112,7 @@ def test_the_suggestion_allocates_by_score_within_the_budget(round_, four):
 
     board = board_for_round(round_=round_)
 
-    assert [row.application for row in board.rows] == [top, second, third, unscored]  # by score, unscored last
+    assert [row.key for row in board.rows] == [top.pk, second.pk, third.pk, unscored.pk]  # by score, unscored last
     assert [row.rank for row in board.rows] == [1, 2, 3, 4]
     assert [row.score for row in board.rows] == [100, 80, 60, None]
     # the top gets all it applied for, the one that does not fit gets what is left, the rest nothing
@@ -139,8 +139,8 @@ def test_the_suggestion_keeps_what_approved_decisions_granted(round_, caseworker
 
     board = board_for_round(round_=round_)
 
-    assert {row.application: row.suggested for row in board.rows} == {
-        top: 6_000_000, second: 0, third: 4_000_000, unscored: 0}
+    assert {row.key: row.suggested for row in board.rows} == {
+        top.pk: 6_000_000, second.pk: 0, third.pk: 4_000_000, unscored.pk: 0}
     assert board.total_suggested == board.budget
     board_accept_suggestion(round_=round_, user=caseworker)
     assert board_for_round(round_=round_).total_proposed == 10_000_000
@@ -154,8 +154,8 @@ def test_on_equal_scores_the_suggestion_prefers_rus_og_psykisk_helse(round_, cas
 
     board = board_for_round(round_=round_)
 
-    assert [(row.application, row.suggested) for row in board.rows] == [
-        (mental_health, 6_000_000), (general, 4_000_000)]
+    assert [(row.key, row.suggested) for row in board.rows] == [
+        (mental_health.pk, 6_000_000), (general.pk, 4_000_000)]
 
 
 def test_allocation_never_suggests_below_zero_when_the_budget_is_used_up(round_, four):
@@ -197,8 +197,8 @@ def test_accepting_the_suggestion_sets_the_awards_and_writes_events(round_, case
 
     assert result.accepted == [top, second, third]
     board = board_for_round(round_=round_)
-    assert {row.application: row.proposed for row in board.rows} == {
-        top: 6_000_000, second: 4_000_000, third: 0, unscored: None}
+    assert {row.key: row.proposed for row in board.rows} == {
+        top.pk: 6_000_000, second.pk: 4_000_000, third.pk: 0, unscored.pk: None}
     assert (board.total_proposed, board.remaining, board.over_budget) == (10_000_000, 0, False)
     second_lines = CompetenceMeasure.objects.filter(application=second).order_by("pk")
     assert [m.proposed_award for m in second_lines] == [3_000_000, 1_000_000]
@@ -251,8 +251,8 @@ def test_the_board_replaces_its_own_suggestion_when_accepted_again(round_, casew
     result = board_accept_suggestion(round_=round_, user=caseworker)
 
     assert set(result.accepted) == {top, second, third}
-    proposed = {row.application: row.proposed for row in board_for_round(round_=round_).rows}
-    assert proposed[third] == 4_000_000 and proposed[top] == 1_000_000
+    proposed = {row.key: row.proposed for row in board_for_round(round_=round_).rows}
+    assert proposed[third.pk] == 4_000_000 and proposed[top.pk] == 1_000_000
 
 
 def test_an_award_changed_by_hand_after_the_suggestion_is_the_caseworkers(round_, caseworker, four):
@@ -312,8 +312,8 @@ def test_accepting_the_suggestion_for_ticked_applications_leaves_the_others(roun
     assert board_accept_suggestion(round_=round_, user=caseworker,
                                    application_ids=[second.pk, third.pk]).accepted == [second, third]
 
-    proposed = {row.application: row.proposed for row in board_for_round(round_=round_).rows}
-    assert proposed == {top: None, second: 4_000_000, third: 0, unscored: None}
+    proposed = {row.key: row.proposed for row in board_for_round(round_=round_).rows}
+    assert proposed == {top.pk: None, second.pk: 4_000_000, third.pk: 0, unscored.pk: None}
 
 
 # --- the page ---------------------------------------------------------------------------------------
@@ -392,8 +392,8 @@ def test_accepting_the_ticked_suggestions_on_the_page(caseworker_client, round_,
 
     assert response.redirect_chain[-1][0] == board_url(round_, sort="name")
     assert "The suggestion is now the proposed award of 2 applications." in page_text(response)
-    proposed = {row.application: row.proposed for row in board_for_round(round_=round_).rows}
-    assert proposed == {top: 6_000_000, second: 4_000_000, third: None, unscored: None}
+    proposed = {row.key: row.proposed for row in board_for_round(round_=round_).rows}
+    assert proposed == {top.pk: 6_000_000, second.pk: 4_000_000, third.pk: None, unscored.pk: None}
 
 
 def test_accepting_for_all_on_the_page(caseworker_client, round_, four):

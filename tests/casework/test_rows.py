@@ -1,12 +1,16 @@
 """casework_rows writes exactly what the board's and the list's template loops wrote (kept here as the
 reference), in every branch and language."""
 
+import datetime as dt
 from types import SimpleNamespace
 
 import pytest
 from django.template import Context, Template
-from django.utils import translation
+from django.utils import timezone, translation
 
+from applications.models import ApplicationStatus
+from casework.models import DecisionStatus
+from casework.selectors import BoardRow, ListRow
 from casework.templatetags.casework_rows import board_rows, round_application_rows
 
 # The loop of casework/board.html before the rows were written in Python (with the words it translated
@@ -34,21 +38,32 @@ TEMPLATE_LOOP = (
 )
 
 
-def _row(pk, organisation, status="Under vurdering", **values):
-    application = SimpleNamespace(pk=pk, organisation=organisation, get_status_display=lambda: status)
+def _row(pk, organisation, status=ApplicationStatus.IN_ASSESSMENT, **values):
     row = dict(rank=pk, applied=1_500_000, score=None, proposed=None, proposed_so_far=0, suggested=250_000,
-               difference=None, decision_status="", mental_health_applied=0, plan_up_to_date=None)
+               decision_status="", mental_health_applied=0, plan_up_to_date=None)
     row.update(values)
-    return SimpleNamespace(application=application, **row)
+    return BoardRow(key=pk, organisation=organisation, status=status, **row)
+
+
+def _as_the_template_read_it(row: BoardRow) -> SimpleNamespace:
+    """The row as the template loop read it: the application model, and the decision's label."""
+    application = SimpleNamespace(pk=row.key, organisation=row.organisation,
+                                  get_status_display=lambda: ApplicationStatus(row.status).label)
+    decision = DecisionStatus(row.decision_status).label if row.decision_status else ""
+    return SimpleNamespace(application=application, rank=row.rank, applied=row.applied, score=row.score,
+                           proposed=row.proposed, proposed_so_far=row.proposed_so_far, suggested=row.suggested,
+                           difference=row.difference, decision_status=decision,
+                           mental_health_applied=row.mental_health_applied, plan_up_to_date=row.plan_up_to_date)
 
 
 def _rows():
     return [
         _row(1, "Bø & Å <kommune>"),  # nothing scored, set or decided
-        _row(2, "Oslo", score=87, proposed=1_200_000, difference=950_000, mental_health_applied=300_000,
-             plan_up_to_date=True, decision_status="Vedtak sendt"),
+        _row(2, "Oslo", score=87, proposed=1_200_000, mental_health_applied=300_000, suggested=250_000,
+             plan_up_to_date=True, decision_status=DecisionStatus.SENT, status=ApplicationStatus.DECIDED),
         _row(3, "Ås", score=0, proposed_so_far=125_000, plan_up_to_date=False, suggested=0),
-        _row(1234, 'Sa "Kommune"', score=5, proposed=0, difference=-250_000, status="Sendt inn"),
+        _row(1234, 'Sa "Kommune"', score=5, proposed=0, status=ApplicationStatus.SUBMITTED,
+             decision_status=DecisionStatus.PROPOSED),
     ]
 
 
@@ -56,9 +71,10 @@ def _rows():
 @pytest.mark.parametrize("can_accept", [True, False])
 def test_the_rows_are_the_templates(language, can_accept):
     with translation.override(language):
-        expected = Template(TEMPLATE_LOOP).render(Context({"board": {"rows": _rows()}, "can_accept": can_accept}))
+        expected = Template(TEMPLATE_LOOP).render(Context({"board": {"rows": [
+            _as_the_template_read_it(row) for row in _rows()]}, "can_accept": can_accept}))
         assert board_rows(_rows(), can_accept) == expected
-    assert "Bø &amp; Å &lt;kommune&gt;" in expected  # the cases are exercised
+    assert "Bø &amp; Å &lt;kommune&gt;" in expected and "-250" in expected  # the cases are exercised
     assert ('id="pick-1234"' in expected) == can_accept
 
 
@@ -79,27 +95,32 @@ LIST_LOOP = (
 )
 
 
-def _listed(pk, name, status="Sendt inn", **values):
-    import datetime as dt
-
-    from django.utils import timezone
-
-    row = dict(pk=pk, organisation=SimpleNamespace(name=name, organisation_number="974760673"),
-               get_status_display=lambda: status, totals=SimpleNamespace(applied=2_500_000), has_mental_health=False,
-               plan_up_to_date=None, score=None, submitted_at=None, decision_label="")
+def _listed(pk, name, status=ApplicationStatus.SUBMITTED, **values):
+    row = dict(organisation_number="974760673", applied=2_500_000, has_mental_health=False, plan_up_to_date=None,
+               score=None, submitted_at=None, created_at=timezone.now(), decision_status="")
     row.update(values)
     if row["submitted_at"] == "now":
         row["submitted_at"] = timezone.make_aware(dt.datetime(2026, 2, 20, 23, 59))
-    return SimpleNamespace(**row)
+    return ListRow(pk=pk, organisation_name=name, status=status, **row)
+
+
+def _listed_as_the_template_read_it(row: ListRow) -> SimpleNamespace:
+    """The row as the template loop read it: the application model with what the selector added."""
+    return SimpleNamespace(
+        pk=row.pk, organisation=SimpleNamespace(name=row.organisation_name, organisation_number=row.organisation_number),
+        get_status_display=lambda: ApplicationStatus(row.status).label, totals=SimpleNamespace(applied=row.applied),
+        has_mental_health=row.has_mental_health, plan_up_to_date=row.plan_up_to_date, score=row.score,
+        submitted_at=row.submitted_at,
+        decision_label=DecisionStatus(row.decision_status).label if row.decision_status else "")
 
 
 @pytest.mark.parametrize("language", ["nb", "nn", "en"])
 def test_the_lists_rows_are_the_templates(language):
     rows = [_listed(1, "Bø & Å <kommune>"),
             _listed(2, "Oslo", has_mental_health=True, plan_up_to_date=True, score=71, submitted_at="now",
-                    decision_label="Vedtak sendt", status="Vedtak"),
+                    decision_status=DecisionStatus.SENT, status=ApplicationStatus.DECIDED),
             _listed(1234, 'Sa "Kommune"', plan_up_to_date=False, score=0, submitted_at="now")]
     with translation.override(language):
-        expected = Template(LIST_LOOP).render(Context({"rows": rows}))
+        expected = Template(LIST_LOOP).render(Context({"rows": [_listed_as_the_template_read_it(row) for row in rows]}))
         assert round_application_rows(rows) == expected
     assert "Bø &amp; Å &lt;kommune&gt;" in expected and "974 760 673" in expected  # the cases are exercised
