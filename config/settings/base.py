@@ -276,6 +276,7 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the time told on the lo
 AXES_USERNAME_FORM_FIELD = "username"  # the login form's field, and the keyword authenticate() gets
 AXES_USERNAME_CALLABLE = "portal.login_protection.normalised_username"
 AXES_WHITELIST_CALLABLE = "portal.login_protection.not_a_password_login"
+AXES_HANDLER = "portal.login_protection.PasswordLoginHandler"  # a successful login: password logins only
 AXES_CLIENT_IP_CALLABLE = "portal.login_protection.client_ip"
 AXES_LOCKOUT_CALLABLE = "portal.login_protection.lockout_response"
 AXES_DISABLE_ACCESS_LOG = True  # no log of every successful login (personal data kept for nothing)

@@ -8,11 +8,13 @@ import httpx
 import jwt
 import pytest
 import time_machine
+from axes.models import AccessAttempt
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.signals import user_login_failed
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -493,3 +495,19 @@ def test_id_porten_s_level_of_assurance_is_asked_for_and_checked(client, oidc, s
 def test_a_refused_login_keeps_no_id_token(client, oidc):
     oidc_login(client, "idporten", "nobody-1")
     assert "oidc_id_token" not in client.session and "oidc_provider" not in client.session
+
+
+def test_a_login_through_the_provider_leaves_the_password_failures_alone_and_deletes_nothing(client, oidc,
+                                                                                              client_class):
+    """axes counts password failures; a login through the provider neither resets them (the provider
+    checked no password of ours) nor runs axes' clean-up queries (issue 13: two DELETEs per login)."""
+    identity = IdentityFactory(subject="kari-9001")
+    AccessAttempt.objects.create(username=identity.user.email, ip_address="127.0.0.1", user_agent="", failures_since_start=3,
+                                 get_data="", post_data="", http_accept="", path_info="/login/")
+    authorize_url = oidc_start(client, "idporten")
+    callback = local_part(Person().log_in(authorize_url, "kari-9001"))
+    with CaptureQueriesContext(connection) as queries:
+        client.get(callback)
+    assert int(logged_in_user_id(client)) == identity.user.pk
+    assert AccessAttempt.objects.get().failures_since_start == 3
+    assert not [q for q in queries.captured_queries if "axes_" in q["sql"]]
