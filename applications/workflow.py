@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from portal.models import Role
-from portal.selectors import office_users, organisation_users
+from portal.selectors import organisation_and_office_users
 from portal.services import notify
 from portal.workflow import Machine, Transition
 
@@ -100,22 +100,22 @@ def _record(application, transition, source, user, data) -> None:
 def _after(application, transition, user, data) -> None:
     audiences = NOTIFY.get(transition.name)
     if audiences:
-        application_id = application.pk
-        transaction.on_commit(lambda: status_notify(application_id=application_id, audiences=audiences),
-                              robust=True)
+        # what the notification says, as the transition left it (the row is locked here, with its
+        # organisation and round): nothing is read again after the commit but the people to tell
+        told = {"application_id": application.pk, "organisation_id": application.organisation_id,
+                "office_id": application.round.office_id, "organisation": application.organisation.name,
+                "status": application.status, "url": application.get_absolute_url(), "audiences": audiences}
+        transaction.on_commit(lambda: status_notify(**told), robust=True)
 
 
-def status_notify(*, application_id: int, audiences) -> None:
+def status_notify(*, application_id: int, organisation_id: int, office_id: int, organisation: str, status: str,
+                  url: str, audiences) -> None:
     """Tell the application's users and/or the office's caseworkers its new status."""
-    application = Application.objects.select_related("organisation", "round").get(pk=application_id)
-    users = []
-    if "organisation" in audiences:
-        users += list(organisation_users(organisation_id=application.organisation_id))
-    if "office" in audiences:
-        users += list(office_users(office_id=application.round.office_id))
-    notify(users=users, kind=ApplicationNotice.STATUS_CHANGED, url=application.get_absolute_url(),
-           data={"organisation": application.organisation.name, "status": application.status,
-                 "application": application.pk})
+    users = organisation_and_office_users(
+        organisation_id=organisation_id if "organisation" in audiences else None,
+        office_id=office_id if "office" in audiences else None)
+    notify(users=users, kind=ApplicationNotice.STATUS_CHANGED, url=url,
+           data={"organisation": organisation, "status": status, "application": application_id})
 
 
 APPLICATION = Machine(

@@ -71,16 +71,33 @@ def organisations_for_user(*, user, roles) -> QuerySet[Organisation]:
     return Organisation.objects.filter(memberships__user=user, memberships__role__in=roles).distinct()
 
 
+def _organisation_members(organisation_id: int, roles) -> Q:
+    return Q(memberships__organisation_id=organisation_id, memberships__role__in=roles)
+
+
+def _office_members(office_id: int, roles) -> Q:
+    return Q(memberships__office_id=office_id, memberships__role__in=roles)
+
+
 def organisation_users(*, organisation_id: int, roles=ORGANISATION_ROLES) -> QuerySet[User]:
     """The organisation's active users with one of `roles` (by default: its editors and signatories)."""
-    return User.objects.filter(is_active=True, memberships__organisation_id=organisation_id,
-                               memberships__role__in=roles).distinct()
+    return User.objects.filter(_organisation_members(organisation_id, roles), is_active=True).distinct()
 
 
 def office_users(*, office_id: int, roles=(Role.CASEWORKER,)) -> QuerySet[User]:
     """The office's active users with one of `roles` (by default: its caseworkers)."""
-    return User.objects.filter(is_active=True, memberships__office_id=office_id,
-                               memberships__role__in=roles).distinct()
+    return User.objects.filter(_office_members(office_id, roles), is_active=True).distinct()
+
+
+def organisation_and_office_users(*, organisation_id: int | None, office_id: int | None) -> QuerySet[User]:
+    """`organisation_users` of the organisation and `office_users` of the office, in one query (either
+    may be None: not asked for)."""
+    who = Q(pk__in=[])
+    if organisation_id is not None:
+        who |= _organisation_members(organisation_id, ORGANISATION_ROLES)
+    if office_id is not None:
+        who |= _office_members(office_id, (Role.CASEWORKER,))
+    return User.objects.filter(who, is_active=True).distinct()
 
 
 def organisation_member_emails(*, organisation_id: int, roles) -> list[str]:
