@@ -16,11 +16,11 @@ def _section_write(locked: Application, user, *, data: dict, section: str, field
     """Set the section's fields, raise its version and record what it now holds (row locked)."""
     current = getattr(locked, version_field)
     before = section_values(locked, fields)
-    for name in fields:
-        if name in data:
-            setattr(locked, name, data[name])
+    changed = [name for name in fields if name in data]
+    for name in changed:
+        setattr(locked, name, data[name])
     setattr(locked, version_field, current + 1)
-    locked.save()
+    locked.save(update_fields=[*changed, version_field, "updated_at"])  # the section's own columns only
     event_write(locked, user, EventKind.SECTION_SAVED, section=section, version=current + 1,
                 data={"values": section_values(locked, fields), "before": before})
 
