@@ -42,7 +42,7 @@ def _trigger(table: str) -> str:
     return f"{table}_append_only"
 
 
-def _on_postgresql(sql: str):
+def on_postgresql(sql: str):
     """A migration step that runs `sql` on PostgreSQL only: `make run`'s SQLite has no triggers of
     this kind (its demo database is the newcomer's own, not the state's record)."""
     def run(apps, schema_editor):
@@ -53,7 +53,7 @@ def _on_postgresql(sql: str):
 
 def function_operations() -> list:
     """The migration operation that installs the trigger function (and, going back, drops it)."""
-    return [migrations.RunPython(_on_postgresql(CREATE_FUNCTION), _on_postgresql(DROP_FUNCTION))]
+    return [migrations.RunPython(on_postgresql(CREATE_FUNCTION), on_postgresql(DROP_FUNCTION))]
 
 
 def append_only_operations(table: str) -> list:
@@ -61,7 +61,7 @@ def append_only_operations(table: str) -> list:
     create = (f"CREATE TRIGGER {_trigger(table)} BEFORE UPDATE OR DELETE ON {table} "
               f"FOR EACH ROW EXECUTE FUNCTION {FUNCTION}();")
     drop = f"DROP TRIGGER IF EXISTS {_trigger(table)} ON {table};"
-    return [migrations.RunPython(_on_postgresql(create), _on_postgresql(drop))]
+    return [migrations.RunPython(on_postgresql(create), on_postgresql(drop))]
 
 
 @contextmanager
@@ -72,7 +72,7 @@ def audit_purge(*, reason: str):
         raise ValueError("Say why the audit trail is purged.")
     with transaction.atomic():
         logger.warning("Audit trail purge allowed: %s", reason)
-        if connection.vendor != "postgresql":  # no triggers there (see `_on_postgresql`)
+        if connection.vendor != "postgresql":  # no triggers there (see `on_postgresql`)
             yield
             return
         with connection.cursor() as cursor:

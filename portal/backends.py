@@ -26,8 +26,8 @@ logger = logging.getLogger(__name__)
 
 
 def _request_user(backend: ModelBackend, user_id):
-    """The user of a session, as every request reads them (`selectors.request_user_get`: two
-    queries, their memberships and unread count included); None when gone or inactive."""
+    """The user of a session, as every request reads them (`selectors.request_user_get`: one
+    query, their memberships and unread count from the cache); None when gone or inactive."""
     user = request_user_get(pk=user_id)
     return user if user is not None and backend.user_can_authenticate(user) else None
 

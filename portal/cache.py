@@ -4,7 +4,7 @@ Redis is down instead of failing the page.
 Django's RedisCache raises whatever redis-py raises (a refused connection, a timeout), so every
 `cache.get` in a view would turn a Redis outage into a server error. Nothing the portal keeps in
 the cache is needed for correctness (OpenID Connect discovery documents and keys, open-data
-documents; sessions have their own fallback, `portal.sessions`), so here a failed read is a miss,
+documents, a user's memberships and unread count; sessions have their own fallback, `portal.sessions`), so here a failed read is a miss,
 a failed write or delete is skipped, and each logs a WARNING: pages work, slower (what the cache
 saved is computed again) until Redis is back. The short socket timeouts (REDIS_CACHE_OPTIONS) keep
 each failed call to a fraction of a second.

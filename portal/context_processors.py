@@ -14,7 +14,8 @@ def enums(request) -> dict:
 def affiliation(request):
     """The organisation or office the logged-in user acts for, shown in the header on every page,
     whether the user works at a County Governor office (the menu then links to its casework), and
-    how many of the user's notifications are unread (one COUNT query)."""
+    how many of the user's notifications are unread (all three from what the request read with the
+    user: `portal.selectors.request_user_get`)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"user_affiliations": [], "is_office_staff": False, "notifications_unread": 0}

@@ -72,6 +72,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     session_epoch = models.PositiveIntegerField(
         _("session generation"), default=0, editable=False,
         help_text=_("Raised to end every session of the user (portal.services.sessions_end)."))
+    context_version = models.PositiveBigIntegerField(
+        _("context version"), default=0, editable=False,
+        help_text=_("Raised by the database whenever the user's memberships, their organisations or offices, "
+                    "or their notifications change (portal.user_context)."))
 
     objects = UserManager()
 

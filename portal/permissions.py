@@ -34,7 +34,7 @@ def require(verdict: Verdict) -> None:
 
 def _roles(user) -> set[tuple[str, int | None, int | None]]:
     """The user's memberships as (role, organisation_id, office_id), cached on the user object (read
-    from the memberships prefetched with the request's user: `selectors.request_user_get`)."""
+    from the memberships read with the request's user: `selectors.request_user_get`)."""
     if not getattr(user, "is_authenticated", False):
         return set()
     cached = getattr(user, "_membership_cache", None)

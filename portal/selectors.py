@@ -1,8 +1,14 @@
 """Reads about users and their affiliations."""
 
+import functools
+import hashlib
+import logging
 from collections.abc import Iterable
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+import django
+from django.core.cache import cache
+from django.db import connections
+from django.db.models import QuerySet
 
 from .models import (
     ORGANISATION_ROLES,
@@ -18,6 +24,8 @@ from .models import (
     User,
 )
 
+logger = logging.getLogger(__name__)
+
 
 def memberships_for_user(*, user) -> QuerySet[Membership]:
     if not user.is_authenticated:
@@ -26,23 +34,72 @@ def memberships_for_user(*, user) -> QuerySet[Membership]:
 
 
 def request_user_get(*, pk) -> User | None:
-    """The logged-in user as every page needs them, in two queries whatever the page: the user with
-    their unread notifications counted (`notifications_unread`), and their memberships with each
-    organisation and office (prefetched: the roles of `portal.permissions` and the header's
-    affiliations read them from there, so the memberships are read once per request)."""
-    return (User._default_manager
-            .annotate(notifications_unread=Count("notifications", filter=Q(notifications__read_at__isnull=True)))
-            .prefetch_related(Prefetch("memberships", queryset=Membership.objects.select_related(
-                "organisation", "office").order_by("role", "pk")))
-            .filter(pk=pk).first())
+    """The logged-in user as every page needs them, in one query whatever the page: the user's row;
+    their memberships with each organisation and office (`user_memberships`: the roles of
+    `portal.permissions` and the header's affiliations read them there) and their unread count
+    (`notifications_unread`) come from the cache, under the user's context version, which the database
+    raises whenever any of them changes (`portal.user_context`); read (two queries) when not there."""
+    user = User._default_manager.filter(pk=pk).first()
+    if user is None:
+        return None
+    key = _context_key(user)
+    cached = _context_cached(key)
+    if cached is None:
+        # read after the user's row: at least as new as the version read with it
+        cached = (list(memberships_for_user(user=user)),
+                  Notification.objects.filter(user=user, read_at__isnull=True).count())
+        _context_keep(key, cached)
+    memberships, user.notifications_unread = cached
+    for membership in memberships:
+        Membership.user.field.set_cached_value(membership, user)
+    user._memberships_read = memberships
+    return user
+
+
+CONTEXT_TIMEOUT = 60 * 60  # seconds; a changed context is a new key at once, this only frees memory
+
+
+@functools.cache
+def _context_namespace() -> str | None:
+    """What a cached context is valid for besides the user and version: this database (benchmark and
+    test databases may share a Redis), this Django and these models' columns (a deployment that
+    changes them reads afresh). None where the database raises no version (`portal.user_context`)."""
+    database = connections[User._default_manager.db]
+    if database.vendor != "postgresql":
+        return None
+    shape = [django.__version__, database.settings_dict["NAME"]] + [
+        f"{model._meta.db_table}:{','.join(field.attname for field in model._meta.concrete_fields)}"
+        for model in (Membership, Organisation, Office)]
+    return hashlib.blake2b("|".join(shape).encode(), digest_size=8).hexdigest()
+
+
+def _context_key(user: User) -> str | None:
+    namespace = _context_namespace()
+    return namespace and f"portal:user-context:{namespace}:{user.pk}:{user.context_version}"
+
+
+def _context_cached(key: str | None) -> tuple[list[Membership], int] | None:
+    if key is None:
+        return None
+    try:
+        return cache.get(key)
+    except Exception as error:  # noqa: BLE001 - any cache failure: the database has the context
+        logger.warning("User context not read from the cache: %s: %s", type(error).__name__, error)
+        return None
+
+
+def _context_keep(key: str | None, context: tuple[list[Membership], int]) -> None:
+    if key is None:
+        return
+    try:
+        cache.set(key, context, CONTEXT_TIMEOUT)
+    except Exception as error:  # noqa: BLE001
+        logger.warning("User context not kept in the cache: %s: %s", type(error).__name__, error)
 
 
 def user_memberships(user) -> list[Membership]:
-    """The user's memberships with their organisation and office: those prefetched with the user
+    """The user's memberships with their organisation and office: those read with the user
     (`request_user_get`), else read now (one query) and kept on the user object."""
-    prefetched = getattr(user, "_prefetched_objects_cache", {}).get("memberships")
-    if prefetched is not None:
-        return list(prefetched)
     cached = getattr(user, "_memberships_read", None)
     if cached is None:
         cached = list(memberships_for_user(user=user))
@@ -113,8 +170,8 @@ def notifications_for(*, user) -> QuerySet[Notification]:
 
 
 def unread_count(*, user) -> int:
-    """How many of the user's notifications are unread: counted with the user when they were read
-    for the request (`request_user_get`), else one COUNT query."""
+    """How many of the user's notifications are unread: as read with the user for the request
+    (`request_user_get`), else one COUNT query."""
     if not user.is_authenticated:
         return 0
     counted = getattr(user, "notifications_unread", None)

@@ -25,7 +25,7 @@ def notifications_mark_read(*, user, ids: Iterable[int] | None = None) -> int:
     queryset = Notification.objects.filter(user=user, read_at__isnull=True)
     if ids is not None:
         queryset = queryset.filter(pk__in=list(ids))
-    user.__dict__.pop("notifications_unread", None)  # counted with the request's user: no longer true
+    user.__dict__.pop("notifications_unread", None)  # read with the request's user: no longer true
     return queryset.update(read_at=timezone.now())
 
 

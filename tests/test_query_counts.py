@@ -24,6 +24,7 @@ from applications.models import ApplicationStatus
 from casework.services.board import board_accept_suggestion
 from config.urls import urlpatterns as portal_urlpatterns
 from portal.models import Role
+from portal.selectors import request_user_get
 from tests.applications.factories import InnovationProjectFactory, applying_for, member, staff
 from tests.casework.factories import DecisionFactory, assess
 from tests.helpers import in_english, url
@@ -89,8 +90,11 @@ def rounds(django_db_setup, django_db_blocker):
 
 
 def client_of(user) -> Client:
+    """A client logged in as `user`, whose context (memberships, unread count) is in the cache as after
+    their first page (`request_user_get`): the pages are counted as a user's every later request."""
     client = in_english(Client())
     client.force_login(user)
+    request_user_get(pk=user.pk)
     return client
 
 
@@ -99,14 +103,15 @@ def one_in(round_, status):
 
 
 # The ceilings are today's counts (issue 13): a page that needs one more query must say why here.
+# (One fewer each since the user's memberships and unread count come from the cache: `request_user_get`.)
 OFFICE_PAGES = {  # page: (its url for a round, ceiling)
-    "caseworker's list": (lambda r: url("office:round_applications", r), 7),
-    "board": (lambda r: url("office:board", r), 9),
-    "decisions of the round": (lambda r: url("office:round_decisions", r), 6),
-    "application": (lambda r: url("office:application", one_in(r, ApplicationStatus.IN_ASSESSMENT)), 12),
-    "assessment": (lambda r: url("office:assess", one_in(r, ApplicationStatus.IN_ASSESSMENT)), 12),
-    "decision": (lambda r: url("office:decision", one_in(r, ApplicationStatus.DECIDED)), 14),
-    "round's dashboard": (lambda r: url("statistics:round", r), 11),
+    "caseworker's list": (lambda r: url("office:round_applications", r), 6),
+    "board": (lambda r: url("office:board", r), 8),
+    "decisions of the round": (lambda r: url("office:round_decisions", r), 5),
+    "application": (lambda r: url("office:application", one_in(r, ApplicationStatus.IN_ASSESSMENT)), 11),
+    "assessment": (lambda r: url("office:assess", one_in(r, ApplicationStatus.IN_ASSESSMENT)), 11),
+    "decision": (lambda r: url("office:decision", one_in(r, ApplicationStatus.DECIDED)), 13),
+    "round's dashboard": (lambda r: url("statistics:round", r), 10),
 }
 
 
@@ -119,8 +124,8 @@ def test_the_office_pages_read_the_same_queries_for_5_and_52_applications(rounds
     assert large <= ceiling
 
 
-# My page: 17, and 3 counts for "What did not work" (receipts, letters, archive copies stuck)
-@pytest.mark.parametrize(("name", "ceiling"), [("portal:dashboard", 20), ("office:rounds", 4)])
+# My page: 16, and 3 counts for "What did not work" (receipts, letters, archive copies stuck)
+@pytest.mark.parametrize(("name", "ceiling"), [("portal:dashboard", 19), ("office:rounds", 3)])
 def test_the_caseworkers_my_page_and_rounds_read_the_same_queries_for_5_and_52_applications(rounds, name, ceiling):
     small, large = (queries_of(client_of(rounds[size]["caseworker"]), url(name)) for size in (SMALL, LARGE))
     assert small == large <= ceiling
@@ -130,7 +135,7 @@ def test_the_national_dashboard_reads_the_same_queries_for_an_office_of_5_and_of
     client = client_of(rounds["national_admin"])
     small, large = (queries_of(client, url("statistics:national") + "?year={}&office={}".format(
         rounds[size]["round"].year, rounds[size]["office"].pk)) for size in (SMALL, LARGE))
-    assert small == large <= 12
+    assert small == large <= 11
 
 
 @pytest.mark.parametrize("document", ["opendata:grants_json", "opendata:grants_csv"])
@@ -144,12 +149,12 @@ def test_open_data_builds_a_round_of_5_and_of_52_in_the_same_queries(rounds, doc
 
 
 MUNICIPALITY_PAGES = {  # page: (its url for an application, ceiling)
-    "my applications": (lambda a: url("applications:mine"), 11),
-    "task list": (lambda a: url("applications:overview", a), 8),
-    "summary": (lambda a: url("applications:summary", a), 8),
-    "check": (lambda a: url("applications:check", a), 8),
-    "measures": (lambda a: url("applications:measures", a), 8),
-    "my page": (lambda a: url("portal:dashboard"), 10),  # 13 while it read the applications twice
+    "my applications": (lambda a: url("applications:mine"), 10),
+    "task list": (lambda a: url("applications:overview", a), 7),
+    "summary": (lambda a: url("applications:summary", a), 7),
+    "check": (lambda a: url("applications:check", a), 7),
+    "measures": (lambda a: url("applications:measures", a), 7),
+    "my page": (lambda a: url("portal:dashboard"), 9),  # 13 while it read the applications twice
 }
 
 
@@ -176,7 +181,7 @@ def test_a_draft_task_list_reads_the_same_queries_with_5_and_52_lines(rounds):
         counts.append([queries_of(client, url(name, draft)) for name in
                        ("applications:overview", "applications:summary", "applications:check")])
     assert counts[0] == counts[1]
-    ceilings = [8, 7, 9]  # task list, summary, check (the check page read 13 while its guard read the lines again)
+    ceilings = [7, 6, 8]  # task list, summary, check (the check page read 13 while its guard read the lines again)
     assert all(count <= ceiling for count, ceiling in zip(counts[1], ceilings, strict=True)), counts
 
 
@@ -208,17 +213,18 @@ urlpatterns = [path("__header-only__/", header_only), *portal_urlpatterns]  # th
 
 
 @override_settings(ROOT_URLCONF=__name__)
-def test_a_logged_in_page_costs_at_most_two_queries_besides_its_view(rounds):
-    """The session is read from the cache (Redis in production); then the user with their unread
-    notifications, and their memberships (read once, for permissions, header and menu): two."""
+def test_a_logged_in_page_costs_one_query_besides_its_view(rounds):
+    """The session is read from the cache (Redis in production); then the user's row, and nothing
+    else: their memberships (for permissions, header and menu) and unread count are in the cache
+    under the user's context version (`portal.selectors.request_user_get`)."""
     signatory = member(rounds[SMALL]["round"].applications.first().organisation, Role.SIGNATORY)
     for user in (rounds[SMALL]["caseworker"], rounds["national_admin"], signatory):
         client = client_of(user)
-        client.get("/__header-only__/")  # the session is in the cache after its first request
+        client.get("/__header-only__/")  # the session and the user's context are in the cache after it
         with counted() as queries:
             response = client.get("/__header-only__/")
         assert response.status_code == 200
-        assert len(queries) <= 2, queries
+        assert len(queries) <= 1, queries
 
 
 def test_saving_a_section_and_submitting_cost_the_same_with_1_and_6_projects(rounds):
@@ -244,4 +250,4 @@ def test_saving_a_section_and_submitting_cost_the_same_with_1_and_6_projects(rou
     assert counts[0] == counts[1]
     # saving read 13 while the section page read every line it does not show; submitting read 21 while its
     # view read the lines too
-    assert counts[1][0] <= 8 and counts[1][1] <= 16, counts
+    assert counts[1][0] <= 7 and counts[1][1] <= 15, counts

@@ -118,7 +118,7 @@ INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=7)
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     # passwords (PASSWORD_LOGIN_ENABLED): Django's ModelBackend, the session's user read with their
-    # memberships and unread count (two queries a request)
+    # memberships and unread count (one query a request, those two from the cache)
     "portal.backends.PasswordBackend",
     "portal.backends.OIDCBackend",  # OpenID Connect: a person is matched by the provider's subject
 ]
