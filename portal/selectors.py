@@ -8,7 +8,7 @@ from collections.abc import Iterable
 import django
 from django.core.cache import cache
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from .models import (
     ORGANISATION_ROLES,
