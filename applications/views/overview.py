@@ -86,12 +86,17 @@ def overview(request, pk):
     application = get_application(request, pk)
     sections = application_sections(application=application)
     problems = [p for s in sections for p in s.problems]
+    totals = application_totals(application=application)
+    can_edit = can_edit_application(request.user, application)
+    # last year's application is offered to copy from into an empty draft only (the page's banner)
+    offers_copy = (application.status == ApplicationStatus.DRAFT and can_edit
+                   and not totals.measure_count and not totals.project_count)
     return render(request, "applications/overview.html", {
         "application": application,
         "sections": sections,
         "problem_count": len(problems),
-        "totals": application_totals(application=application),
-        "can_edit": can_edit_application(request.user, application),
+        "totals": totals,
+        "can_edit": can_edit,
         "transitions": {t.name: t for t in APPLICATION.available(application, request.user)},
         "next_step": _next_step(application, request.user),
         "shown_status": shown_status_label(request.user, application),
@@ -102,8 +107,7 @@ def overview(request, pk):
         "deadline_applies": round_deadline_applies(application),
         "plan": competence_plan(application),
         "plan_up_to_date": competence_plan_is_up_to_date(application),
-        "previous": application_previous(application=application)
-        if application.status == ApplicationStatus.DRAFT else None,
+        "previous": application_previous(application=application) if offers_copy else None,
     })
 
 

@@ -805,3 +805,25 @@ def test_editing_a_line_a_colleague_removed_keeps_the_text_and_offers_to_add_it(
     assert "Min lange tekst" in page
     assert f'action="{url("applications:measures", application)}add/"' in page
     assert not application.measures.exists()
+
+
+def test_an_empty_draft_offers_last_years_application_to_copy_and_a_filled_one_does_not_look_for_it(client):
+    this_round = RoundFactory()
+    previous_round = RoundFactory(scheme=this_round.scheme, office=this_round.office, year=this_round.year - 1,
+                                  closed=True)
+    organisation = OrganisationFactory(county=this_round.office.counties.first())
+    ApplicationFactory(round=previous_round, organisation=organisation, submitted=True)
+    draft = ApplicationFactory(round=this_round, organisation=organisation)
+    client.force_login(member(organisation))
+    overview = url("applications:overview", pk=draft.pk)
+    copy = url("applications:copy_previous", pk=draft.pk)
+
+    page = in_english(client).get(overview)
+    assert f"You applied in {previous_round.year} too." in page_text(page) and copy in page.content.decode()
+
+    CompetenceMeasureFactory(application=draft)
+    with CaptureQueriesContext(connection) as queries:
+        page = in_english(client).get(overview)
+    assert "You applied in" not in page_text(page) and copy not in page.content.decode()
+    rounds_read = [q for q in queries.captured_queries if '"schemes_round"."year" <' in q["sql"]]
+    assert rounds_read == []  # last year's application is not even looked for
