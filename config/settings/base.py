@@ -81,6 +81,7 @@ TEMPLATES = [
                 "portal.context_processors.enums",
                 "people.context_processors.menu",
                 "portal.context_processors.login",
+                "portal.context_processors.site",
                 "applications.context_processors.enums",
                 "casework.context_processors.enums",
                 "reporting.context_processors.enums",

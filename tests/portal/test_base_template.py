@@ -3,6 +3,9 @@
 import re
 
 import pytest
+from django.urls import reverse, set_script_prefix
+
+from portal.context_processors import SITE_LINKS, site
 
 pytestmark = pytest.mark.django_db
 
@@ -36,3 +39,23 @@ def test_no_page_loads_anything_from_another_host(client, demo):
     html = client.get("/").content.decode()
     for url in re.findall(r'(?:src|href)="([^"]+)"', html):
         assert not url.startswith(("http://", "https://", "//")), url
+
+
+def test_the_frame_links_where_the_url_names_point_under_any_url_prefix_and_offers_each_language(editor_client):
+    """The header's and footer's links are reversed once per process and prefix (portal.context_processors.site):
+    they are what `reverse` gives, also when the portal is served under a prefix."""
+    html = editor_client.get("/").content.decode()
+    hrefs = set(re.findall(r'(?:href|action)="([^"]+)"', html))
+    shown = {"home", "rounds", "applications", "dashboard", "notifications", "logout", "set_language", "open_data"}
+    assert {reverse(SITE_LINKS[key]) for key in shown} <= hrefs
+    buttons = re.findall(r'<button type="submit" name="language" value="(\w+)" lang="\w+"[^>]*>([^<]+)</button>', html)
+    assert buttons == [("nb", "Norsk (bokmål)"), ("nn", "Norsk (nynorsk)"), ("en", "English")]
+    assert 'value="nb" lang="nb"\n              class="btn btn-sm btn-secondary"' in html  # the current one
+
+    try:
+        set_script_prefix("/tilskudd/")
+        links = site(None)["site_links"]
+    finally:
+        set_script_prefix("/")
+    assert links["dashboard"] == "/tilskudd" + reverse("portal:dashboard")
+    assert site(None)["site_links"]["dashboard"] == reverse("portal:dashboard")
