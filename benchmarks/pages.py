@@ -75,19 +75,28 @@ def _request(client, method, url, data, rollback):
         return response
 
 
-def measure_page(client, page, size, url, *, method="get", data=None, rollback=False, repeat=7) -> Measured:
-    _request(client, method, url, data, rollback)  # warm-up: templates, discovery, caches
-    queries = QueryCounter()
-    with connection.execute_wrapper(queries):
-        response = _request(client, method, url, data, rollback)
-    walls, cpus = [], []
+def measure_alternately(entries: dict, *, repeat: int) -> dict[str, Measured]:
+    """{size: (client, page, url, options)}: the same page at each size, its requests taken in turn
+    (5, 52, 5, 52, …) so that the machine's own drift (other work, frequency) weighs on both sizes
+    alike and their ratio stays the page's own; the median of `repeat` requests per size."""
+    counted, timed = {}, {size: ([], []) for size in entries}
+    for size, (client, _page, url, options) in entries.items():
+        _request(client, options.get("method", "get"), url, options.get("data"), options.get("rollback", False))  # warm-up
+        queries = QueryCounter()
+        with connection.execute_wrapper(queries):
+            response = _request(client, options.get("method", "get"), url, options.get("data"),
+                                options.get("rollback", False))
+        counted[size] = (response.status_code, queries.count)
     for _n in range(repeat):
-        wall, cpu = time.perf_counter(), time.process_time()
-        _request(client, method, url, data, rollback)
-        walls.append(time.perf_counter() - wall)
-        cpus.append(time.process_time() - cpu)
-    return Measured(page, size, response.status_code, queries.count, round(statistics.median(walls) * 1000, 1),
-                    round(statistics.median(cpus) * 1000, 1))
+        for size, (client, _page, url, options) in entries.items():
+            wall, cpu = time.perf_counter(), time.process_time()
+            _request(client, options.get("method", "get"), url, options.get("data"), options.get("rollback", False))
+            timed[size][0].append(time.perf_counter() - wall)
+            timed[size][1].append(time.process_time() - cpu)
+    return {size: Measured(page, size, counted[size][0], counted[size][1],
+                           round(statistics.median(timed[size][0]) * 1000, 1),
+                           round(statistics.median(timed[size][1]) * 1000, 1))
+            for size, (_client, page, _url, _options) in entries.items()}
 
 
 def _user(role, **scope):
@@ -162,10 +171,16 @@ def measure(*, args, built) -> dict:
     rounds = {"small": Round.objects.get(pk=built["small_round"]), "national": Round.objects.get(pk=built["large_rounds"][0])}
     results = {"rounds": {size: {"pk": r.pk, "office": r.office.name, "applications": r.applications.count()}
                           for size, r in rounds.items()}}
-    for size, round_ in rounds.items():
+    pages = {size: pages_of(round_) for size, round_ in rounds.items()}
+    for size in rounds:
         results[size] = {}
-        for page, client, url, options in pages_of(round_):
-            measured = measure_page(client, page, size, url, repeat=args.repeat, **options)
+    for index, (page, *_rest) in enumerate(pages["small"]):
+        entries = {}
+        for size in rounds:
+            name, client, url, options = pages[size][index]
+            assert name == page
+            entries[size] = (client, page, url, options)
+        for size, measured in measure_alternately(entries, repeat=args.repeat).items():
             results[size][page] = measured.as_dict()
             print(f"  {size:8} {page:40} {measured.status} {measured.queries:4d} q  {measured.wall_ms:8.1f} ms  "
                   f"{measured.cpu_ms:8.1f} ms CPU", flush=True)

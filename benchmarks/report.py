@@ -34,7 +34,7 @@ def render(results: dict) -> str:
         rounds = pages["rounds"]
         out += ["", "## 1a. Pages", "",
                 f"One request's queries; median of {results['args']['repeat']} requests' wall and CPU time (ms), in "
-                f"process (Django's test client, production settings). 5: {rounds['small']['office']} "
+                f"process (Django's test client, production settings), the two sizes' requests taken in turn. 5: {rounds['small']['office']} "
                 f"({rounds['small']['applications']} applications); national: {rounds['national']['office']} "
                 f"({rounds['national']['applications']} applications). Growth: national ÷ 5.", ""]
         rows = []

@@ -28,7 +28,7 @@ def parse(argv=None):
     parser.add_argument("--size", choices=["national", "small"], default="national",
                         help="small: the 5-application office and the two largest offices only")
     parser.add_argument("--reuse", action="store_true", help="do not build the data set again (measure the last one)")
-    parser.add_argument("--repeat", type=int, default=7, help="requests per page (the median is reported)")
+    parser.add_argument("--repeat", type=int, default=15, help="requests per page (the median is reported; fewer are swayed by the machine)")
     parser.add_argument("--last-year", type=int, default=None,
                         help="decided applications per office last year (default: every municipality)")
     parser.add_argument("--rush-seconds", type=float, default=45.0, help="the rush's arrivals are spread over this long")
