@@ -1,8 +1,15 @@
 """Reads for applications. Every queryset a view uses starts from what the user may see."""
 
+import copy
 import datetime as dt
+import functools
+import hashlib
+import logging
 from dataclasses import dataclass
 
+import django
+from django.core.cache import cache
+from django.db import connections
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Sum, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,7 +19,7 @@ from portal.mail import FIRST_TRY, RETRY_FOR, STUCK_AFTER
 from portal.models import OFFICE_ROLES, ORGANISATION_ROLES, Delivery, Notification, Role, SentEmail, User
 from portal.permissions import office_ids_with_role, organisation_ids_with_role
 from portal.selectors import email_keys_not_sent, organisation_users, organisations_for_user
-from schemes.models import SubGoal
+from schemes.models import SubGoal, TargetGroup
 
 from . import hooks
 from .completeness import application_problems
@@ -30,6 +37,8 @@ from .models import (
 from .notifications import ApplicationNotice
 from .permissions import can_start_application, roles_of
 from .rules import EDITABLE_STATUSES, applicant_status, applicant_status_label, round_closed_reason
+
+logger = logging.getLogger(__name__)
 
 
 # The models' Meta.ordering starts with "application", which orders by the application's own ordering:
@@ -69,15 +78,109 @@ def applications_visible_to(*, user) -> QuerySet[Application]:
 
 
 def application_get_full(*, user, pk: int) -> Application:
-    """One application with everything the task list, summary and PDF read, in constant queries.
-    Raises Application.DoesNotExist (a 404) when the user may not see it."""
-    return (
+    """One application with everything the task list, summary and PDF read, in constant queries: its
+    row (one query), then its lines, files and receipts (`line_prefetches`, `receipts_prefetch`), put
+    on it as prefetched (`application.measures.all()`, `project.sub_goals.all()`, `measure.target_group`
+    ask nothing more). Those come from the cache under the application's `lines_version`, which the
+    database raises whenever any of them changes (`applications.lines_version`); read (five queries)
+    and kept when not there. Raises Application.DoesNotExist (a 404) when the user may not see it."""
+    application = (
         applications_visible_to(user=user)
         .select_related("round__scheme", "round__office", "organisation", "submitted_by",
                         *hooks.status_mask_related())
-        .prefetch_related(*line_prefetches(), receipts_prefetch())
         .get(pk=pk)
     )
+    key = _lines_key(application)
+    lines = _lines_cached(key)
+    if lines is None:
+        # read after the application's row: at least as new as the version read with it
+        prefetch_related_objects([application], *line_prefetches(), receipts_prefetch())
+        _lines_keep(key, application)
+    else:
+        _lines_put(application, lines)
+    return application
+
+
+LINES_TIMEOUT = 60 * 60  # seconds; changed lines are a new key at once, this only frees memory
+CACHED_RELATIONS = ("measures", "projects", "attachments", "receipts")  # `line_prefetches`, `receipts_prefetch`
+
+
+@functools.cache
+def _lines_namespace() -> str | None:
+    """What cached lines are valid for besides the application and its version: this database
+    (benchmark and test databases may share a Redis), this Django, the cached models' columns and how
+    they are read (a deployment that changes them reads afresh). None where the database raises no
+    version (`applications.lines_version`)."""
+    database = connections[Application._default_manager.db]
+    if database.vendor != "postgresql":
+        return None
+    models = (CompetenceMeasure, InnovationProject, InnovationProject.sub_goals.through, SubGoal, TargetGroup,
+              Attachment, Receipt)
+    shape = [django.__version__, database.settings_dict["NAME"]] + [
+        f"{model._meta.db_table}:{','.join(field.attname for field in model._meta.concrete_fields)}"
+        for model in models] + [str(prefetch.queryset.query) for prefetch in (*line_prefetches(), receipts_prefetch())]
+    return hashlib.blake2b("|".join(shape).encode(), digest_size=8).hexdigest()
+
+
+def _lines_key(application: Application) -> str | None:
+    namespace = _lines_namespace()
+    return namespace and f"applications:lines:{namespace}:{application.pk}:{application.lines_version}"
+
+
+def _lines_cached(key: str | None) -> dict | None:
+    if key is None:
+        return None
+    try:
+        return cache.get(key)
+    except Exception as error:  # noqa: BLE001 - any cache failure: the database has the lines
+        logger.warning("Application lines not read from the cache: %s: %s", type(error).__name__, error)
+        return None
+
+
+def _detached(obj, *prefetched: str):
+    """A copy of `obj` to keep in the cache: without its application (the reader has its own) and with
+    its prefetched relations `prefetched` as plain lists (not querysets)."""
+    detached = copy.copy(obj)  # its own fields cache (`Model.__getstate__`)
+    detached._state.fields_cache.pop("application", None)
+    detached._prefetched_objects_cache = {name: list(getattr(obj, name).all()) for name in prefetched}
+    return detached
+
+
+def _lines_keep(key: str | None, application: Application) -> None:
+    if key is None:
+        return
+    lines = {name: [_detached(obj, *(("sub_goals",) if name == "projects" else ()))
+                    for obj in getattr(application, name).all()] for name in CACHED_RELATIONS}
+    try:
+        cache.set(key, lines, LINES_TIMEOUT)
+    except Exception as error:  # noqa: BLE001
+        logger.warning("Application lines not kept in the cache: %s: %s", type(error).__name__, error)
+
+
+def _prefetched(instance, name: str, rows: list) -> None:
+    """Put `rows` on `instance` as Django's prefetch puts a relation's rows: `instance.<name>.all()`
+    hands them back, and a further `.filter()` still asks the database for the instance's own."""
+    queryset = getattr(instance, name).get_queryset()
+    queryset._result_cache = rows
+    queryset._prefetch_done = True
+    instance._prefetched_objects_cache[name] = queryset
+
+
+def _lines_put(application: Application, lines: dict) -> None:
+    """The cached lines, files and receipts onto `application`, as `prefetch_related_objects` leaves them."""
+    if not hasattr(application, "_prefetched_objects_cache"):
+        application._prefetched_objects_cache = {}
+    for name in CACHED_RELATIONS:
+        rows = lines[name]
+        field = getattr(Application, name).field  # the line's foreign key to its application
+        for row in rows:
+            field.set_cached_value(row, application)
+            sub_goals = row._prefetched_objects_cache
+            if sub_goals:
+                row._prefetched_objects_cache = {}
+                for relation, related in sub_goals.items():
+                    _prefetched(row, relation, related)
+        _prefetched(application, name, rows)
 
 
 def application_get(*, user, pk: int) -> Application:

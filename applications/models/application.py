@@ -57,6 +57,11 @@ class Application(ChoiceLabelsMixin, models.Model):
     submission_count = models.PositiveSmallIntegerField(_("number of submissions"), default=0, editable=False)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True, editable=False)
     withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True, editable=False)
+    lines_version = models.PositiveBigIntegerField(
+        _("version of the lines"), default=0, editable=False,
+        help_text=_("Raised by the database whenever the application's lines, their sub-goals or target groups, "
+                    "its attachments or its receipts change (applications.lines_version)."),
+    )
     copied_from = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         verbose_name=_("copied from"), editable=False,
