@@ -7,6 +7,7 @@ import re
 import socket
 from html.parser import HTMLParser
 
+from django.contrib.auth import SESSION_KEY
 from django.urls import reverse
 
 
@@ -187,3 +188,13 @@ def unused_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def warm_user_context(client) -> None:
+    """Put the logged-in user's memberships and unread count in the cache, as their first page after a
+    change does (`portal.selectors.request_user_get`: two queries then, none after), so that the count
+    that follows is of the page alone. For query-count tests comparing a page at two sizes: the data
+    they add between the two (notifications, roles) would otherwise decide which count pays for it."""
+    from portal.selectors import request_user_get
+
+    request_user_get(pk=int(client.session[SESSION_KEY]))

@@ -14,7 +14,7 @@ from casework.services.decisions import decisions_approve
 from portal.models import Role
 from tests.applications.factories import staff
 from tests.casework.factories import DecisionFactory
-from tests.helpers import in_english, messages_of, page_text, stub_task, url
+from tests.helpers import in_english, messages_of, page_text, stub_task, url, warm_user_context
 from tests.portal.factories import MembershipFactory, OfficeFactory
 from tests.schemes.factories import RoundFactory
 
@@ -215,6 +215,7 @@ def test_the_list_queries_do_not_grow_with_the_number_of_decisions(approver_clie
         round_ = RoundFactory(office=office, with_criteria=True, year=2000 + n)
         for _ in range(n):
             DecisionFactory(round=round_, caseworker=caseworker)
+        warm_user_context(approver_client)
         with CaptureQueriesContext(connection) as queries:
             assert approver_client.get(url("office:round_decisions", round_)).status_code == 200
         return len(queries)

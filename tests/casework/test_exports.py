@@ -17,7 +17,7 @@ from casework.models import Outcome
 from portal.models import Role
 from tests.applications.factories import ApplicationFactory, CompetenceMeasureFactory, InnovationProjectFactory
 from tests.casework.factories import AssessmentFactory, DecisionFactory, decided
-from tests.helpers import url
+from tests.helpers import url, warm_user_context
 from tests.portal.factories import MembershipFactory, OfficeFactory, OrganisationFactory
 from tests.schemes.factories import RoundFactory
 
@@ -188,6 +188,7 @@ def add_applications(round_, count):
 
 
 def queries_for(client, address) -> int:
+    warm_user_context(client)
     with CaptureQueriesContext(connection) as queries:
         response = client.get(address)
     assert response.status_code == 200

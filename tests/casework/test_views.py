@@ -36,7 +36,15 @@ from tests.applications.factories import (
     staff,
 )
 from tests.casework.factories import AssessmentFactory, DecisionFactory
-from tests.helpers import assert_error_summary_links_land, field_error, in_english, page_text, parse, url
+from tests.helpers import (
+    assert_error_summary_links_land,
+    field_error,
+    in_english,
+    page_text,
+    parse,
+    url,
+    warm_user_context,
+)
 from tests.portal.factories import OfficeFactory, OrganisationFactory
 from tests.schemes.factories import RoundFactory
 
@@ -239,6 +247,7 @@ def test_list_links_to_the_board_and_exports_only_once_they_exist(caseworker_cli
 def test_list_queries_do_not_grow_with_the_number_of_applications(caseworker_client, round_):
     caseworker = in_english(caseworker_client)
     def count():
+        warm_user_context(caseworker)
         with CaptureQueriesContext(connection) as queries:
             response = caseworker.get(office_url("round_applications", round_), {"sort": "score"})
         assert response.status_code == 200
@@ -359,6 +368,7 @@ def test_the_assessment_page_queries_do_not_grow_with_the_number_of_lines(casewo
         for _ in range(lines):
             CompetenceMeasureFactory(application=application)
             InnovationProjectFactory(application=application)
+        warm_user_context(caseworker)
         with CaptureQueriesContext(connection) as queries:
             assert caseworker.get(office_url("assess", application)).status_code == 200
         return len(queries)

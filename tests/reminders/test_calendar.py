@@ -26,7 +26,7 @@ from tests.browser.conftest import (  # noqa: F401
     csp_violations,
     login,
 )
-from tests.helpers import url
+from tests.helpers import url, warm_user_context
 from tests.portal.factories import MembershipFactory, OfficeFactory, OrganisationFactory, UserFactory
 from tests.reminders.factories import granted, letter_sent, members, nordland, reminders_sent
 from tests.schemes.factories import oslo
@@ -181,6 +181,7 @@ def test_the_calendar_queries_do_not_grow_with_the_organisations(world, office_a
     county = round_.office.counties.first()
 
     def count():
+        warm_user_context(office_admin_client)
         with CaptureQueriesContext(connection) as captured:
             assert _page(office_admin_client, round_).status_code == 200
         return len(captured.captured_queries)

@@ -25,7 +25,7 @@ from reporting.permissions import (
 from reporting.services import report_approve, report_return, report_submit
 from tests.applications.factories import ApplicationFactory, applying_for, member, pdf_upload, staff
 from tests.casework.factories import decided
-from tests.helpers import in_english, page_text, url
+from tests.helpers import in_english, page_text, url, warm_user_context
 from tests.portal.factories import OfficeFactory, OrganisationFactory
 from tests.reporting.factories import GrantReportFactory, fill, report_in
 
@@ -380,6 +380,7 @@ def test_the_round_overview_runs_the_same_queries_for_5_and_50_reports(caseworke
                       decision__approver=approver)
 
     def queries():
+        warm_user_context(caseworker_client)
         with CaptureQueriesContext(connection) as captured:
             response = caseworker_client.get(link("round_reports", round_))
         assert response.status_code == 200

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from portal.models import Organisation, OrganisationKind, Role
 from tests.applications.factories import ApplicationFactory, applying_for
 from tests.casework.factories import DecisionFactory
-from tests.helpers import in_english, page_text, url, visible_text
+from tests.helpers import in_english, page_text, url, visible_text, warm_user_context
 from tests.portal.factories import MembershipFactory, OfficeFactory, OrganisationFactory, reference_office
 from tests.schemes.factories import RoundFactory
 
@@ -153,6 +153,7 @@ def real_municipalities() -> list[Organisation]:
 
 
 def queries_of(client, path, **params) -> int:
+    warm_user_context(client)
     with CaptureQueriesContext(connection) as queries:
         response = client.get(path, params)
     assert response.status_code == 200
