@@ -90,15 +90,28 @@ def application_get_full(*, user, pk: int) -> Application:
                         *hooks.status_mask_related())
         .get(pk=pk)
     )
-    key = _lines_key(application)
-    lines = _lines_cached(key)
-    if lines is None:
-        # read after the application's row: at least as new as the version read with it
-        prefetch_related_objects([application], *line_prefetches(), receipts_prefetch())
-        _lines_keep(key, application)
-    else:
-        _lines_put(application, lines)
+    lines_read([application])
     return application
+
+
+def lines_read(applications: list[Application]) -> None:
+    """Each application's lines, files and receipts put on it as prefetched, from the cache under its
+    `lines_version` (one read for all of them); those not there are read together (five queries) and
+    kept. The applications must have been read before: what is read here is at least as new as the
+    version each was read with."""
+    keys = {application.pk: _lines_key(application) for application in applications}
+    cached = _lines_cached_many([key for key in keys.values() if key])
+    missing = []
+    for application in applications:
+        lines = cached.get(keys[application.pk])
+        if lines is None:
+            missing.append(application)
+        else:
+            _lines_put(application, lines)
+    if missing:
+        prefetch_related_objects(missing, *line_prefetches(), receipts_prefetch())
+        for application in missing:
+            _lines_keep(keys[application.pk], application)
 
 
 LINES_TIMEOUT = 60 * 60  # seconds; changed lines are a new key at once, this only frees memory
@@ -127,14 +140,14 @@ def _lines_key(application: Application) -> str | None:
     return namespace and f"applications:lines:{namespace}:{application.pk}:{application.lines_version}"
 
 
-def _lines_cached(key: str | None) -> dict | None:
-    if key is None:
-        return None
+def _lines_cached_many(keys: list[str]) -> dict[str, dict]:
+    if not keys:
+        return {}
     try:
-        return cache.get(key)
+        return cache.get_many(keys)
     except Exception as error:  # noqa: BLE001 - any cache failure: the database has the lines
         logger.warning("Application lines not read from the cache: %s: %s", type(error).__name__, error)
-        return None
+        return {}
 
 
 def _detached(obj, *prefetched: str):
@@ -190,14 +203,15 @@ def application_get(*, user, pk: int) -> Application:
             .get(pk=pk))
 
 
-def applications_for_organisations(*, user) -> QuerySet[Application]:
+def applications_for_organisations(*, user, with_lines: bool = True) -> QuerySet[Application]:
     """The municipality's start page: its applications across rounds, newest round first, with what
-    the next step reads (lines and files for what is missing, the marks for signature)."""
+    the next step reads (lines and files for what is missing, the marks for signature). Without
+    `with_lines`, the marks only: the caller reads the lines of those it needs (`lines_read`)."""
     organisations = organisation_ids_with_role(user, *ORGANISATION_ROLES)
     return (
         Application.objects.filter(organisation_id__in=organisations)
         .select_related("round__scheme", "round__office", "organisation", *hooks.status_mask_related())
-        .prefetch_related(*line_prefetches(), signature_requests_prefetch())
+        .prefetch_related(*(line_prefetches() if with_lines else ()), signature_requests_prefetch())
         .order_by("-round__year", "organisation__name")
     )
 
@@ -412,9 +426,11 @@ class HomeApplication:
 
 def applications_for_home(*, user, now: dt.datetime | None = None) -> list[HomeApplication]:
     """The applications of the user's organisations, newest round first, each with what is missing
-    while it can still be changed and sent (the check page's own rule). Constant queries."""
+    while it can still be changed and sent (the check page's own rule). Constant queries: the lines
+    are read for those only (`lines_read`, mostly from the cache), not for last year's."""
     now = now or timezone.now()
-    applications = applications_for_organisations(user=user)  # lines, files and marks prefetched
+    applications = list(applications_for_organisations(user=user, with_lines=False))  # marks prefetched
+    lines_read([application for application in applications if _sendable_now(application, now)])
     rows = []
     for application in applications:
         editable = _sendable_now(application, now)
