@@ -236,11 +236,13 @@ def application_with_lines(*, pk: int, read: Application | None = None) -> Appli
     """One application with its lines and files prefetched, for rules that read them all (the
     submission guard), unscoped: callers have already checked who may act. `read`: the application
     as this request already read it: used as it is when it has them (the check page's), otherwise
-    they are read onto it (a row locked for a transition: read under the lock, its lines after it,
-    which no one changes without that lock, `services.editing.lock_for_edit`)."""
+    they are read onto it (`lines_read`). For a row locked for a transition that is exactly what the
+    row's `lines_version` says: a change of its lines raises that version in its own transaction, by
+    updating this row, which waits for the lock; and what the cache keeps under a version was read when
+    the row already carried it, so a newer change would have raised the version the lock found."""
     if read is not None:
         if not LINE_RELATIONS <= getattr(read, "_prefetched_objects_cache", {}).keys():
-            prefetch_related_objects([read], *line_prefetches())
+            lines_read([read])
         return read
     return (
         Application.objects.select_related("round__scheme", "organisation")

@@ -22,11 +22,13 @@ from applications.services import (
     application_copy_previous,
     application_plan_save,
     application_start,
+    application_submit,
     attachment_remove,
     line_remove,
     measure_save,
     project_save,
 )
+from portal.exceptions import TransitionError
 from portal.models import Role
 from portal.selectors import request_user_get
 from schemes.models import SubGoal, TargetGroup
@@ -37,6 +39,7 @@ from tests.applications.factories import (
     InnovationProjectFactory,
     member,
     pdf_upload,
+    ready_to_submit,
 )
 from tests.portal.factories import MINIMAL_PDF
 from tests.schemes.factories import RoundFactory, SubGoalFactory, TargetGroupFactory
@@ -368,3 +371,29 @@ def test_an_application_without_lines_has_version_0_and_its_first_line_raises_it
     CompetenceMeasureFactory(application=application)
 
     assert version(application) > 0
+
+
+# --- the submission's guard ------------------------------------------------------------------------
+
+def test_the_submission_guard_reads_the_lines_the_locked_row_names(organisation, django_capture_on_commit_callbacks):
+    """The guard runs on the row it locked: with the cache warm under that row's version it reads no line
+    from the database; a line changed after the cache was filled raised the version, so the guard reads
+    the new lines (and finds what is missing) instead of the cached ones."""
+    application = ready_to_submit(organisation=organisation)
+    signatory = member(organisation, Role.SIGNATORY)
+    user = request_user_get(pk=signatory.pk)
+    application_get_full(user=user, pk=application.pk)  # the check page: the lines cached under this version
+    # a line the municipality did not finish, written without any service (the cached entry stays)
+    CompetenceMeasure.objects.bulk_create([CompetenceMeasure(application=application, title="Uferdig tiltak")])
+    with pytest.raises(TransitionError, match="ikke fullstendig"):
+        application_submit(application=application, user=signatory)
+    CompetenceMeasure.objects.filter(title="Uferdig tiltak").delete()
+
+    application_get_full(user=user, pk=application.pk)  # cached again, under the version after the delete
+    with CaptureQueriesContext(connection) as queries, django_capture_on_commit_callbacks():
+        application_submit(application=application, user=signatory)
+    line_tables = ("applications_competencemeasure", "applications_innovationproject", "applications_attachment")
+    assert not [q for q in queries.captured_queries if q["sql"].startswith("SELECT") and any(
+        f'FROM "{table}"' in q["sql"] for table in line_tables)]
+    application.refresh_from_db()
+    assert application.status == "submitted"
