@@ -68,10 +68,15 @@ def test_a_person_keeps_the_portal_s_cookies_follows_no_redirect_and_counts_an_u
         finally:
             await person.close()
 
+    played = {}
+    # on a thread of its own: a browser test before this one may have left an event loop running here
+    player = threading.Thread(target=lambda: played.update(result=asyncio.run(journey())))
     try:
-        login, landing, missing, cookies = asyncio.run(journey())
+        player.start()
+        player.join(timeout=30)
     finally:
         server.shutdown()
+    login, landing, missing, cookies = played["result"]
     assert login.status_code == 302 and landing.text == "ok" and missing is None
     assert seen[0] == ("/login/", "", "https")
     assert seen[1] == ("/me/", "sessionid=abc; csrftoken=t1", "https")  # the https link was taken to the portal
