@@ -18,7 +18,8 @@ it (a page, the office's awards, the admin, a bulk `update()`, `delete()` or `bu
   the national administrators, which may touch a whole round's applications);
 - any of the line tables truncated: every application's.
 
-Each raise takes the next value of one sequence (`applications_lines_version_seq`), never the old value
+Each raise takes the next value of one sequence (`applications_lines_version_seq`; made, with the raising
+function and the trigger that keeps the version from going down, by `portal.versions`), never the old value
 plus one: a sequence is not rolled back, so a version is never given twice, not even after a
 transaction that raised it (and perhaps cached what it saw under it) was rolled back; it starts at the
 clock's microseconds when the migration ran, so a database created again starts above the one it
@@ -49,9 +50,12 @@ time."""
 from django.db import migrations
 
 from portal.audit import on_postgresql
+from portal.versions import version_sql
 
 SEQUENCE = "applications_lines_version_seq"
 BUMP = "applications_lines_bump"
+VERSION_CREATE, VERSION_DROP = version_sql(table="applications_application", column="lines_version",
+                                           sequence=SEQUENCE, bump=BUMP, kept="applications_lines_version_kept")
 LINE_TABLES = ("applications_competencemeasure", "applications_innovationproject", "applications_attachment",
                "applications_receipt")
 SUB_GOALS = "applications_innovationproject_sub_goals"
@@ -67,24 +71,7 @@ def _statement_triggers(table: str, function: str) -> str:
         for event, referencing in EVENTS.items())
 
 
-CREATE = f"""
-CREATE SEQUENCE IF NOT EXISTS {SEQUENCE} AS bigint;
-SELECT setval('{SEQUENCE}', (extract(epoch FROM clock_timestamp()) * 1000000)::bigint);
-
--- Raise the version of these applications, locking their rows in the order of their ids (two
--- statements raising overlapping applications wait for each other instead of deadlocking).
-CREATE OR REPLACE FUNCTION {BUMP}(ids bigint[]) RETURNS void LANGUAGE sql AS $$
-    UPDATE applications_application SET lines_version = nextval('{SEQUENCE}')
-    WHERE id IN (SELECT id FROM applications_application WHERE id = ANY(ids) ORDER BY id FOR NO KEY UPDATE);
-$$;
-
-CREATE OR REPLACE FUNCTION applications_lines_version_kept() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    NEW.lines_version := OLD.lines_version;
-    RETURN NEW;
-END;
-$$;
-
+CREATE = f"""{VERSION_CREATE}
 -- A line, file or receipt (each has its application_id) written: its applications.
 CREATE OR REPLACE FUNCTION applications_lines_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -141,9 +128,6 @@ BEGIN
 END;
 $$;
 
-CREATE TRIGGER applications_lines_version_kept BEFORE UPDATE OF lines_version ON applications_application
-    FOR EACH ROW WHEN (NEW.lines_version < OLD.lines_version)
-    EXECUTE FUNCTION applications_lines_version_kept();
 {chr(10).join(_statement_triggers(table, "applications_lines_changed") for table in LINE_TABLES)}
 {_statement_triggers(SUB_GOALS, "applications_sub_goals_changed")}
 CREATE TRIGGER schemes_targetgroup_lines AFTER UPDATE ON schemes_targetgroup
@@ -165,15 +149,11 @@ DROP TRIGGER IF EXISTS schemes_subgoal_lines ON schemes_subgoal;
 DROP TRIGGER IF EXISTS schemes_targetgroup_lines ON schemes_targetgroup;
 {chr(10).join(f"DROP TRIGGER IF EXISTS {table}_lines_{event.lower()} ON {table};"
               for table in (*LINE_TABLES, SUB_GOALS) for event in EVENTS)}
-DROP TRIGGER IF EXISTS applications_lines_version_kept ON applications_application;
 DROP FUNCTION IF EXISTS applications_lines_truncated();
 DROP FUNCTION IF EXISTS applications_lines_reference_changed();
 DROP FUNCTION IF EXISTS applications_sub_goals_changed();
 DROP FUNCTION IF EXISTS applications_lines_changed();
-DROP FUNCTION IF EXISTS applications_lines_version_kept();
-DROP FUNCTION IF EXISTS {BUMP}(bigint[]);
-DROP SEQUENCE IF EXISTS {SEQUENCE};
-"""
+{VERSION_DROP}"""
 
 
 def operations() -> list:

@@ -3,13 +3,8 @@
 import copy
 import datetime as dt
 import functools
-import hashlib
-import logging
 from dataclasses import dataclass
 
-import django
-from django.core.cache import cache
-from django.db import connections
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Sum, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +14,7 @@ from portal.mail import FIRST_TRY, RETRY_FOR, STUCK_AFTER
 from portal.models import OFFICE_ROLES, ORGANISATION_ROLES, Delivery, Notification, Role, SentEmail, User
 from portal.permissions import office_ids_with_role, organisation_ids_with_role
 from portal.selectors import email_keys_not_sent, organisation_users, organisations_for_user
+from portal.versions import cache_namespace, cached, keep
 from schemes.models import SubGoal, TargetGroup
 
 from . import hooks
@@ -37,8 +33,6 @@ from .models import (
 from .notifications import ApplicationNotice
 from .permissions import can_start_application, roles_of
 from .rules import EDITABLE_STATUSES, applicant_status, applicant_status_label, round_closed_reason
-
-logger = logging.getLogger(__name__)
 
 
 # The models' Meta.ordering starts with "application", which orders by the application's own ordering:
@@ -100,10 +94,10 @@ def lines_read(applications: list[Application]) -> None:
     kept. The applications must have been read before: what is read here is at least as new as the
     version each was read with."""
     keys = {application.pk: _lines_key(application) for application in applications}
-    cached = _lines_cached_many([key for key in keys.values() if key])
+    found = cached([key for key in keys.values() if key], "Application lines")
     missing = []
     for application in applications:
-        lines = cached.get(keys[application.pk])
+        lines = found.get(keys[application.pk])
         if lines is None:
             missing.append(application)
         else:
@@ -114,40 +108,22 @@ def lines_read(applications: list[Application]) -> None:
             _lines_keep(keys[application.pk], application)
 
 
-LINES_TIMEOUT = 60 * 60  # seconds; changed lines are a new key at once, this only frees memory
 CACHED_RELATIONS = ("measures", "projects", "attachments", "receipts")  # `line_prefetches`, `receipts_prefetch`
 
 
 @functools.cache
 def _lines_namespace() -> str | None:
-    """What cached lines are valid for besides the application and its version: this database
-    (benchmark and test databases may share a Redis), this Django, the cached models' columns and how
-    they are read (a deployment that changes them reads afresh). None where the database raises no
-    version (`applications.lines_version`)."""
-    database = connections[Application._default_manager.db]
-    if database.vendor != "postgresql":
-        return None
-    models = (CompetenceMeasure, InnovationProject, InnovationProject.sub_goals.through, SubGoal, TargetGroup,
-              Attachment, Receipt)
-    shape = [django.__version__, database.settings_dict["NAME"]] + [
-        f"{model._meta.db_table}:{','.join(field.attname for field in model._meta.concrete_fields)}"
-        for model in models] + [str(prefetch.queryset.query) for prefetch in (*line_prefetches(), receipts_prefetch())]
-    return hashlib.blake2b("|".join(shape).encode(), digest_size=8).hexdigest()
+    """What cached lines are valid for besides the application and its version (`portal.versions`),
+    how they are read included (a deployment that changes it reads afresh)."""
+    return cache_namespace(
+        Application, (CompetenceMeasure, InnovationProject, InnovationProject.sub_goals.through, SubGoal, TargetGroup,
+                      Attachment, Receipt),
+        *(prefetch.queryset.query for prefetch in (*line_prefetches(), receipts_prefetch())))
 
 
 def _lines_key(application: Application) -> str | None:
     namespace = _lines_namespace()
     return namespace and f"applications:lines:{namespace}:{application.pk}:{application.lines_version}"
-
-
-def _lines_cached_many(keys: list[str]) -> dict[str, dict]:
-    if not keys:
-        return {}
-    try:
-        return cache.get_many(keys)
-    except Exception as error:  # noqa: BLE001 - any cache failure: the database has the lines
-        logger.warning("Application lines not read from the cache: %s: %s", type(error).__name__, error)
-        return {}
 
 
 def _detached(obj, *prefetched: str):
@@ -160,14 +136,9 @@ def _detached(obj, *prefetched: str):
 
 
 def _lines_keep(key: str | None, application: Application) -> None:
-    if key is None:
-        return
-    lines = {name: [_detached(obj, *(("sub_goals",) if name == "projects" else ()))
-                    for obj in getattr(application, name).all()] for name in CACHED_RELATIONS}
-    try:
-        cache.set(key, lines, LINES_TIMEOUT)
-    except Exception as error:  # noqa: BLE001
-        logger.warning("Application lines not kept in the cache: %s: %s", type(error).__name__, error)
+    keep(key, {name: [_detached(obj, *(("sub_goals",) if name == "projects" else ()))
+                      for obj in getattr(application, name).all()] for name in CACHED_RELATIONS},
+         "Application lines")
 
 
 def _prefetched(instance, name: str, rows: list) -> None:

@@ -1,13 +1,8 @@
 """Reads about users and their affiliations."""
 
 import functools
-import hashlib
-import logging
 from collections.abc import Iterable
 
-import django
-from django.core.cache import cache
-from django.db import connections
 from django.db.models import Q, QuerySet
 
 from .models import (
@@ -23,8 +18,7 @@ from .models import (
     SentEmail,
     User,
 )
-
-logger = logging.getLogger(__name__)
+from .versions import cache_namespace, cached, keep
 
 
 def memberships_for_user(*, user) -> QuerySet[Membership]:
@@ -56,21 +50,10 @@ def request_user_get(*, pk) -> User | None:
     return user
 
 
-CONTEXT_TIMEOUT = 60 * 60  # seconds; a changed context is a new key at once, this only frees memory
-
-
 @functools.cache
 def _context_namespace() -> str | None:
-    """What a cached context is valid for besides the user and version: this database (benchmark and
-    test databases may share a Redis), this Django and these models' columns (a deployment that
-    changes them reads afresh). None where the database raises no version (`portal.user_context`)."""
-    database = connections[User._default_manager.db]
-    if database.vendor != "postgresql":
-        return None
-    shape = [django.__version__, database.settings_dict["NAME"]] + [
-        f"{model._meta.db_table}:{','.join(field.attname for field in model._meta.concrete_fields)}"
-        for model in (Membership, Organisation, Office)]
-    return hashlib.blake2b("|".join(shape).encode(), digest_size=8).hexdigest()
+    """What a cached context is valid for besides the user and version (`portal.versions`)."""
+    return cache_namespace(User, (Membership, Organisation, Office))
 
 
 def _context_key(user: User) -> str | None:
@@ -79,22 +62,11 @@ def _context_key(user: User) -> str | None:
 
 
 def _context_cached(key: str | None) -> tuple[list[Membership], int] | None:
-    if key is None:
-        return None
-    try:
-        return cache.get(key)
-    except Exception as error:  # noqa: BLE001 - any cache failure: the database has the context
-        logger.warning("User context not read from the cache: %s: %s", type(error).__name__, error)
-        return None
+    return cached([key], "User context").get(key) if key else None
 
 
 def _context_keep(key: str | None, context: tuple[list[Membership], int]) -> None:
-    if key is None:
-        return
-    try:
-        cache.set(key, context, CONTEXT_TIMEOUT)
-    except Exception as error:  # noqa: BLE001
-        logger.warning("User context not kept in the cache: %s: %s", type(error).__name__, error)
+    keep(key, context, "User context")
 
 
 def user_memberships(user) -> list[Membership]:

@@ -14,7 +14,8 @@ it (a page, the admin, a bulk `update()` or `delete()`, the reference data loade
 - memberships or notifications truncated: every user's.
 
 Each raise takes the next value of one sequence (`portal_user_context_version_seq`), never the old
-value plus one. A sequence is not rolled back, so a version is never given twice, not even after a
+value plus one (the sequence, the raising function and the trigger that keeps a version from going
+down are made by `portal.versions`, as for an application's lines). A sequence is not rolled back, so a version is never given twice, not even after a
 transaction that raised it (and perhaps cached what it saw under it) was rolled back; the sequence
 starts at the clock's microseconds when the migration ran, so a database created again starts above
 the one it replaces. And a trigger on the user row keeps the version from going down: a `save()` of
@@ -32,28 +33,14 @@ count on every request (`CACHED`)."""
 from django.db import migrations
 
 from .audit import on_postgresql
+from .versions import version_sql
 
 SEQUENCE = "portal_user_context_version_seq"
 BUMP = "portal_user_context_bump"
+VERSION_CREATE, VERSION_DROP = version_sql(table="portal_user", column="context_version", sequence=SEQUENCE,
+                                           bump=BUMP, kept="portal_user_context_version_kept")
 
-CREATE = f"""
-CREATE SEQUENCE IF NOT EXISTS {SEQUENCE} AS bigint;
-SELECT setval('{SEQUENCE}', (extract(epoch FROM clock_timestamp()) * 1000000)::bigint);
-
--- Raise the version of these users, locking their rows in the order of their ids (two statements
--- raising overlapping users wait for each other instead of deadlocking).
-CREATE OR REPLACE FUNCTION {BUMP}(ids bigint[]) RETURNS void LANGUAGE sql AS $$
-    UPDATE portal_user SET context_version = nextval('{SEQUENCE}')
-    WHERE id IN (SELECT id FROM portal_user WHERE id = ANY(ids) ORDER BY id FOR NO KEY UPDATE);
-$$;
-
-CREATE OR REPLACE FUNCTION portal_user_context_version_kept() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    NEW.context_version := OLD.context_version;
-    RETURN NEW;
-END;
-$$;
-
+CREATE = f"""{VERSION_CREATE}
 CREATE OR REPLACE FUNCTION portal_membership_context_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
@@ -103,9 +90,6 @@ BEGIN
 END;
 $$;
 
-CREATE TRIGGER portal_user_context_version_kept BEFORE UPDATE OF context_version ON portal_user
-    FOR EACH ROW WHEN (NEW.context_version < OLD.context_version)
-    EXECUTE FUNCTION portal_user_context_version_kept();
 CREATE TRIGGER portal_membership_user_context AFTER INSERT OR UPDATE OR DELETE ON portal_membership
     FOR EACH ROW EXECUTE FUNCTION portal_membership_context_changed();
 CREATE TRIGGER portal_notification_user_context_insert AFTER INSERT ON portal_notification
@@ -141,15 +125,11 @@ DROP TRIGGER IF EXISTS portal_notification_user_context_update ON portal_notific
 DROP TRIGGER IF EXISTS portal_notification_user_context_delete ON portal_notification;
 DROP TRIGGER IF EXISTS portal_notification_user_context_insert ON portal_notification;
 DROP TRIGGER IF EXISTS portal_membership_user_context ON portal_membership;
-DROP TRIGGER IF EXISTS portal_user_context_version_kept ON portal_user;
 DROP FUNCTION IF EXISTS portal_user_context_truncated();
 DROP FUNCTION IF EXISTS portal_affiliation_context_changed();
 DROP FUNCTION IF EXISTS portal_notification_context_changed();
 DROP FUNCTION IF EXISTS portal_membership_context_changed();
-DROP FUNCTION IF EXISTS portal_user_context_version_kept();
-DROP FUNCTION IF EXISTS {BUMP}(bigint[]);
-DROP SEQUENCE IF EXISTS {SEQUENCE};
-"""
+{VERSION_DROP}"""
 
 
 def operations() -> list:
