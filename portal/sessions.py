@@ -13,7 +13,9 @@ failed call as a miss; these fallbacks keep sessions safe whatever backend CACHE
 
 import logging
 
+from django.contrib.sessions.backends.base import VALID_KEY_CHARS
 from django.contrib.sessions.backends.cached_db import SessionStore as CachedDBStore
+from django.utils.crypto import get_random_string
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +44,12 @@ class SessionStore(CachedDBStore):
             self._cache_failed("write", error)
         return data
 
+    def _get_new_session_key(self):
+        """A new random key, without first asking whether it is taken: `create` inserts the row with
+        `must_create`, and a key that is taken (one in 36**32) fails the insert and another is drawn.
+        Django's look-up in the cache and then the database before it cost every login a query."""
+        return get_random_string(32, VALID_KEY_CHARS)
+
     def exists(self, session_key):
         try:
             if session_key and (self.cache_key_prefix + session_key) in self._cache:
@@ -59,7 +67,7 @@ class SessionStore(CachedDBStore):
         # outlives the row: when Redis comes back, that copy is read again until it expires. The
         # warning says so; "logout everywhere" (portal.services.sessions_end) is not affected,
         # since it is checked against the user's row on every request.
-        super(CachedDBStore, self).delete(session_key)
+        self.model.objects.filter(session_key=session_key).delete()  # one DELETE (Django's reads the row first)
         try:
             self._cache.delete(self.cache_key_prefix + session_key)
         except Exception as error:  # noqa: BLE001

@@ -3,16 +3,19 @@ ended after an idle hour or twelve hours in all, and ended everywhere by `sessio
 
 import datetime as dt
 import logging
+from unittest import mock
 
 import pytest
 import time_machine
 from django.conf import settings
+from django.contrib.sessions.models import Session
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
 
 from portal.services import sessions_end
+from portal.sessions import SessionStore
 from tests.helpers import in_english, messages_of
 from tests.portal.factories import UserFactory
 
@@ -221,3 +224,21 @@ def test_a_user_set_inactive_in_the_admin_is_logged_out_everywhere(client_class)
     user.refresh_from_db()
     assert not user.is_active and user.session_epoch == 1
     assert not is_logged_in(client)
+
+
+def test_a_new_session_is_one_insert_and_a_key_that_is_taken_is_drawn_again(client):
+    """No look-up before a new session's row is inserted (the insert itself refuses a key in use), and
+    a session ended is one DELETE."""
+    taken = SessionStore()
+    taken.create()
+    store = SessionStore()
+    with mock.patch("portal.sessions.get_random_string", side_effect=[taken.session_key, "b" * 32]), \
+            CaptureQueriesContext(connection) as queries:
+        store.create()
+    assert store.session_key == "b" * 32
+    assert [q["sql"].split()[0] for q in queries.captured_queries if "django_session" in q["sql"]] == [
+        "INSERT", "INSERT"]  # the taken key's insert refused, then the new one
+    with CaptureQueriesContext(connection) as queries:
+        store.delete()
+    assert [q["sql"].split()[0] for q in queries.captured_queries if "django_session" in q["sql"]] == ["DELETE"]
+    assert set(Session.objects.values_list("session_key", flat=True)) == {taken.session_key}
