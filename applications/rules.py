@@ -79,3 +79,10 @@ def competence_plan_rule(*, round_, on: dt.date | None = None) -> Callable[[dt.d
         return None if not updated else on <= add_months(updated, months)
 
     return up_to_date
+
+
+def takes_lines_from_last_year(*, has_measures: bool, has_projects: bool) -> bool:
+    """Last year's measures and projects are copied only into an application with none of its own
+    (never mixed in): what the copy does (`services.starting.application_copy_previous`) and when the
+    task list offers it."""
+    return not has_measures and not has_projects

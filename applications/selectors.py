@@ -522,9 +522,15 @@ def signature_requests_not_emailed(*, now: dt.datetime | None = None) -> list[in
     requests = list(SignatureRequest.objects.filter(
         requested_at__lte=now - FIRST_TRY, requested_at__gt=now - RETRY_FOR,
         application__status__in=EDITABLE_STATUSES).values_list("pk", "application__organisation_id"))
-    signatories = signatory_ids_by_organisation(organisation_ids={organisation for _pk, organisation in requests})
-    keys = {signature_request_email_key(pk, user): pk for pk, organisation in requests
-            for user in signatories.get(organisation, [])}
+    return marks_not_emailed(requests, signature_request_email_key)
+
+
+def marks_not_emailed(marks: list[tuple[int, int]], email_key) -> list[int]:
+    """Of `marks` ((mark id, organisation id): an application's or a report's "ready for signature"),
+    those whose e-mail to one of the organisation's signatories was certainly not sent, by the
+    e-mail's key `email_key(mark id, user id)`. Two queries."""
+    signatories = signatory_ids_by_organisation(organisation_ids={organisation for _pk, organisation in marks})
+    keys = {email_key(pk, user): pk for pk, organisation in marks for user in signatories.get(organisation, [])}
     return sorted({keys[key] for key in email_keys_not_sent(keys)})
 
 

@@ -8,13 +8,12 @@ from django.db.models import Max, QuerySet
 from django.utils import timezone
 
 from applications.models import Application, ApplicationEvent, EventKind
-from applications.selectors import signatory_ids_by_organisation
+from applications.selectors import marks_not_emailed
 from casework.rules import DECISION_KNOWN_STATUSES
 from casework.selectors import WORKING_ROLES
 from portal.mail import FIRST_TRY, RETRY_FOR
 from portal.models import OFFICE_ROLES, ORGANISATION_ROLES, Role
 from portal.permissions import office_ids_with_role, organisation_ids_with_role
-from portal.selectors import email_keys_not_sent
 
 from .models import GrantReport, ReportSignatureRequest, ReportStatus
 from .rules import EDITABLE_REPORT_STATUSES, IN_STATUSES, REPORT_SECTION, report_overdue_q
@@ -154,10 +153,7 @@ def report_signature_requests_not_emailed(*, now: dt.datetime | None = None) -> 
     requests = list(ReportSignatureRequest.objects.filter(
         requested_at__lte=now - FIRST_TRY, requested_at__gt=now - RETRY_FOR,
         report__status__in=EDITABLE_REPORT_STATUSES).values_list("pk", "report__application__organisation_id"))
-    signatories = signatory_ids_by_organisation(organisation_ids={organisation for _pk, organisation in requests})
-    keys = {report_signature_request_email_key(pk, user): pk for pk, organisation in requests
-            for user in signatories.get(organisation, [])}
-    return sorted({keys[key] for key in email_keys_not_sent(keys)})
+    return marks_not_emailed(requests, report_signature_request_email_key)
 
 
 def _since_last_submission(report: GrantReport):

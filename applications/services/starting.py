@@ -17,6 +17,7 @@ from ..models import (
     InnovationProject,
 )
 from ..permissions import can_start_application
+from ..rules import takes_lines_from_last_year
 from ..selectors import application_previous
 from .editing import event_write, lock_for_edit
 
@@ -52,7 +53,8 @@ def application_copy_previous(*, application: Application, user) -> int:
     matched by code, since a new round may belong to a new version of the scheme)."""
     previous = application_previous(application=application)
     locked = lock_for_edit(application, user)
-    if previous is None or locked.measures.exists() or locked.projects.exists():
+    if previous is None or not takes_lines_from_last_year(has_measures=locked.measures.exists(),
+                                                          has_projects=locked.projects.exists()):
         return 0
     scheme = locked.round.scheme
     groups = {g.code: g for g in scheme.target_groups.all()}

@@ -17,7 +17,7 @@ from ..forms import StartForm
 from ..hooks import overview_panels
 from ..models import ApplicationStatus
 from ..permissions import can_edit_application, can_start_application, is_applicant, shown_status_label
-from ..rules import competence_plan_is_up_to_date, round_deadline_applies
+from ..rules import competence_plan_is_up_to_date, round_deadline_applies, takes_lines_from_last_year
 from ..selectors import (
     application_history,
     application_next_step,
@@ -89,8 +89,8 @@ def overview(request, pk):
     totals = application_totals(application=application)
     can_edit = can_edit_application(request.user, application)
     # last year's application is offered to copy from into an empty draft only (the page's banner)
-    offers_copy = (application.status == ApplicationStatus.DRAFT and can_edit
-                   and not totals.measure_count and not totals.project_count)
+    offers_copy = (application.status == ApplicationStatus.DRAFT and can_edit and takes_lines_from_last_year(
+        has_measures=bool(totals.measure_count), has_projects=bool(totals.project_count)))
     return render(request, "applications/overview.html", {
         "application": application,
         "sections": sections,
